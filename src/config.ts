@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+/**
+ * The one schema over the environment. Nothing else in the service reads `process.env`:
+ * everything downstream receives the parsed `Config`.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8123),
+  DATA_DIR: z.string().default('./data'),
+  SQLITE_PATH: optionalString,
+  KNOWLEDGE_BASE_DIR: optionalString,
+  REDIS_URL: optionalString,
+  REDIS_KEY_PREFIX: z.string().default('overseer:'),
+  QDRANT_URL: optionalString,
+  QDRANT_API_KEY: optionalString,
+  MODEL_PROVIDER: z.enum(['openai', 'offline']).optional(),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  MODEL_SUPERVISOR: z.string().default('gpt-4o-mini'),
+  MODEL_RETRIEVER: z.string().default('gpt-4o-mini'),
+  MODEL_EXECUTOR: z.string().default('gpt-4o-mini'),
+  MODEL_REVIEWER: z.string().default('gpt-4o-mini'),
+  MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  EMBEDDING_MODEL: optionalString,
+  MAX_HOPS: z.coerce.number().int().min(1).max(50).default(8),
+  MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type ModelRole = 'supervisor' | 'retriever' | 'executor' | 'reviewer';
+
+export interface Config {
+  environment: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  sqlitePath: string;
+  knowledgeBaseDir: string;
+  redis?: { url: string; keyPrefix: string };
+  qdrant?: { url: string; apiKey?: string };
+  models: {
+    provider: 'openai' | 'offline';
+    apiKey?: string;
+    baseUrl?: string;
+    names: Record<ModelRole, string>;
+    timeoutMs: number;
+    maxRetries: number;
+    embeddingModel?: string;
+  };
+  limits: { maxHops: number; maxToolAttempts: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/**
+ * Parse the environment once at start-up.
+ * @example const config = loadConfig({ PORT: '0', DATA_DIR: tmpDir });
+ */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', 'Invalid configuration in the environment', {
+      details: parsed.error.issues.map((issue) => ({ variable: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  const values = parsed.data;
+  const provider = values.MODEL_PROVIDER ?? (values.OPENAI_API_KEY ? 'openai' : 'offline');
+  if (provider === 'openai' && !values.OPENAI_API_KEY && !values.OPENAI_BASE_URL) {
+    throw new AppError('BAD_REQUEST', 'MODEL_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
+  }
+  const dataDir = path.resolve(values.DATA_DIR);
+  return {
+    environment: values.NODE_ENV,
+    host: values.HOST,
+    port: values.PORT,
+    dataDir,
+    sqlitePath: values.SQLITE_PATH ?? path.join(dataDir, 'overseer.db'),
+    knowledgeBaseDir: values.KNOWLEDGE_BASE_DIR ?? path.join(dataDir, 'knowledge-base'),
+    redis: values.REDIS_URL ? { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX } : undefined,
+    qdrant: values.QDRANT_URL ? { url: values.QDRANT_URL, apiKey: values.QDRANT_API_KEY } : undefined,
+    models: {
+      provider,
+      apiKey: values.OPENAI_API_KEY,
+      baseUrl: values.OPENAI_BASE_URL,
+      names: {
+        supervisor: values.MODEL_SUPERVISOR,
+        retriever: values.MODEL_RETRIEVER,
+        executor: values.MODEL_EXECUTOR,
+        reviewer: values.MODEL_REVIEWER,
+      },
+      timeoutMs: values.MODEL_TIMEOUT_MS,
+      maxRetries: values.MODEL_MAX_RETRIES,
+      embeddingModel: values.EMBEDDING_MODEL,
+    },
+    limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
+    logLevel: values.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,2 @@
+export { openDatabase, inTransaction } from './sqlite-database.ts';
+export type { OpenDatabaseOptions } from './sqlite-database.ts';
