@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
@@ -37,6 +38,9 @@ const environmentSchema = z.object({
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
+
+// The sample knowledge base ships with the code, wherever DATA_DIR points.
+const bundledKnowledgeBase = fileURLToPath(new URL('../data/knowledge-base', import.meta.url));
 
 export type ModelRole = 'supervisor' | 'retriever' | 'executor' | 'reviewer';
 
@@ -85,7 +89,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     port: values.PORT,
     dataDir,
     sqlitePath: values.SQLITE_PATH ?? path.join(dataDir, 'overseer.db'),
-    knowledgeBaseDir: values.KNOWLEDGE_BASE_DIR ?? path.join(dataDir, 'knowledge-base'),
+    knowledgeBaseDir: path.resolve(values.KNOWLEDGE_BASE_DIR ?? bundledKnowledgeBase),
     redis: values.REDIS_URL ? { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX } : undefined,
     qdrant: values.QDRANT_URL ? { url: values.QDRANT_URL, apiKey: values.QDRANT_API_KEY } : undefined,
     models: {

@@ -1,0 +1,114 @@
+import type { SpecialistName } from '../../graphs/handoff.ts';
+import { readRouterTrail, type RouterTrail } from '../prompts/router-prompt.ts';
+import { overlapScore } from '../text-similarity.ts';
+import type { OfflinePolicy } from './offline-chat-model.ts';
+
+const orderReference = /\border\s*(?:#|no\.?|number)?\s*\d{3,}\b|#\d{3,}\b/i;
+// Words that make an action depend on policy: look the policy up before acting.
+const policyGrounds = /\b(because|since|due to|as per|per (?:the )?policy|eligible|entitled|late|delayed|damaged|defect\w*)\b/i;
+
+const defaultCriteria: Record<SpecialistName, string[]> = {
+  retriever: ['Every claim cites a knowledge-base passage', 'Say so plainly if the knowledge base does not cover it'],
+  executor: ['Only the requested action is taken', 'Amounts and identifiers come from tool results'],
+  reviewer: ['The result is supported by cited policy', 'Every action taken is allowed by that policy'],
+};
+
+/**
+ * Offline routing: compare the request with each specialist's description (lexical
+ * similarity), then follow the house order — policy before action, review after action.
+ */
+export const offlineRouterPolicy: OfflinePolicy = ({ messages, tools }) => {
+  const trail = readRouterTrail(messages);
+  const descriptions = new Map(
+    tools
+      .filter((tool) => tool.name.startsWith('handoff_to_'))
+      .map((tool) => [tool.name.slice('handoff_to_'.length) as SpecialistName, tool.description]),
+  );
+  const next = nextSpecialist(trail, descriptions);
+  if (!next) return { content: composeFinalAnswer(trail) };
+  return {
+    content: '',
+    toolCalls: [{ name: `handoff_to_${next.specialist}`, args: next.args }],
+  };
+};
+
+function nextSpecialist(
+  trail: RouterTrail,
+  descriptions: Map<SpecialistName, string>,
+): { specialist: SpecialistName; args: Record<string, unknown> } | undefined {
+  const { request, steps } = trail;
+  const last = steps.at(-1);
+  const context = steps.map((step) => `${step.specialist} (${step.outcome}): ${step.summary}`).join('\n');
+  if (last?.specialist === 'reviewer' && last.outcome === 'revise') {
+    const reviewed = steps.findLast((step) => step.specialist !== 'reviewer');
+    const revisions = steps.filter((step) => step.specialist === 'reviewer' && step.outcome === 'revise').length;
+    if (!reviewed || revisions > 1 || reviewed.specialist === 'executor') return undefined;
+    return handoff(reviewed.specialist, request, `${context}\nReviewer asked for: ${last.reasons.join('; ')}`);
+  }
+  for (const specialist of plan(request, descriptions)) {
+    const done = steps.find((step) => step.specialist === specialist);
+    if (done) continue;
+    if (specialist === 'reviewer' && !worthReviewing(steps)) return undefined;
+    const task = specialist === 'retriever' && planIsAction(request, descriptions)
+      ? `Find the policy that governs this request: ${request}`
+      : specialist === 'reviewer'
+        ? `Review the result of this request: ${request}`
+        : request;
+    return handoff(specialist, task, context);
+  }
+  return undefined;
+}
+
+function handoff(specialist: SpecialistName, task: string, context: string) {
+  return { specialist, args: { task, acceptanceCriteria: defaultCriteria[specialist], context } };
+}
+
+function planIsAction(request: string, descriptions: Map<SpecialistName, string>): boolean {
+  const executor = descriptions.get('executor');
+  if (!executor) return false;
+  const executorScore = overlapScore(request, executor);
+  const retrieverScore = overlapScore(request, descriptions.get('retriever') ?? '');
+  return executorScore > retrieverScore || (orderReference.test(request) && executorScore > 0);
+}
+
+function plan(request: string, descriptions: Map<SpecialistName, string>): SpecialistName[] {
+  const ordered: SpecialistName[] = planIsAction(request, descriptions)
+    ? [...(policyGrounds.test(request) ? (['retriever'] as const) : []), 'executor', 'reviewer']
+    : ['retriever', 'reviewer'];
+  return ordered.filter((specialist) => descriptions.has(specialist));
+}
+
+function worthReviewing(steps: RouterTrail['steps']): boolean {
+  const last = steps.at(-1);
+  if (!last) return false;
+  if (last.specialist === 'retriever') return last.outcome === 'answered';
+  return last.specialist === 'executor' && last.outcome === 'completed';
+}
+
+/** The final answer is assembled from what the specialists reported, never invented. */
+function composeFinalAnswer(trail: RouterTrail): string {
+  const { steps } = trail;
+  if (steps.length === 0) return 'I could not route this request to any specialist.';
+  const retrieval = steps.findLast((step) => step.specialist === 'retriever');
+  const execution = steps.findLast((step) => step.specialist === 'executor');
+  const review = steps.findLast((step) => step.specialist === 'reviewer');
+  const parts: string[] = [];
+  if (execution) {
+    parts.push(execution.summary);
+    if (retrieval?.outcome === 'answered') parts.push(`Policy basis: ${retrieval.summary}`);
+  } else if (retrieval) {
+    parts.push(
+      retrieval.outcome === 'answered'
+        ? retrieval.summary
+        : `I'm sorry, the knowledge base does not cover this, so I can't answer it reliably. ${retrieval.summary}`.trim(),
+    );
+  }
+  if (review) {
+    parts.push(
+      review.outcome === 'accepted'
+        ? 'Reviewed: accepted.'
+        : `Reviewer concerns: ${review.reasons.join('; ') || review.summary}`,
+    );
+  }
+  return parts.join('\n\n');
+}

@@ -1,0 +1,4 @@
+export * from './router-prompt.ts';
+export * from './retriever-prompt.ts';
+export * from './executor-prompt.ts';
+export * from './reviewer-prompt.ts';

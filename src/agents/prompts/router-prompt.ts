@@ -1,0 +1,88 @@
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { SpecialistName, Step } from '../../graphs/handoff.ts';
+
+/** What each specialist is for; the router model (and the offline router) chooses by these. */
+export const specialistDescriptions: Record<SpecialistName, string> = {
+  retriever:
+    'Answers questions from the knowledge base of company policies and help articles (refund policy, ' +
+    'returns, shipping SLA and late delivery penalties, cancellation, warranty, escalation, payments) ' +
+    'with citations, or says that the knowledge base does not cover the question.',
+  executor:
+    'Acts on business systems through registered tools: look up an order, check a shipment against ' +
+    'its SLA, compute a late delivery penalty, issue a refund, create a credit memo, cancel an order.',
+  reviewer:
+    'Checks an answer or an executed action against the acceptance criteria and the retrieved policy, ' +
+    'and accepts it or sends it back with reasons.',
+};
+
+export const handoffToolName = (specialist: SpecialistName): string => `handoff_to_${specialist}`;
+
+export const routerSystemPrompt = `You are the supervisor of Overseer, a service that answers customer-support requests and acts on business systems safely.
+Decide the single next step:
+- To delegate, call exactly one handoff tool with a self-contained task, acceptance criteria and the context the specialist needs.
+- When the request is handled (or cannot be), reply with the final answer to the user as plain text: cite sources as [document#chunk] and state every action taken with its identifiers.
+Rules: look up the governing policy before acting on a policy-based request; after any action, hand it to the reviewer; never repeat a step that already succeeded; never invent facts that no step reported.`;
+
+/** The router's view of the conversation: the request, then each earlier hop as a tool call and its report. */
+export function buildRouterMessages(conversation: BaseMessage[], steps: Step[]): BaseMessage[] {
+  const messages: BaseMessage[] = [new SystemMessage(routerSystemPrompt), ...conversation];
+  for (const step of steps) {
+    const toolCallId = `hop_${step.hop}`;
+    messages.push(
+      new AIMessage({
+        content: '',
+        tool_calls: [{ id: toolCallId, name: handoffToolName(step.specialist), args: { task: step.task }, type: 'tool_call' }],
+      }),
+      new ToolMessage({ tool_call_id: toolCallId, content: JSON.stringify(reportForRouter(step)) }),
+    );
+  }
+  return messages;
+}
+
+function reportForRouter(step: Step) {
+  return {
+    specialist: step.specialist,
+    outcome: step.outcome,
+    summary: step.summary,
+    citations: step.citations.map((citation) => `${citation.documentId}#${citation.chunkIndex}`),
+    actions: step.actions.map((action) => ({ tool: action.tool, status: action.status, result: action.result })),
+    reasons: step.reasons,
+  };
+}
+
+export interface RouterTrail {
+  request: string;
+  steps: Array<{ specialist: SpecialistName; outcome: string; summary: string; citations: string[]; reasons: string[] }>;
+}
+
+/** Read back what `buildRouterMessages` wrote; used by the offline router. */
+export function readRouterTrail(messages: BaseMessage[]): RouterTrail {
+  const firstToolCall = messages.findIndex((message) => AIMessage.isInstance(message) && (message.tool_calls?.length ?? 0) > 0);
+  const conversation = firstToolCall === -1 ? messages : messages.slice(0, firstToolCall);
+  const lastHuman = [...conversation].reverse().find((message) => HumanMessage.isInstance(message));
+  const steps: RouterTrail['steps'] = [];
+  for (const message of messages) {
+    if (!ToolMessage.isInstance(message)) continue;
+    try {
+      const report = JSON.parse(String(message.content));
+      steps.push({
+        specialist: report.specialist,
+        outcome: report.outcome,
+        summary: report.summary ?? '',
+        citations: report.citations ?? [],
+        reasons: report.reasons ?? [],
+      });
+    } catch {
+      // A tool message that is not one of our reports carries nothing to route on.
+    }
+  }
+  return { request: lastHuman ? messageText(lastHuman) : '', steps };
+}
+
+/** The plain text of a message whatever its content shape. */
+export function messageText(message: BaseMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content
+    .map((part) => (typeof part === 'string' ? part : part.type === 'text' ? String(part.text) : ''))
+    .join('');
+}

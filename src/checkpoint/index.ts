@@ -1,0 +1,5 @@
+export { SqliteCheckpointSaver } from './sqlite-checkpoint-saver.ts';
+export type { SqliteCheckpointSaverOptions } from './sqlite-checkpoint-saver.ts';
+export { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
+export type { RedisCheckpointSaverOptions } from './redis-checkpoint-saver.ts';
+export { createRedisClient, recommendedRedisOptions } from './redis-client.ts';

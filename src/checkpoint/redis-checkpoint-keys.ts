@@ -1,0 +1,96 @@
+import { AppError } from '../errors.ts';
+
+/**
+ * Key layout of the Redis checkpointer. A thread owns exactly seven keys, all under
+ * one `{thread}` hash tag, whatever its number of checkpoints or namespaces: so a
+ * write can refresh the whole thread's TTL in the same transaction, `deleteThread`
+ * is one UNLINK, and Redis Cluster keeps a thread on one slot. Namespaces live in
+ * members and fields, never in key names.
+ *
+ * Members and fields join their parts with NUL, which no part may contain; NUL sorts
+ * below every other byte, so a lexicographic range `[prefix\0, prefix\1)` selects
+ * exactly the entries of one namespace or one checkpoint.
+ */
+export interface RedisThreadKeys {
+  /** Sorted set, all scores 0, members `namespace\0checkpointId`: latest and list per namespace. */
+  namespaceIndex: string;
+  /** Sorted set, members `checkpointId\0namespace`: newest first across namespaces. */
+  timeline: string;
+  /** Hash `namespace\0checkpointId` → checkpoint record (checkpoint without values, metadata, parent). */
+  checkpoints: string;
+  /** Hash `namespace\0checkpointId` → JSON `[channel, version][]`, read by the load script. */
+  channels: string;
+  /** Hash `namespace\0channel\0version` → serialized channel value, written once per version. */
+  blobs: string;
+  /** Hash `namespace\0checkpointId\0taskId\0index` → pending write record. */
+  writes: string;
+  /** Sorted set of the `writes` fields, so one checkpoint's writes are one range read. */
+  writeIndex: string;
+}
+
+const separator = '\u0000';
+const timelineSuffix = ':timeline';
+
+/** Every key of one thread, in the order the load script expects them as KEYS. */
+export function createRedisThreadKeys(prefix: string, threadId: string): RedisThreadKeys {
+  // Encoding keeps braces and colons of a thread id from moving the hash tag or
+  // making two threads' keys collide.
+  const base = `${prefix}:{${encodeURIComponent(threadId)}}`;
+  return {
+    namespaceIndex: `${base}:namespace-index`,
+    timeline: `${base}${timelineSuffix}`,
+    checkpoints: `${base}:checkpoints`,
+    channels: `${base}:channels`,
+    blobs: `${base}:blobs`,
+    writes: `${base}:writes`,
+    writeIndex: `${base}:write-index`,
+  };
+}
+
+export function listThreadKeys(keys: RedisThreadKeys): string[] {
+  return [keys.namespaceIndex, keys.timeline, keys.checkpoints, keys.channels, keys.blobs, keys.writes, keys.writeIndex];
+}
+
+/** SCAN pattern matching the timeline key of every thread under a prefix. */
+export function timelineKeyPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`)}:{*}${timelineSuffix}`;
+}
+
+/** Inverse of the timeline key of `createRedisThreadKeys`. */
+export function threadIdOfTimelineKey(prefix: string, key: string): string {
+  return decodeURIComponent(key.slice(prefix.length + 2, key.length - timelineSuffix.length - 1));
+}
+
+export function checkpointMember(namespace: string, checkpointId: string): string {
+  return `${namespace}${separator}${checkpointId}`;
+}
+
+export function timelineMember(checkpointId: string, namespace: string): string {
+  return `${checkpointId}${separator}${namespace}`;
+}
+
+export function blobField(namespace: string, channel: string, version: string): string {
+  return `${namespace}${separator}${channel}${separator}${version}`;
+}
+
+export function writeField(namespace: string, checkpointId: string, taskId: string, index: number): string {
+  return `${namespace}${separator}${checkpointId}${separator}${taskId}${separator}${index}`;
+}
+
+/** Splits `a\0b` into `[a, b]`; used for both index orders. */
+export function splitMember(member: string): [string, string] {
+  const at = member.indexOf(separator);
+  return [member.slice(0, at), member.slice(at + 1)];
+}
+
+/** Lexicographic bounds selecting every member that starts with `head\0`. */
+export function rangeOf(head: string): { min: string; max: string } {
+  return { min: `[${head}${separator}`, max: `(${head}\u0001` };
+}
+
+/** Rejects parts that would break the NUL-joined layout; real ids never contain NUL. */
+export function assertStorablePart(name: string, value: string): void {
+  if (value.includes(separator)) {
+    throw new AppError('BAD_REQUEST', `The ${name} may not contain a NUL character.`);
+  }
+}

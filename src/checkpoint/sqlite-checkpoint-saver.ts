@@ -1,0 +1,185 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { RunnableConfig } from '@langchain/core/runnables';
+import { BaseCheckpointSaver, WRITES_IDX_MAP, getCheckpointId } from '@langchain/langgraph-checkpoint';
+import type {
+  ChannelVersions,
+  Checkpoint,
+  CheckpointListOptions,
+  CheckpointMetadata,
+  CheckpointTuple,
+  PendingWrite,
+  SerializerProtocol,
+} from '@langchain/langgraph-checkpoint';
+import { AppError } from '../errors.ts';
+import { inTransaction, openDatabase } from '../storage/index.ts';
+import { createCheckpointTables } from './sqlite-checkpoint-schema.ts';
+import { prepareCheckpointStatements } from './sqlite-checkpoint-statements.ts';
+import type { CheckpointRow, CheckpointStatements } from './sqlite-checkpoint-statements.ts';
+import { createCheckpointTupleReader } from './sqlite-checkpoint-tuple-reader.ts';
+import { buildListQuery, matchesDeepFilter } from './sqlite-checkpoint-list-query.ts';
+
+export interface SqliteCheckpointSaverOptions {
+  /** An open database; the saver creates its `checkpoint_*` tables in it. */
+  database: DatabaseSync;
+  /** How values are encoded; defaults to LangGraph's JSON-plus serializer. */
+  serde?: SerializerProtocol;
+}
+
+/**
+ * LangGraph checkpointer on the embedded SQLite database (`node:sqlite`).
+ * Checkpoints, channel values (one blob per channel version) and pending writes live in
+ * `checkpoint_*` tables; every `put` and `putWrites` is one transaction.
+ * @example
+ * const checkpointer = SqliteCheckpointSaver.fromFile('./data/overseer.db');
+ * const graph = builder.compile({ checkpointer });
+ */
+export class SqliteCheckpointSaver extends BaseCheckpointSaver {
+  readonly database: DatabaseSync;
+  readonly #statements: CheckpointStatements;
+  readonly #readTuple: (row: CheckpointRow) => Promise<CheckpointTuple>;
+  #ownsDatabase = false;
+
+  constructor(options: SqliteCheckpointSaverOptions) {
+    super(options.serde);
+    this.database = options.database;
+    createCheckpointTables(this.database);
+    this.#statements = prepareCheckpointStatements(this.database);
+    this.#readTuple = createCheckpointTupleReader({
+      statements: this.#statements,
+      serde: this.serde,
+      nextVersion: () => this.getNextVersion(undefined),
+    });
+  }
+
+  /** Open (or create) a database file with the service settings and keep checkpoints in it. */
+  static fromFile(file: string): SqliteCheckpointSaver {
+    const saver = new SqliteCheckpointSaver({ database: openDatabase(file) });
+    saver.#ownsDatabase = true;
+    return saver;
+  }
+
+  /** Close the database if this saver opened it (`fromFile`); a database passed in stays with its owner. */
+  close(): void {
+    if (this.#ownsDatabase && this.database.isOpen) this.database.close();
+  }
+
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const threadId = config.configurable?.thread_id;
+    if (threadId === undefined || threadId === null || threadId === '') return undefined;
+    const namespace = String(config.configurable?.checkpoint_ns ?? '');
+    const checkpointId = getCheckpointId(config);
+    const row = checkpointId
+      ? this.#statements.selectCheckpoint.get(String(threadId), namespace, checkpointId)
+      : this.#statements.selectLatestCheckpoint.get(String(threadId), namespace);
+    return row === undefined ? undefined : this.#readTuple(row as unknown as CheckpointRow);
+  }
+
+  async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
+    const query = buildListQuery(config, options);
+    const rows = this.database.prepare(query.sql).all(...query.parameters) as unknown as CheckpointRow[];
+    let remaining = query.remainingLimit;
+    for (const row of rows) {
+      if (remaining !== undefined && remaining <= 0) return;
+      const tuple = await this.#readTuple(row);
+      if (!matchesDeepFilter(tuple.metadata ?? {}, query.deepFilter)) continue;
+      if (remaining !== undefined) remaining -= 1;
+      yield tuple;
+    }
+  }
+
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    const threadId = requireThreadId(config, 'store a checkpoint');
+    const namespace = String(config.configurable?.checkpoint_ns ?? '');
+    const parentId = getCheckpointId(config) || null;
+    const { channel_values: values = {}, ...stored } = checkpoint;
+    const [checkpointType, checkpointBytes] = await this.serde.dumpsTyped(stored);
+    const metadataJson = await this.#dumpMetadata(metadata);
+    const blobs = await Promise.all(
+      Object.entries(newVersions).map(async ([channel, version]) => {
+        // A channel that got a new version but holds nothing (cleared) is recorded as empty.
+        if (!Object.hasOwn(values, channel)) return [channel, String(version), 'empty', null] as const;
+        const [type, bytes] = await this.serde.dumpsTyped((values as Record<string, unknown>)[channel]);
+        return [channel, String(version), type, bytes] as const;
+      }),
+    );
+    inTransaction(this.database, () => {
+      for (const [channel, version, type, bytes] of blobs) {
+        this.#statements.insertChannelBlob.run(threadId, namespace, channel, version, type, bytes);
+      }
+      this.#statements.upsertCheckpoint.run(
+        threadId,
+        namespace,
+        checkpoint.id,
+        parentId,
+        checkpointType,
+        checkpointBytes,
+        metadataJson,
+      );
+    });
+    return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id } };
+  }
+
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    const threadId = requireThreadId(config, 'store writes');
+    const checkpointId = getCheckpointId(config);
+    if (!checkpointId) {
+      throw new AppError('BAD_REQUEST', 'Cannot store writes: config.configurable.checkpoint_id is missing.');
+    }
+    if (writes.length === 0) return;
+    const namespace = String(config.configurable?.checkpoint_ns ?? '');
+    const rows = await Promise.all(
+      writes.map(async ([channel, value], index) => {
+        const [type, bytes] = await this.serde.dumpsTyped(value);
+        return { channel, index: WRITES_IDX_MAP[channel] ?? index, type, bytes };
+      }),
+    );
+    inTransaction(this.database, () => {
+      for (const { channel, index, type, bytes } of rows) {
+        const statement = index < 0 ? this.#statements.upsertWrite : this.#statements.insertWrite;
+        statement.run(threadId, namespace, checkpointId, taskId, index, channel, type, bytes, taskPath ?? '');
+      }
+    });
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    inTransaction(this.database, () => {
+      this.#statements.deleteThreadWrites.run(threadId);
+      this.#statements.deleteThreadBlobs.run(threadId);
+      this.#statements.deleteThreadCheckpoints.run(threadId);
+    });
+  }
+
+  // Integer versions collide when a thread forks (time travel, updateState on an old
+  // checkpoint): both branches would name different values `channel@n`, and blobs are
+  // keyed by version. A random fraction keeps versions numeric and increasing, like the
+  // random suffix of the Python savers.
+  override getNextVersion(current: number | undefined): number {
+    const whole = typeof current === 'number' ? Math.floor(current) : 0;
+    return whole + 1 + Math.random();
+  }
+
+  // Metadata is kept as JSON text so `list` can filter on it inside SQLite.
+  async #dumpMetadata(metadata: CheckpointMetadata): Promise<string> {
+    const [type, bytes] = await this.serde.dumpsTyped(metadata);
+    if (type !== 'json') {
+      throw new AppError('INTERNAL', `Checkpoint metadata must serialize to json, the serializer gave "${type}".`);
+    }
+    return new TextDecoder().decode(bytes);
+  }
+}
+
+function requireThreadId(config: RunnableConfig, action: string): string {
+  const threadId = config.configurable?.thread_id;
+  if (threadId === undefined || threadId === null || threadId === '') {
+    throw new AppError(
+      'BAD_REQUEST',
+      `Cannot ${action}: config.configurable.thread_id is missing. Pass { configurable: { thread_id } }.`,
+    );
+  }
+  return String(threadId);
+}

@@ -1,0 +1,33 @@
+import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
+import type { ModelsByRole } from '../agents/index.ts';
+import type { Retriever } from '../retrieval/index.ts';
+import type { EffectLedger, ToolRegistry } from '../tools/index.ts';
+
+export interface GraphLimits {
+  /** Specialist hops per request before the supervisor stops with a partial result. */
+  maxHops: number;
+  /** Invalid tool calls the executor tolerates before giving up. */
+  maxToolAttempts: number;
+  /** Model turns of the executor per handoff. */
+  maxExecutorTurns: number;
+}
+
+export const defaultGraphLimits: GraphLimits = { maxHops: 8, maxToolAttempts: 3, maxExecutorTurns: 8 };
+
+/**
+ * Everything a graph needs, passed explicitly: no module-level clients or singletons,
+ * so another service can embed the graphs with its own parts.
+ */
+export interface GraphDependencies {
+  models: ModelsByRole;
+  retriever: Retriever;
+  tools: ToolRegistry;
+  effects: EffectLedger;
+  checkpointer?: BaseCheckpointSaver;
+  store?: BaseStore;
+  limits?: Partial<GraphLimits>;
+}
+
+export function limitsOf(dependencies: GraphDependencies): GraphLimits {
+  return { ...defaultGraphLimits, ...dependencies.limits };
+}

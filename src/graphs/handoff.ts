@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** The specialists the supervisor can hand work to. */
+export const specialistNames = ['retriever', 'executor', 'reviewer'] as const;
+export type SpecialistName = (typeof specialistNames)[number];
+
+/**
+ * The typed handoff contract between the supervisor and a specialist. The router model
+ * proposes it as tool-call arguments; it is validated here before any subgraph runs.
+ */
+export const handoffSchema = z.strictObject({
+  task: z.string().trim().min(1).max(2_000).describe('What the specialist must do, self-contained.'),
+  acceptanceCriteria: z
+    .array(z.string().trim().min(1).max(500))
+    .max(10)
+    .default([])
+    .describe('Checks the result must pass.'),
+  context: z.string().max(8_000).default('').describe('Facts from earlier steps the specialist needs.'),
+});
+export type Handoff = z.infer<typeof handoffSchema>;
+
+export const citationSchema = z.object({
+  documentId: z.string(),
+  chunkId: z.string(),
+  chunkIndex: z.number().int(),
+  source: z.string(),
+  title: z.string().optional(),
+  quote: z.string().optional(),
+});
+export type Citation = z.infer<typeof citationSchema>;
+
+export const actionRecordSchema = z.object({
+  toolCallId: z.string(),
+  tool: z.string(),
+  args: z.unknown(),
+  risk: z.enum(['read', 'write', 'irreversible']).optional(),
+  status: z.enum(['ok', 'invalid', 'unknown_tool', 'forbidden', 'failed', 'in_doubt']),
+  result: z.unknown().optional(),
+  message: z.string().optional(),
+  replayed: z.boolean().optional(),
+});
+export type ActionRecord = z.infer<typeof actionRecordSchema>;
+
+export const outcomeSchema = z.enum([
+  'answered',
+  'not_covered',
+  'completed',
+  'no_action',
+  'failed',
+  'accepted',
+  'revise',
+]);
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** What a specialist hands back: a short summary, never its whole transcript. */
+export const specialistReportSchema = z.object({
+  outcome: outcomeSchema,
+  summary: z.string(),
+  citations: z.array(citationSchema).default([]),
+  actions: z.array(actionRecordSchema).default([]),
+  reasons: z.array(z.string()).default([]),
+});
+export type SpecialistReport = z.infer<typeof specialistReportSchema>;
+
+/** One completed hop as the supervisor records it. */
+export const stepSchema = specialistReportSchema.extend({
+  hop: z.number().int(),
+  specialist: z.enum(specialistNames),
+  task: z.string(),
+});
+export type Step = z.infer<typeof stepSchema>;
+
+/** Evidence the supervisor gathers from earlier steps for the reviewer. */
+export const evidenceSchema = z.object({
+  answer: z.string().optional(),
+  citations: z.array(citationSchema).default([]),
+  actions: z.array(actionRecordSchema).default([]),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;

@@ -1,0 +1,28 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { ToolRegistry } from '../tools/index.ts';
+
+export interface RunContext {
+  tenantId: string;
+  /** Scopes the caller holds; with none configured (embedded, open mode) every tool's scopes. */
+  scopes: string[];
+  /** Thread the run belongs to; stateless runs fall back to the run id so keys stay unique. */
+  threadId: string;
+  runId?: string;
+}
+
+export const defaultTenantId = 'default';
+
+/** Who is asking and where, read from `config.configurable` as the run manager sets it. */
+export function readRunContext(config: LangGraphRunnableConfig | undefined, tools?: ToolRegistry): RunContext {
+  const configurable = (config?.configurable ?? {}) as Record<string, unknown>;
+  const scopes = Array.isArray(configurable.scopes)
+    ? configurable.scopes.filter((scope): scope is string => typeof scope === 'string')
+    : [...new Set((tools?.list() ?? []).flatMap((tool) => tool.scopes))];
+  const runId = typeof configurable.run_id === 'string' ? configurable.run_id : config?.runId;
+  return {
+    tenantId: typeof configurable.tenant_id === 'string' ? configurable.tenant_id : defaultTenantId,
+    scopes,
+    threadId: typeof configurable.thread_id === 'string' ? configurable.thread_id : (runId ?? 'stateless'),
+    runId,
+  };
+}

@@ -1,0 +1,69 @@
+import { MessagesValue, StateSchema } from '@langchain/langgraph';
+import { z } from 'zod';
+import {
+  actionRecordSchema,
+  citationSchema,
+  evidenceSchema,
+  specialistNames,
+  specialistReportSchema,
+  stepSchema,
+} from './handoff.ts';
+
+/** Fields every specialist graph takes as input: the handoff contract. */
+const handoffFields = {
+  task: z.string().describe('What the specialist must do'),
+  acceptanceCriteria: z.array(z.string()).default(() => []),
+  context: z.string().default(''),
+};
+
+export const passageSchema = citationSchema.extend({ text: z.string(), score: z.number() });
+export type Passage = z.infer<typeof passageSchema>;
+
+export const RetrieverState = new StateSchema({
+  ...handoffFields,
+  passages: z.array(passageSchema).default(() => []),
+  report: specialistReportSchema.optional(),
+});
+
+export const ExecutorState = new StateSchema({
+  ...handoffFields,
+  messages: MessagesValue,
+  actions: z.array(actionRecordSchema).default(() => []),
+  invalidCalls: z.number().int().default(0),
+  turns: z.number().int().default(0),
+  report: specialistReportSchema.optional(),
+});
+
+export const ruleCheckSchema = z.object({ name: z.string(), passed: z.boolean(), detail: z.string() });
+
+export const ReviewerState = new StateSchema({
+  ...handoffFields,
+  evidence: evidenceSchema.default(() => ({ citations: [], actions: [] })),
+  checks: z.array(ruleCheckSchema).default(() => []),
+  report: specialistReportSchema.optional(),
+});
+
+export const pendingHandoffSchema = z.object({
+  specialist: z.enum(specialistNames),
+  task: z.string(),
+  acceptanceCriteria: z.array(z.string()),
+  context: z.string(),
+});
+export type PendingHandoff = z.infer<typeof pendingHandoffSchema>;
+
+export const runResultSchema = z.object({
+  status: z.enum(['complete', 'partial']),
+  answer: z.string(),
+  reason: z.string().optional(),
+});
+export type RunResult = z.infer<typeof runResultSchema>;
+
+export const SupervisorState = new StateSchema({
+  messages: MessagesValue,
+  /** Id of the human message being served; a new one starts a fresh request. */
+  requestId: z.string().default(''),
+  steps: z.array(stepSchema).default(() => []),
+  hops: z.number().int().default(0),
+  pending: pendingHandoffSchema.nullable().default(null),
+  result: runResultSchema.nullable().default(null),
+});

@@ -1,0 +1,2 @@
+export { createApp } from './create-app.ts';
+export type { AppEnv } from './app-env.ts';

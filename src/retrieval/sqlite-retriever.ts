@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { AppError } from '../errors.ts';
+import { inTransaction } from '../storage/index.ts';
+import { chunkDocument } from './chunk-document.ts';
+import type { ChunkOptions } from './chunk-document.ts';
+import { filterMatchesNothing } from './filter-clause.ts';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
+import { emptyUpsertReport } from './retriever.ts';
+import type { Retriever, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
+import { isZeroVector, searchDense } from './sqlite-dense-search.ts';
+import { searchKeywords } from './sqlite-keyword-search.ts';
+import { createRetrievalSchema, ensureVectorTable, hasVectorTable } from './sqlite-retrieval-schema.ts';
+import { writeDocuments } from './sqlite-write-documents.ts';
+import type { PreparedDocument } from './sqlite-write-documents.ts';
+import { loadHits } from './sqlite-load-hits.ts';
+import { assertDocuments, assertTenantId, resolveLimit } from './validate-request.ts';
+
+export interface SqliteRetrieverOptions {
+  /** From `openDatabase`; sqlite-vec must be loaded when `embeddings` is given. */
+  database: DatabaseSync;
+  /** Any LangChain embedding model (`OpenAIEmbeddings`, `HashingEmbedder`). Without it, search is BM25 only. */
+  embeddings?: EmbeddingsInterface;
+  /** Expected vector length; checked against the model's output. Inferred from the first embedding if left out. */
+  dimensions?: number;
+  chunking?: ChunkOptions;
+  /** Close the database when the retriever closes (default false: the caller owns it). */
+  ownsDatabase?: boolean;
+}
+
+/**
+ * The embedded retrieval backend: FTS5 BM25 and, with an embedding model, sqlite-vec dense
+ * search fused with reciprocal rank fusion. All tables are prefixed `retrieval_` and every
+ * query is scoped to one tenant.
+ * @example
+ * const retriever = createSqliteRetriever({ database: openDatabase('data/overseer.db') });
+ * await retriever.upsertDocuments('default', [{ id: 'refund-policy', text, source: 'refund-policy.md' }]);
+ * const hits = await retriever.search({ tenantId: 'default', query: 'refund for a late order' });
+ */
+export function createSqliteRetriever(options: SqliteRetrieverOptions): Retriever {
+  const { database, embeddings } = options;
+  createRetrievalSchema(database);
+  if (embeddings !== undefined && options.dimensions !== undefined) ensureVectorTable(database, options.dimensions);
+  let closed = false;
+
+  const assertOpen = (): void => {
+    if (closed) throw new AppError('INTERNAL', 'The retriever is closed');
+  };
+
+  const prepare = async (document: SourceDocument): Promise<PreparedDocument> => {
+    const chunks = await chunkDocument(document, options.chunking);
+    const hash = createHash('sha256')
+      .update(JSON.stringify([chunks.map((chunk) => chunk.hash), document.metadata ?? {}]))
+      .digest('hex');
+    return { document, chunks, hash };
+  };
+
+  const embedMissing = async (tenantId: string, documents: PreparedDocument[]): Promise<Map<string, number[]>> => {
+    const vectors = new Map<string, number[]>();
+    if (embeddings === undefined) return vectors;
+    const pending = new Map<string, string>();
+    for (const { document, chunks } of documents) {
+      const embedded = embeddedHashes(database, tenantId, document.id);
+      for (const chunk of chunks) {
+        if (!embedded.has(chunk.hash)) pending.set(chunk.hash, [chunk.headings.join(' > '), chunk.text].join('\n\n'));
+      }
+    }
+    if (pending.size === 0) return vectors;
+    const output = await embedOrThrow(() => embeddings.embedDocuments([...pending.values()]));
+    const dimensions = options.dimensions ?? output[0]?.length ?? 0;
+    if (output.length !== pending.size || output.some((vector) => vector.length !== dimensions)) {
+      throw new AppError('MODEL_ERROR', `The embedding model returned vectors of unexpected count or length (expected ${dimensions})`);
+    }
+    ensureVectorTable(database, dimensions);
+    [...pending.keys()].forEach((hash, index) => {
+      const vector = output[index];
+      if (vector !== undefined && !isZeroVector(vector)) vectors.set(hash, vector);
+    });
+    return vectors;
+  };
+
+  return {
+    capabilities: { dense: embeddings !== undefined },
+
+    async upsertDocuments(tenantId: string, documents: SourceDocument[]): Promise<UpsertReport> {
+      assertOpen();
+      assertTenantId(tenantId);
+      assertDocuments(documents);
+      const prepared = await Promise.all(documents.map(prepare));
+      const vectors = await embedMissing(tenantId, prepared);
+      assertOpen();
+      const report = emptyUpsertReport();
+      inTransaction(database, () => writeDocuments(database, tenantId, prepared, vectors, report));
+      return report;
+    },
+
+    async deleteDocuments(tenantId: string, documentIds: string[]): Promise<number> {
+      assertOpen();
+      assertTenantId(tenantId);
+      if (documentIds.length === 0) return 0;
+      return inTransaction(database, () => {
+        const result = database
+          .prepare('DELETE FROM retrieval_documents WHERE tenant_id = ? AND document_id IN (SELECT value FROM json_each(?))')
+          .run(tenantId, JSON.stringify(documentIds));
+        return Number(result.changes);
+      });
+    },
+
+    async listDocumentIds(tenantId: string): Promise<string[]> {
+      assertOpen();
+      assertTenantId(tenantId);
+      return database
+        .prepare('SELECT document_id FROM retrieval_documents WHERE tenant_id = ? ORDER BY document_id')
+        .all(tenantId)
+        .map((row) => String(row.document_id));
+    },
+
+    async search(request: SearchRequest): Promise<SearchHit[]> {
+      assertOpen();
+      assertTenantId(request.tenantId);
+      const limit = resolveLimit(request.limit);
+      const mode = request.mode ?? 'hybrid';
+      if (mode === 'dense' && embeddings === undefined) {
+        throw new AppError('BAD_REQUEST', 'Dense search needs an embedding model, and this retriever has none');
+      }
+      if (typeof request.query !== 'string') throw new AppError('BAD_REQUEST', 'The search query must be a string');
+      if (filterMatchesNothing(request.filter)) return [];
+      // Fusion and relevance re-ranking need more than `limit` candidates from each side.
+      const candidates = Math.max(limit * 4, 40);
+      const scope = { tenantId: request.tenantId, filter: request.filter, candidates };
+
+      const keyword = mode === 'dense' ? [] : searchKeywords(database, { ...scope, query: request.query });
+      const useDense = embeddings !== undefined && mode !== 'keyword' && hasVectorTable(database);
+      const dense = useDense
+        ? searchDense(database, { ...scope, vector: await embedOrThrow(() => embeddings.embedQuery(request.query)) })
+        : [];
+      assertOpen();
+
+      const keywordScores = new Map(keyword.map((entry) => [entry.id, entry.relevance]));
+      const denseScores = new Map(dense.map((entry) => [entry.id, entry.similarity]));
+      const fused = reciprocalRankFusion(
+        [keyword, dense].filter((ranking) => ranking.length > 0).map((ranking) => ranking.map((entry) => String(entry.id))),
+      ).slice(0, limit);
+      const fusedOnly = mode === 'hybrid' && useDense;
+      return loadHits(database, request.tenantId, fused.map((entry) => Number(entry.id))).map((hit, index) => {
+        const keywordScore = keywordScores.get(hit.rowId);
+        const denseScore = denseScores.get(hit.rowId);
+        const { rowId: _rowId, ...rest } = hit;
+        return {
+          ...rest,
+          score: Math.max(keywordScore ?? 0, denseScore ?? 0),
+          scores: {
+            ...(keywordScore === undefined ? {} : { keyword: keywordScore }),
+            ...(denseScore === undefined ? {} : { dense: denseScore }),
+            ...(fusedOnly ? { fused: fused[index]?.score ?? 0 } : {}),
+          },
+        };
+      });
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (options.ownsDatabase) database.close();
+    },
+  };
+}
+
+/** Hashes of the document's chunks that already have a vector. */
+function embeddedHashes(database: DatabaseSync, tenantId: string, documentId: string): Set<string> {
+  if (!hasVectorTable(database)) return new Set();
+  const rows = database
+    .prepare(
+      `SELECT chunk.content_hash AS hash FROM retrieval_chunks AS chunk
+        WHERE chunk.tenant_id = ? AND chunk.document_id = ?
+          AND EXISTS (SELECT 1 FROM retrieval_chunk_vectors AS vector WHERE vector.chunk_id = chunk.id)`,
+    )
+    .all(tenantId, documentId);
+  return new Set(rows.map((row) => String(row.hash)));
+}
+
+async function embedOrThrow<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('UPSTREAM_UNAVAILABLE', 'The embedding model failed', { cause: error });
+  }
+}

@@ -1,0 +1,18 @@
+/** One event of a run as producers emit it; only `http/sse.ts` knows the wire format. */
+export interface RunEvent {
+  /** LangGraph API event name: metadata, values, updates, messages, messages/partial, error, ... */
+  event: string;
+  data: unknown;
+}
+
+export const streamModes = [
+  'values',
+  'updates',
+  'messages',
+  'messages-tuple',
+  'custom',
+  'debug',
+  'tasks',
+  'checkpoints',
+] as const;
+export type StreamMode = (typeof streamModes)[number];

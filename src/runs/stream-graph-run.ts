@@ -1,0 +1,91 @@
+import type { BaseMessage } from '@langchain/core/messages';
+import { Command, type CompiledStateGraph } from '@langchain/langgraph';
+import type { RunEvent, StreamMode } from './run-event.ts';
+
+export interface GraphRunRequest {
+  runId: string;
+  input?: unknown;
+  command?: { resume?: unknown; goto?: string | string[]; update?: Record<string, unknown> };
+  configurable: Record<string, unknown>;
+  streamModes: StreamMode[];
+  subgraphs?: boolean;
+  recursionLimit?: number;
+  signal?: AbortSignal;
+  metadata?: Record<string, unknown>;
+}
+
+// The library's own modes behind each API mode: `messages` (partial/complete events) is
+// built from the library's message tuples plus values, as the LangGraph API does.
+const libraryModes: Record<StreamMode, string[]> = {
+  values: ['values'],
+  updates: ['updates'],
+  'messages-tuple': ['messages'],
+  messages: ['messages', 'values'],
+  custom: ['custom'],
+  debug: ['debug'],
+  tasks: ['tasks'],
+  checkpoints: ['checkpoints'],
+};
+
+/**
+ * Run a compiled graph and yield LangGraph API run events: `metadata` first, then one event
+ * per requested stream mode chunk (`mode|namespace` for subgraph events). Errors propagate
+ * to the caller, which decides how to report them.
+ */
+export async function* streamGraphRun(
+  graph: CompiledStateGraph<any, any, any, any, any, any, any, any>,
+  request: GraphRunRequest,
+): AsyncGenerator<RunEvent> {
+  yield { event: 'metadata', data: { run_id: request.runId, attempt: 1 } };
+  const requested = new Set(request.streamModes);
+  const modes = [...new Set([...requested].flatMap((mode) => libraryModes[mode]))];
+  const input = request.command
+    ? new Command({ resume: request.command.resume, goto: request.command.goto as never, update: request.command.update })
+    : (request.input ?? null);
+  const stream = await graph.stream(input as never, {
+    configurable: { ...request.configurable, run_id: request.runId },
+    streamMode: modes as never,
+    subgraphs: request.subgraphs ?? false,
+    signal: request.signal,
+    runId: request.runId,
+    metadata: request.metadata,
+    ...(request.recursionLimit ? { recursionLimit: request.recursionLimit } : {}),
+  });
+  const partials = new Map<string, BaseMessage>();
+  const completed = new Set<string>();
+  for await (const chunk of stream as AsyncIterable<unknown[]>) {
+    const [namespace, mode, data] = (request.subgraphs ? chunk : [[], ...chunk]) as [string[], string, unknown];
+    const suffix = namespace.length > 0 ? `|${namespace.join('|')}` : '';
+    if (mode === 'messages') {
+      if (requested.has('messages-tuple')) yield { event: `messages${suffix}`, data };
+      if (requested.has('messages')) yield* legacyMessageEvents(data as [BaseMessage, Record<string, unknown>], partials);
+      continue;
+    }
+    if (mode === 'values' && requested.has('messages')) {
+      const fresh = newMessages(data, completed);
+      if (fresh.length > 0) yield { event: 'messages/complete', data: fresh };
+    }
+    if (requested.has(mode as StreamMode)) yield { event: `${mode}${suffix}`, data };
+  }
+}
+
+function* legacyMessageEvents(
+  [chunk, metadata]: [BaseMessage, Record<string, unknown>],
+  partials: Map<string, BaseMessage>,
+): Generator<RunEvent> {
+  const id = chunk.id;
+  if (!id) return;
+  const previous = partials.get(id);
+  if (!previous) yield { event: 'messages/metadata', data: { [id]: { metadata } } };
+  const merged = previous && 'concat' in previous ? (previous as any).concat(chunk) : chunk;
+  partials.set(id, merged);
+  yield { event: 'messages/partial', data: [merged] };
+}
+
+function newMessages(values: unknown, completed: Set<string>): BaseMessage[] {
+  const messages = (values as { messages?: BaseMessage[] } | null)?.messages;
+  if (!Array.isArray(messages)) return [];
+  const fresh = messages.filter((message) => message.id && !completed.has(message.id));
+  for (const message of fresh) completed.add(message.id!);
+  return fresh;
+}

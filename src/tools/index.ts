@@ -1,0 +1,24 @@
+export { defineTool, defaultToolTimeoutMs } from './define-tool.ts';
+export type { ToolDefinition, ToolContext, ToolRisk, ToolSpec } from './define-tool.ts';
+export { ToolError, isToolError } from './tool-error.ts';
+export { validateToolArguments } from './validate-tool-arguments.ts';
+export type { ToolArgumentIssue, ToolArgumentValidation } from './validate-tool-arguments.ts';
+export { createToolRegistry, isToolAllowed } from './tool-registry.ts';
+export type { ToolRegistry, ToolListOptions, ModelTool } from './tool-registry.ts';
+export { canonicalJson, hashArguments } from './canonical-json.ts';
+export { deriveIdempotencyKey } from './idempotency-key.ts';
+export type { IdempotencyKeyParts } from './idempotency-key.ts';
+export type { EffectLedger, EffectClaim, EffectClaimRequest, EffectRecord, EffectStatus } from './effect-ledger.ts';
+export { createSqliteEffectLedger } from './sqlite-effect-ledger.ts';
+export type { SqliteEffectLedgerOptions } from './sqlite-effect-ledger.ts';
+export { runToolCall } from './run-tool-call.ts';
+export type {
+  RunToolCallOptions,
+  ToolCallRequest,
+  ToolCallContext,
+  ToolCallOutcome,
+  ToolGuard,
+  ToolGuardInput,
+  ToolGuardDecision,
+} from './run-tool-call.ts';
+export * from './orders/index.ts';

@@ -1,0 +1,18 @@
+export { createOrderTools } from './create-order-tools.ts';
+export type { CreateOrderToolsOptions } from './create-order-tools.ts';
+export { ensureOrdersSchema } from './orders-schema.ts';
+export { seedOrders } from './seed-orders.ts';
+export type { SeedOrdersResult } from './seed-orders.ts';
+export { buildOrdersSeed } from './build-orders-seed.ts';
+export type { OrdersSeed } from './build-orders-seed.ts';
+export { ordersReferenceDate, scenarioOrders } from './scenario-orders.ts';
+export { orderScopes } from './order-arguments.ts';
+export {
+  slaDaysByService,
+  latePenaltyPercentPerDay,
+  latePenaltyCapPercent,
+  promisedByOf,
+  daysLateOf,
+  latePenaltyOf,
+} from './shipping-policy.ts';
+export type { ShippingService, LatePenalty } from './shipping-policy.ts';

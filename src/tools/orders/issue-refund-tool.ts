@@ -1,0 +1,66 @@
+import { inTransaction } from '../../storage/index.ts';
+import { defineTool } from '../define-tool.ts';
+import { ToolError } from '../tool-error.ts';
+import { requireOrderFacts } from './load-order-facts.ts';
+import { formatCents } from './money.ts';
+import { moneyActionInput, orderScopes } from './order-arguments.ts';
+import type { OrderToolsDependencies } from './order-tools-dependencies.ts';
+
+interface RefundRow {
+  id: number;
+  order_id: number;
+  amount_cents: number;
+  reason: string;
+  created_at: string;
+}
+
+/** `issue_refund`: return money to the original payment method. Irreversible. */
+export function createIssueRefundTool(dependencies: OrderToolsDependencies) {
+  const { database, clock } = dependencies;
+  return defineTool({
+    name: 'issue_refund',
+    description: 'Refund money on a Brightcart order to the original payment method (arrives in 5-10 business days). Irreversible. The amount may not exceed the amount paid minus earlier refunds.',
+    risk: 'irreversible',
+    scopes: [orderScopes.refund],
+    input: moneyActionInput,
+    async execute({ orderId, amountCents, reason }, context) {
+      if (!Number.isInteger(amountCents) || amountCents <= 0) {
+        throw new ToolError('The refund amount must be a positive whole number of cents.');
+      }
+      return inTransaction(database, () => {
+        // The same tool call arriving twice (a retry after a lost answer) finds its own row.
+        const existing = database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey) as RefundRow | undefined;
+        if (existing === undefined) {
+          const facts = requireOrderFacts(database, orderId, clock());
+          if (facts.paidCents === 0) {
+            throw new ToolError(`Order ${orderId} has no captured payment, so there is nothing to refund.`);
+          }
+          if (amountCents > facts.refundableRemainingCents) {
+            throw new ToolError(
+              `A refund of ${formatCents(amountCents)} exceeds what is refundable on order ${orderId}: paid ${formatCents(facts.paidCents)}, `
+              + `already refunded ${formatCents(facts.refundedCents)}, refundable remaining ${formatCents(facts.refundableRemainingCents)}.`,
+            );
+          }
+          database.prepare('INSERT INTO refunds (order_id, amount_cents, reason, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?)')
+            .run(orderId, amountCents, reason, clock().toISOString(), context.idempotencyKey);
+        }
+        const refund = (existing ?? database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey)) as RefundRow;
+        const after = requireOrderFacts(database, refund.order_id, clock());
+        return {
+          refundId: refund.id,
+          orderId: refund.order_id,
+          amountCents: refund.amount_cents,
+          reason: refund.reason,
+          createdAt: refund.created_at,
+          paymentMethod: after.paymentMethod,
+          totalCents: after.totalCents,
+          amountPaidCents: after.paidCents,
+          refundedCents: after.refundedCents,
+          refundableRemainingCents: after.refundableRemainingCents,
+          summary: `Refunded ${formatCents(refund.amount_cents)} on order ${refund.order_id} to the original payment method (${after.paymentMethod}); `
+            + `it arrives within 5-10 business days. Refunded so far ${formatCents(after.refundedCents)}, refundable remaining ${formatCents(after.refundableRemainingCents)}.`,
+        };
+      });
+    },
+  });
+}
