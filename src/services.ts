@@ -11,7 +11,8 @@ import {
   createOrderTools,
   createSqliteEffectLedger,
   createToolRegistry,
-  ensureOrdersDatabase,
+  ensureOrdersSchema,
+  seedOrders,
   type EffectLedger,
   type ToolRegistry,
 } from './tools/index.ts';
@@ -46,7 +47,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const database = openDatabase(config.sqlitePath);
   let redis: Redis | undefined;
   try {
-    ensureOrdersDatabase(database);
+    ensureOrdersSchema(database);
+    seedOrders(database);
     const retriever = createSqliteRetriever({ database });
     const knowledgeBase = await ingestDirectory(retriever, config.knowledgeBaseDir, { tenantId: defaultTenantId });
     const tools = createToolRegistry(createOrderTools({ database, clock: overrides.clock }));

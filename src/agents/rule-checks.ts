@@ -49,7 +49,13 @@ export function runRuleChecks(subject: ReviewSubject): RuleCheck[] {
   }
 
   if (effects.length > 0) {
-    const failed = effects.filter((action) => action.status !== 'ok');
+    // Invalid or refused calls changed nothing; a failure that a later call of the same tool
+    // made good is settled. What is left did, or may have, gone wrong.
+    const failed = effects.filter(
+      (action, index) =>
+        (action.status === 'failed' || action.status === 'in_doubt') &&
+        !effects.slice(index + 1).some((later) => later.tool === action.tool && later.status === 'ok'),
+    );
     checks.push({
       name: 'actions-succeeded',
       passed: failed.length === 0,

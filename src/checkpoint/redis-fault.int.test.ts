@@ -60,6 +60,12 @@ function createGate() {
   return { entered, released, signalEntered, release };
 }
 
+function openGate(): ReturnType<typeof createGate> {
+  const gate = createGate();
+  gate.release();
+  return gate;
+}
+
 const State = Annotation.Root({
   steps: Annotation<string[]>({ reducer: (left, right) => left.concat(right), default: () => [] }),
 });
@@ -128,7 +134,7 @@ describe('RedisCheckpointSaver when Redis fails mid-run', () => {
     server!.kill('SIGCONT');
 
     expect(failure).toMatchObject({ code: 'STORAGE_ERROR', message: 'Checkpoint store unavailable' });
-    const resumed = await buildGraph(saver, createGate()).invoke(null, config);
+    const resumed = await buildGraph(saver, openGate()).invoke(null, config);
     expect(resumed.steps).toEqual(['plan', 'research', 'answer']);
     const history = await historyOf(saver, config.configurable.thread_id);
     expectLinkedHistory(history);
@@ -156,7 +162,7 @@ describe('RedisCheckpointSaver when Redis fails mid-run', () => {
     expect(afterRestart?.checkpoint).toEqual(committed?.checkpoint);
     expect((await graph.getState(config)).next).toEqual(['research']);
 
-    const resumed = await buildGraph(saver, createGate()).invoke(null, config);
+    const resumed = await buildGraph(saver, openGate()).invoke(null, config);
     expect(resumed.steps).toEqual(['plan', 'research', 'answer']);
     const history = await historyOf(saver, config.configurable.thread_id);
     expectLinkedHistory(history);

@@ -12,9 +12,7 @@ const keepAliveMs = 15_000;
  * masked `error` event if the producer fails.
  */
 export function sseResponse(c: Context, events: AsyncIterable<RunEvent>, options: { onAbort?: () => void } = {}) {
-  c.header('Cache-Control', 'no-cache, no-transform');
-  c.header('X-Accel-Buffering', 'no');
-  return streamSSE(c, async (stream) => {
+  const response = streamSSE(c, async (stream) => {
     let sequence = 0;
     const keepAlive = setInterval(() => {
       void stream.write(': keep-alive\n\n');
@@ -35,4 +33,8 @@ export function sseResponse(c: Context, events: AsyncIterable<RunEvent>, options
       clearInterval(keepAlive);
     }
   });
+  // Set after streamSSE, which writes its own plain `no-cache`.
+  response.headers.set('Cache-Control', 'no-cache, no-transform');
+  response.headers.set('X-Accel-Buffering', 'no');
+  return response;
 }

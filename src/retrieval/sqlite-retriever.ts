@@ -142,8 +142,9 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       const fused = reciprocalRankFusion(
         [keyword, dense].filter((ranking) => ranking.length > 0).map((ranking) => ranking.map((entry) => String(entry.id))),
       ).slice(0, limit);
-      const fusedOnly = mode === 'hybrid' && useDense;
-      return loadHits(database, request.tenantId, fused.map((entry) => Number(entry.id))).map((hit, index) => {
+      const fusedScores = new Map(fused.map((entry) => [Number(entry.id), entry.score]));
+      const showFused = mode === 'hybrid' && useDense;
+      return loadHits(database, request.tenantId, [...fusedScores.keys()]).map((hit) => {
         const keywordScore = keywordScores.get(hit.rowId);
         const denseScore = denseScores.get(hit.rowId);
         const { rowId: _rowId, ...rest } = hit;
@@ -153,7 +154,7 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
           scores: {
             ...(keywordScore === undefined ? {} : { keyword: keywordScore }),
             ...(denseScore === undefined ? {} : { dense: denseScore }),
-            ...(fusedOnly ? { fused: fused[index]?.score ?? 0 } : {}),
+            ...(showFused ? { fused: fusedScores.get(hit.rowId) ?? 0 } : {}),
           },
         };
       });

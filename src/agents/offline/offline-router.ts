@@ -66,9 +66,9 @@ function handoff(specialist: SpecialistName, task: string, context: string) {
 function planIsAction(request: string, descriptions: Map<SpecialistName, string>): boolean {
   const executor = descriptions.get('executor');
   if (!executor) return false;
-  const executorScore = overlapScore(request, executor);
-  const retrieverScore = overlapScore(request, descriptions.get('retriever') ?? '');
-  return executorScore > retrieverScore || (orderReference.test(request) && executorScore > 0);
+  // An action needs a target: without an order reference the request is a question,
+  // even when it mentions what the executor can do ("can I cancel an order?").
+  return orderReference.test(request) && overlapScore(request, executor) > 0;
 }
 
 function plan(request: string, descriptions: Map<SpecialistName, string>): SpecialistName[] {

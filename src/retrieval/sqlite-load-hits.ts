@@ -1,0 +1,38 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { SearchHit } from './retriever.ts';
+
+export type LoadedHit = Omit<SearchHit, 'score' | 'scores'> & { rowId: number };
+
+/**
+ * Load chunk rows by rowid, in the order given. The tenant is checked again here so that even
+ * a rowid that leaked from elsewhere cannot surface another tenant's text.
+ */
+export function loadHits(database: DatabaseSync, tenantId: string, rowIds: readonly number[]): LoadedHit[] {
+  if (rowIds.length === 0) return [];
+  const rows = database
+    .prepare(
+      `SELECT id, document_id, chunk_index, text, title, source, headings FROM retrieval_chunks
+        WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(tenantId, JSON.stringify(rowIds));
+  const byId = new Map(rows.map((row) => [Number(row.id), row]));
+  return rowIds.flatMap((rowId) => {
+    const row = byId.get(rowId);
+    if (row === undefined) return [];
+    const documentId = String(row.document_id);
+    const chunkIndex = Number(row.chunk_index);
+    const headings = String(row.headings);
+    return [
+      {
+        rowId,
+        documentId,
+        chunkId: `${documentId}#${chunkIndex}`,
+        chunkIndex,
+        text: String(row.text),
+        ...(row.title === null ? {} : { title: String(row.title) }),
+        source: String(row.source),
+        headings: headings === '' ? [] : headings.split('\n'),
+      },
+    ];
+  });
+}

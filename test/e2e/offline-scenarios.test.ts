@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestHarness, parseSse, refundsOf, userMessage, type TestHarness } from '../support/test-services.ts';
+
+interface FinalState {
+  messages: Array<{ type: string; content: string }>;
+  steps: Array<{ specialist: string; outcome: string; citations: Array<{ documentId: string }>; actions: Array<{ tool: string; status: string }> }>;
+  result: { status: string; answer: string; reason?: string };
+}
+
+describe('supervisor over HTTP with the offline model', () => {
+  let harness: TestHarness;
+  beforeAll(async () => {
+    harness = await createTestHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  async function wait(content: string): Promise<FinalState> {
+    const response = await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as FinalState;
+  }
+
+  it('answers a policy question with citations from the knowledge base', async () => {
+    const state = await wait('How many days do I have to ask for a refund when my order arrived late?');
+    expect(state.result.status).toBe('complete');
+    const retrieval = state.steps.find((step) => step.specialist === 'retriever');
+    expect(retrieval?.outcome).toBe('answered');
+    expect(retrieval?.citations.map((citation) => citation.documentId)).toContain('refund-policy');
+    const answer = state.messages.at(-1)!;
+    expect(answer.type).toBe('ai');
+    expect(answer.content).toMatch(/\[refund-policy#\d+\]/);
+    expect(answer.content).toMatch(/30 days/);
+  });
+
+  it('refunds a late order once, going retriever → executor → reviewer', async () => {
+    expect(refundsOf(harness.services, 1001)).toHaveLength(0);
+    const state = await wait('Please refund order 1001 because it arrived late.');
+    expect(state.steps.map((step) => step.specialist)).toEqual(['retriever', 'executor', 'reviewer']);
+    const execution = state.steps[1]!;
+    expect(execution.actions.map((action) => action.tool)).toEqual(['check_shipment_sla', 'lookup_order', 'issue_refund']);
+    expect(execution.actions.every((action) => action.status === 'ok')).toBe(true);
+    expect(state.steps[2]!.outcome).toBe('accepted');
+    const refunds = refundsOf(harness.services, 1001);
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]!.amount_cents).toBe(12_999);
+    expect(state.result.answer).toMatch(/issue_refund succeeded/);
+
+    const again = await wait('Please refund order 1001 because it arrived late.');
+    expect(refundsOf(harness.services, 1001)).toHaveLength(1);
+    expect(again.result.answer).toMatch(/nothing left to refund/);
+  });
+
+  it('declines a late-delivery refund for an order that arrived on time', async () => {
+    const state = await wait('Refund order 1002 because it arrived late.');
+    expect(refundsOf(harness.services, 1002)).toHaveLength(0);
+    expect(state.result.answer).toMatch(/not delivered late/);
+  });
+
+  it('says honestly when the knowledge base does not cover a question', async () => {
+    const state = await wait('What is the capital of France?');
+    expect(state.steps.map((step) => step.specialist)).toEqual(['retriever']);
+    expect(state.steps[0]!.outcome).toBe('not_covered');
+    expect(state.messages.at(-1)!.content).toMatch(/does not cover/);
+  });
+
+  it('streams metadata first, then updates, message tokens and values', async () => {
+    const response = await harness.post('/runs/stream', {
+      assistant_id: 'supervisor',
+      input: userMessage('What is the warranty on electronics?'),
+      stream_mode: ['values', 'updates', 'messages-tuple'],
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    const events = parseSse(await response.text());
+    expect(events[0]!.event).toBe('metadata');
+    const names = new Set(events.map((event) => event.event));
+    expect(names).toEqual(new Set(['metadata', 'values', 'updates', 'messages']));
+    const ids = events.map((event) => Number(event.id));
+    expect(ids).toEqual([...ids].sort((left, right) => left - right));
+    const finalValues = events.findLast((event) => event.event === 'values')!.data as FinalState;
+    expect(finalValues.messages.at(-1)!.content).toMatch(/24 months/);
+  });
+
+  it('streams subgraph events under their namespace when asked', async () => {
+    const response = await harness.post('/runs/stream', {
+      assistant_id: 'supervisor',
+      input: userMessage('Can I cancel an order before it ships?'),
+      stream_mode: 'updates',
+      stream_subgraphs: true,
+    });
+    const events = parseSse(await response.text());
+    expect(events.some((event) => /^updates\|retriever:/.test(event.event))).toBe(true);
+  });
+
+  it('runs a specialist graph on its own', async () => {
+    const response = await harness.post('/runs/wait', {
+      assistant_id: 'retriever',
+      input: { task: 'How long is the warranty for electronics?' },
+    });
+    const state = (await response.json()) as { report: { outcome: string; summary: string } };
+    expect(state.report.outcome).toBe('answered');
+    expect(state.report.summary).toMatch(/24 months/);
+  });
+});
+
+describe('bad input to the runs API', () => {
+  let harness: TestHarness;
+  beforeAll(async () => {
+    harness = await createTestHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('answers malformed JSON with 400 BAD_REQUEST', async () => {
+    const response = await harness.post('/runs/wait', '{"assistant_id": "supervisor", ');
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string }; request_id: string };
+    expect(body.error.code).toBe('BAD_REQUEST');
+    expect(body.request_id).toBeTruthy();
+  });
+
+  it('names the missing field when assistant_id is absent', async () => {
+    const response = await harness.post('/runs/stream', { input: userMessage('hi') });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; details: Array<{ path: string }> } };
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details.map((detail) => detail.path)).toContain('assistant_id');
+  });
+
+  it('rejects an unknown stream mode', async () => {
+    const response = await harness.post('/runs/stream', { assistant_id: 'supervisor', input: userMessage('hi'), stream_mode: 'telepathy' });
+    expect(response.status).toBe(400);
+  });
+
+  it('rejects a run with neither input nor command', async () => {
+    const response = await harness.post('/runs/wait', { assistant_id: 'supervisor' });
+    expect(response.status).toBe(400);
+  });
+
+  it('answers an unknown assistant with 404', async () => {
+    const response = await harness.post('/runs/wait', { assistant_id: 'nobody', input: userMessage('hi') });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  });
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const response = await harness.app.request('/nowhere');
+    expect(response.status).toBe(404);
+  });
+
+  it('keeps serving after bad input', async () => {
+    const response = await harness.app.request('/ok');
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});
