@@ -1,55 +1,14 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
 import { createRedisClient } from './redis-client.ts';
+import { startRedisTestServer } from './redis-test-server.ts';
+import type { RedisTestServer } from './redis-test-server.ts';
 
-// Our own redis-server child on a free port, so stopping it never touches the shared
-// Redis on 6379. Append-only with fsync on every write: a restart keeps what was committed.
-
-let directory: string;
-let port: number;
-let server: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function startRedis(): Promise<ChildProcess> {
-  const child = spawn('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', directory, '--save', '',
-    '--appendonly', 'yes', '--appendfsync', 'always',
-  ]);
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
+// Our own redis-server child, so stopping it never touches the shared Redis on 6379.
+let server: RedisTestServer;
 
 /** Lets the test hold the slow node until Redis is down: no sleeps, no timing. */
 function createGate() {
@@ -103,21 +62,15 @@ function expectLinkedHistory(history: Awaited<ReturnType<typeof historyOf>>): vo
 let client: Redis;
 
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 'overseer-redis-fault-'));
-  port = await freePort();
-  server = await startRedis();
-  client = createRedisClient(`redis://127.0.0.1:${port}`, { commandTimeout: 1_000 });
+  server = await startRedisTestServer();
+  client = createRedisClient(server.url, { commandTimeout: 1_000 });
   // The service logs these; here they are the expected noise of a dying server.
   client.on('error', () => {});
 });
 
 afterAll(async () => {
   client?.disconnect();
-  if (server && server.exitCode === null) {
-    server.kill('SIGCONT');
-    await stopRedis(server);
-  }
-  await rm(directory, { recursive: true, force: true });
+  await server?.dispose();
 });
 
 describe('RedisCheckpointSaver when Redis fails mid-run', () => {
@@ -128,10 +81,10 @@ describe('RedisCheckpointSaver when Redis fails mid-run', () => {
     const run = buildGraph(saver, gate).invoke({ steps: [] }, { ...config, durability: 'sync' });
     await gate.entered;
 
-    server!.kill('SIGSTOP');
+    server.pause();
     gate.release();
     const failure = await run.catch((error: unknown) => error);
-    server!.kill('SIGCONT');
+    server.resume();
 
     expect(failure).toMatchObject({ code: 'STORAGE_ERROR', message: 'Checkpoint store unavailable' });
     const resumed = await buildGraph(saver, openGate()).invoke(null, config);
@@ -152,10 +105,10 @@ describe('RedisCheckpointSaver when Redis fails mid-run', () => {
     await gate.entered;
     const committed = await saver.getTuple(config);
 
-    await stopRedis(server!);
+    await server.kill();
     gate.release();
     const failure = await run.catch((error: unknown) => error);
-    server = await startRedis();
+    await server.restart();
 
     expect(failure).toMatchObject({ code: 'STORAGE_ERROR', message: 'Checkpoint store unavailable' });
     const afterRestart = await saver.getTuple(config);

@@ -105,8 +105,10 @@ export async function runToolCall(options: RunToolCallOptions): Promise<ToolCall
   );
 
   if (settlement.kind === 'resolved') {
-    if (recorded) await ledger.complete(key, settlement.value);
-    return { status: 'ok', result: settlement.value, replayed: false };
+    if (!recorded) return { status: 'ok', result: settlement.value, replayed: false };
+    await ledger.complete(key, settlement.value);
+    // The JSON form, so a first run and its later replays hand back identical values.
+    return { status: 'ok', result: JSON.parse(JSON.stringify(settlement.value ?? null)), replayed: false };
   }
   if (settlement.kind === 'rejected' && isToolError(settlement.error)) {
     // A ToolError promises nothing changed, so the claim is released.

@@ -55,6 +55,12 @@ describe('createSqliteEffectLedger', () => {
     expect(await ledger.get('key-1')).toMatchObject({ status: 'done', result: 1 });
   });
 
+  it('reports SQLite faults as a storage error with the cause attached', async () => {
+    const { database, ledger } = newLedger();
+    database.close();
+    await expect(ledger.get('key-1')).rejects.toMatchObject({ code: 'STORAGE_ERROR', cause: expect.any(Error) });
+  });
+
   it('sees claims made through another connection to the same database file', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'effect-ledger-'));
     try {

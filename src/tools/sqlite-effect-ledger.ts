@@ -85,11 +85,21 @@ export function createSqliteEffectLedger(database: DatabaseSync, options: Sqlite
   }
 
   return {
-    begin: async (key, request) => claim(key, request),
-    complete: async (key, result) => finish(markDone, key, JSON.stringify(result ?? null), 'a result'),
-    fail: async (key, message) => finish(markFailed, key, message, 'a failure'),
-    get: async (key) => read(key),
+    begin: async (key, request) => storage(() => claim(key, request)),
+    complete: async (key, result) => storage(() => finish(markDone, key, JSON.stringify(result ?? null), 'a result')),
+    fail: async (key, message) => storage(() => finish(markFailed, key, message, 'a failure')),
+    get: async (key) => storage(() => read(key)),
   };
+}
+
+// SQLite faults are infrastructure failures: callers see one typed error, the cause keeps the detail.
+function storage<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('STORAGE_ERROR', 'The effect ledger is unavailable', { cause: error });
+  }
 }
 
 function toRecord(row: EffectRow): EffectRecord {

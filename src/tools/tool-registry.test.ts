@@ -61,6 +61,11 @@ describe('createToolRegistry', () => {
     expect(convertToOpenAITool(modelTools[0]!)).toEqual(modelTools[0]);
   });
 
+  it('refuses an input schema that is not an object', () => {
+    const bare = defineTool({ name: 'bare', description: 'x', risk: 'read', input: z.string().max(10), async execute() { return 1; } });
+    expect(() => createToolRegistry([bare])).toThrow(/object input schema/);
+  });
+
   it('fails at startup for an input schema JSON Schema cannot express', () => {
     const dated = defineTool({ name: 'dated', description: 'x', risk: 'read', input: z.strictObject({ when: z.date() }), async execute() { return 1; } });
     expect(() => createToolRegistry([dated])).toThrow();

@@ -56,5 +56,7 @@ function toModelTool(tool: ToolDefinition): ModelTool {
   // `io: 'input'` describes what the model must send (defaults stay optional); `$schema`
   // is noise to model providers, and some reject it.
   const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
+  // Function-calling APIs take named arguments only, so the input must be an object schema.
+  if (parameters.type !== 'object') throw new Error(`Tool "${tool.name}" needs an object input schema (z.strictObject)`);
   return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
 }

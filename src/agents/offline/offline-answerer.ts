@@ -13,7 +13,7 @@ const sentencesInAnswer = 3;
 export const offlineAnswerPolicy: OfflinePolicy = ({ messages }) => {
   const { task, passages } = readRetrieverPrompt(messages);
   const candidates = passages.flatMap((passage, passageRank) =>
-    splitSentences(passage.text).map((sentence, position) => ({
+    splitSentences(passage.text.replaceAll('**', '')).map((sentence, position) => ({
       sentence,
       label: citationLabel(passage),
       // Earlier passages ranked higher in retrieval; break ties in their favour.

@@ -124,7 +124,11 @@ function once(facts: Facts, call: ToolCall): Step {
 }
 
 function describeOutcome(tool: string, outcome: { status: string; result?: unknown; message?: string }): string {
-  if (outcome.status === 'ok') return `${tool} succeeded: ${JSON.stringify(outcome.result)}`;
+  if (outcome.status === 'ok') {
+    // Tools that summarise their own result say it best; otherwise show the result itself.
+    const summary = (outcome.result as { summary?: unknown } | undefined)?.summary;
+    return typeof summary === 'string' ? summary : `${tool} succeeded: ${JSON.stringify(outcome.result)}`;
+  }
   return `${tool} did not succeed (${outcome.status}): ${outcome.message ?? JSON.stringify(outcome)}`;
 }
 

@@ -29,6 +29,9 @@ export function createCreditMemoTool(dependencies: OrderToolsDependencies) {
       }
       return inTransaction(database, () => {
         const existing = database.prepare('SELECT * FROM credit_memos WHERE idempotency_key = ?').get(context.idempotencyKey) as CreditMemoRow | undefined;
+        if (existing !== undefined && (existing.order_id !== orderId || existing.amount_cents !== amountCents)) {
+          throw new ToolError('This tool call was already used for a different credit memo; it is not repeated.');
+        }
         if (existing === undefined) {
           const facts = requireOrderFacts(database, orderId, clock());
           if (facts.fullyRefunded) {

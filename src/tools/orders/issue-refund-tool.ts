@@ -30,6 +30,9 @@ export function createIssueRefundTool(dependencies: OrderToolsDependencies) {
       return inTransaction(database, () => {
         // The same tool call arriving twice (a retry after a lost answer) finds its own row.
         const existing = database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey) as RefundRow | undefined;
+        if (existing !== undefined && (existing.order_id !== orderId || existing.amount_cents !== amountCents)) {
+          throw new ToolError('This tool call was already used for a different refund; it is not repeated.');
+        }
         if (existing === undefined) {
           const facts = requireOrderFacts(database, orderId, clock());
           if (facts.paidCents === 0) {

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { validate } from '@langchain/langgraph-checkpoint-validation';
+import type { CheckpointSaverTestInitializer } from '@langchain/langgraph-checkpoint-validation';
+import { Cluster, Redis } from 'ioredis';
+import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
+import { startRedisTestServer } from './redis-test-server.ts';
+import type { RedisTestServer } from './redis-test-server.ts';
+
+// The validation suite calls vitest's globals, and our vitest config keeps globals off.
+Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });
+
+// A one-node Redis Cluster owning all slots: cluster mode rejects any transaction,
+// script or multi-key command whose keys span slots (CROSSSLOT), so passing the
+// whole suite through an ioredis Cluster client proves every thread stays on one slot.
+let server: RedisTestServer;
+let cluster: Cluster;
+
+const initializer: CheckpointSaverTestInitializer<RedisCheckpointSaver> = {
+  checkpointerName: 'redis-ioredis-cluster',
+  beforeAllTimeout: 30_000,
+  beforeAll: async () => {
+    server = await startRedisTestServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']);
+    const admin = new Redis(server.url);
+    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    admin.disconnect();
+    cluster = new Cluster([{ host: '127.0.0.1', port: server.port }]);
+  },
+  afterAll: async () => {
+    cluster.disconnect();
+    await server.dispose();
+  },
+  createCheckpointer: () => new RedisCheckpointSaver({ client: cluster, keyPrefix: `validation:${randomUUID()}`, ttlSeconds: 600 }),
+};
+
+validate(initializer);

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../storage/index.ts';
+import { HashingEmbedder } from './hashing-embedder.ts';
+import { describeRetrieverConformance } from './retriever-conformance.ts';
+import { createSqliteRetriever } from './sqlite-retriever.ts';
+
+describeRetrieverConformance('SQLite keyword', async () =>
+  createSqliteRetriever({ database: openDatabase(':memory:'), ownsDatabase: true }),
+);
+
+describeRetrieverConformance('SQLite hybrid with the hashing embedder', async () =>
+  createSqliteRetriever({ database: openDatabase(':memory:'), embeddings: new HashingEmbedder(), ownsDatabase: true }),
+);
+
+const manual = {
+  id: 'manual',
+  source: 'manual.md',
+  title: 'Manual',
+  text: '# Manual\n\n## Setup\n\nPlug the toaster in.\n\n## Crumbs\n\nEmpty the crumb tray weekly.',
+};
+
+/** A real embedder that also records what it was asked to embed. */
+function countingEmbedder() {
+  const inner = new HashingEmbedder({ dimensions: 64 });
+  const embedded: string[] = [];
+  return {
+    embedded,
+    embedDocuments: async (texts: string[]) => {
+      embedded.push(...texts);
+      return inner.embedDocuments(texts);
+    },
+    embedQuery: async (text: string) => inner.embedQuery(text),
+  };
+}
+
+describe('SQLite retriever', () => {
+  it('embeds only the chunks it has no vector for', async () => {
+    const embeddings = countingEmbedder();
+    const retriever = createSqliteRetriever({ database: openDatabase(':memory:'), embeddings, ownsDatabase: true });
+    await retriever.upsertDocuments('t', [manual]);
+    expect(embeddings.embedded).toHaveLength(2);
+    await retriever.upsertDocuments('t', [manual]);
+    await retriever.upsertDocuments('t', [{ ...manual, text: manual.text.replace('weekly', 'daily') }]);
+    expect(embeddings.embedded).toHaveLength(3);
+    expect(embeddings.embedded[2]).toBe('Manual > Crumbs\n\nEmpty the crumb tray daily.');
+    await retriever.close();
+  });
+
+  it('keeps the vector and full-text indexes in step with the chunks', async () => {
+    const database = openDatabase(':memory:');
+    const retriever = createSqliteRetriever({ database, embeddings: new HashingEmbedder() });
+    await retriever.upsertDocuments('t', [manual, { ...manual, id: 'copy' }]);
+    await retriever.upsertDocuments('t', [{ ...manual, text: '# Manual\n\nOnly one section now.' }]);
+    await retriever.deleteDocuments('t', ['copy']);
+    const count = (sql: string) => Number(database.prepare(sql).get()?.count);
+    expect(count('SELECT count(*) AS count FROM retrieval_chunks')).toBe(1);
+    expect(count('SELECT count(*) AS count FROM retrieval_chunk_vectors')).toBe(1);
+    expect(count(`SELECT count(*) AS count FROM retrieval_chunks_fts WHERE retrieval_chunks_fts MATCH 'crumb OR toaster OR section'`)).toBe(1);
+    await retriever.close();
+    database.close();
+  });
+
+  it('adds vectors for chunks indexed before an embedding model was configured', async () => {
+    const database = openDatabase(':memory:');
+    await createSqliteRetriever({ database }).upsertDocuments('t', [manual]);
+    const hybrid = createSqliteRetriever({ database, embeddings: new HashingEmbedder() });
+    expect(await hybrid.upsertDocuments('t', [manual])).toMatchObject({ unchanged: 1, chunks: { written: 0 } });
+    const [hit] = await hybrid.search({ tenantId: 't', query: 'crumb tray', mode: 'dense' });
+    expect(hit?.text).toContain('crumb tray');
+    database.close();
+  });
+
+  it('refuses an embedding model whose vectors differ in length from the index', async () => {
+    const database = openDatabase(':memory:');
+    await createSqliteRetriever({ database, embeddings: new HashingEmbedder({ dimensions: 32 }) }).upsertDocuments('t', [manual]);
+    const other = createSqliteRetriever({ database, embeddings: new HashingEmbedder({ dimensions: 48 }) });
+    await expect(other.upsertDocuments('t', [{ ...manual, id: 'other' }])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(() => createSqliteRetriever({ database, embeddings: new HashingEmbedder({ dimensions: 48 }), dimensions: 48 })).toThrow(/rebuild/);
+    database.close();
+  });
+
+  it('keeps the index in the database file across reopening', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'overseer-retrieval-'));
+    try {
+      const file = path.join(directory, 'index.db');
+      const first = createSqliteRetriever({ database: openDatabase(file), ownsDatabase: true });
+      await first.upsertDocuments('t', [manual]);
+      await first.close();
+      const second = createSqliteRetriever({ database: openDatabase(file), ownsDatabase: true });
+      expect(await second.upsertDocuments('t', [manual])).toMatchObject({ unchanged: 1 });
+      expect((await second.search({ tenantId: 't', query: 'toaster' }))[0]?.documentId).toBe('manual');
+      await second.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses documents with missing or repeated ids and calls after close', async () => {
+    const retriever = createSqliteRetriever({ database: openDatabase(':memory:'), ownsDatabase: true });
+    await expect(retriever.upsertDocuments('t', [manual, manual])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(retriever.upsertDocuments('t', [{ ...manual, id: '' }])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(retriever.search({ tenantId: 't', query: 'x', limit: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await retriever.close();
+    await expect(retriever.search({ tenantId: 't', query: 'toaster' })).rejects.toThrow(/closed/);
+  });
+});
