@@ -10,7 +10,7 @@ import type { RedisTestServer } from './redis-test-server.ts';
 // The validation suite calls vitest's globals, and our vitest config keeps globals off.
 Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });
 
-// A one-node Redis Cluster owning all slots: cluster mode rejects any transaction,
+// A one-node Redis Cluster owning all slots (the announced IP lets ioredis follow CLUSTER SLOTS): cluster mode rejects any transaction,
 // script or multi-key command whose keys span slots (CROSSSLOT), so passing the
 // whole suite through an ioredis Cluster client proves every thread stays on one slot.
 let server: RedisTestServer;
@@ -20,11 +20,11 @@ const initializer: CheckpointSaverTestInitializer<RedisCheckpointSaver> = {
   checkpointerName: 'redis-ioredis-cluster',
   beforeAllTimeout: 30_000,
   beforeAll: async () => {
-    server = await startRedisTestServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']);
+    server = await startRedisTestServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1']);
     const admin = new Redis(server.url);
     await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
     while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     admin.disconnect();
     cluster = new Cluster([{ host: '127.0.0.1', port: server.port }]);

@@ -10,7 +10,9 @@ const stopwords = new Set(
     'or other our ours ourselves out over own please same shall she should so some such than that the their ' +
     'theirs them themselves then there these they this those through to too under until up upon us very was we ' +
     'were what when where whether which while who whom whose why will with within without would yes yet you your ' +
-    'yours yourself yourselves many s t d ll m re ve'
+    'yours yourself yourselves many s t d ll m re ve ' +
+    // Conversational filler of support requests ("can you tell me how long it takes").
+    'take takes taking took want wants need needs know tell thanks thank hi hello hey ok okay'
   ).split(' '),
 );
 

@@ -154,6 +154,20 @@ export function describeRetrieverConformance(name: string, createRetriever: () =
       expect(other?.text).toContain('marmalade');
     });
 
+    it('finds its own documents even when another tenant holds many better matches', async () => {
+      await retriever.upsertDocuments(tenant, [kettle]);
+      const crowd = Array.from({ length: 60 }, (_, index) => ({
+        id: `crowd-${index}`,
+        source: 'crowd.md',
+        text: `# Crowd ${index}\n\nDescale the kettle with white vinegar, descale the kettle with white vinegar.`,
+      }));
+      await retriever.upsertDocuments(otherTenant, crowd);
+      for (const mode of modes()) {
+        const hits = await search('descale the kettle with white vinegar', mode, { limit: 2 });
+        expect(hits.map((hit) => hit.documentId), mode).toEqual(['kettle-care', 'kettle-care']);
+      }
+    });
+
     it('counts added documents, then writes nothing when the same documents come again', async () => {
       const first = await retriever.upsertDocuments(tenant, corpus);
       expect(first).toMatchObject({ added: 3, updated: 0, unchanged: 0, deleted: 0 });
