@@ -57,6 +57,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     let checkpointer: BaseCheckpointSaver;
     if (config.redis) {
       redis = createRedisClient(config.redis.url);
+      watchRedisHealth(redis);
       checkpointer = new RedisCheckpointSaver({ client: redis, keyPrefix: `${config.redis.keyPrefix}checkpoint:` });
     } else {
       checkpointer = new SqliteCheckpointSaver({ database });
@@ -90,4 +91,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     database.close();
     throw error;
   }
+}
+
+/** Log an outage once when it starts and once when it ends, not on every reconnect attempt. */
+function watchRedisHealth(redis: Redis): void {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    console.error(`Redis unavailable (${error.message}); runs needing checkpoints fail with STORAGE_ERROR until it returns`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    console.log('Redis available again');
+  });
 }

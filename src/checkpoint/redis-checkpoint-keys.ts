@@ -88,6 +88,27 @@ export function rangeOf(head: string): { min: string; max: string } {
   return { min: `[${head}${separator}`, max: `(${head}\u0001` };
 }
 
+/**
+ * Which index `list` walks and its lexicographic bounds, newest first: one namespace
+ * through the namespace index, all namespaces through the timeline; `beforeId` is an
+ * exclusive upper bound and a given checkpoint id narrows the walk to that id.
+ */
+export function listRange(
+  namespace: string | undefined,
+  checkpointId: string | undefined,
+  beforeId: string | undefined,
+): { index: 'namespace' | 'timeline'; max: string; min: string } {
+  if (namespace !== undefined) {
+    const bounds = rangeOf(namespace);
+    const max = beforeId === undefined ? bounds.max : `(${checkpointMember(namespace, beforeId)}`;
+    return { index: 'namespace', max, min: bounds.min };
+  }
+  if (checkpointId) {
+    return { index: 'timeline', ...rangeOf(checkpointId) };
+  }
+  return { index: 'timeline', max: beforeId === undefined ? '+' : `(${beforeId}`, min: '-' };
+}
+
 /** Rejects parts that would break the NUL-joined layout; real ids never contain NUL. */
 export function assertStorablePart(name: string, value: string): void {
   if (value.includes(separator)) {

@@ -10,9 +10,10 @@ import type { RedisTestServer } from './redis-test-server.ts';
 // The validation suite calls vitest's globals, and our vitest config keeps globals off.
 Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });
 
-// A one-node Redis Cluster owning all slots (the announced IP lets ioredis follow CLUSTER SLOTS): cluster mode rejects any transaction,
-// script or multi-key command whose keys span slots (CROSSSLOT), so passing the
-// whole suite through an ioredis Cluster client proves every thread stays on one slot.
+// A one-node Redis Cluster owning all slots. Cluster mode rejects any transaction,
+// script or multi-key command whose declared keys span slots (CROSSSLOT), so passing
+// the whole suite through an ioredis Cluster client proves each thread stays on one
+// slot. The announced IP lets ioredis follow CLUSTER SLOTS back to this node.
 let server: RedisTestServer;
 let cluster: Cluster;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
+import type { RunnableConfig } from '@langchain/core/runnables';
 import { ERROR, emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
 import type { Checkpoint, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
 import { Redis } from 'ioredis';
@@ -55,9 +56,9 @@ afterAll(async () => {
 describe('RedisCheckpointSaver', () => {
   it('sends each put and putWrites as one MULTI/EXEC round trip', async () => {
     const saver = createSaver({ ttlSeconds: 600 });
-    const thread = { configurable: { thread_id: randomUUID(), checkpoint_ns: '' } };
+    const thread: RunnableConfig = { configurable: { thread_id: randomUUID(), checkpoint_ns: '' } };
     const checkpoint = checkpointWith({ a: 'one', b: [1, 2] }, { a: 1, b: 1 });
-    let saved = thread as typeof thread & { configurable: { checkpoint_id?: string } };
+    let saved = thread;
 
     const put = await countTraffic(async () => {
       saved = await saver.put(thread, checkpoint, metadata, { a: 1, b: 1 });

@@ -24,7 +24,7 @@ import {
   checkpointMember,
   createRedisThreadKeys,
   listThreadKeys,
-  rangeOf,
+  listRange,
   timelineMember,
   writeField,
 } from './redis-checkpoint-keys.ts';
@@ -119,6 +119,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     }
     const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? '';
     const parentId = config.configurable?.checkpoint_id as string | undefined;
+    const values = checkpoint.channel_values ?? {};
     assertStorablePart('checkpoint namespace', namespace);
     assertStorablePart('checkpoint id', checkpoint.id);
     const keys = createRedisThreadKeys(this.keyPrefix, threadId);
@@ -127,8 +128,8 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     // A blob per (channel, version) that this step changed; older versions stay shared.
     const blobs: Array<string | Buffer> = [];
     for (const [channel, version] of Object.entries(newVersions)) {
-      const value = checkpoint.channel_values[channel];
-      if (Object.hasOwn(checkpoint.channel_values, channel) && value !== undefined) {
+      const value = values[channel];
+      if (Object.hasOwn(values, channel) && value !== undefined) {
         assertStorablePart('channel name', channel);
         blobs.push(blobField(namespace, channel, String(version)), await encodeValue(this.serde, value));
       }
@@ -211,13 +212,8 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       yield* (await this.load(threadId, ['members', checkpointMember(namespace, checkpointId)])).filter(matches);
       return;
     }
-    const index = namespace === undefined ? 'timeline' : 'namespace';
-    const bounds = checkpointId ? rangeOf(checkpointId) : rangeOf(namespace ?? '');
-    let max = namespace === undefined && !checkpointId ? '+' : bounds.max;
-    const min = namespace === undefined && !checkpointId ? '-' : bounds.min;
-    if (beforeId !== undefined && !checkpointId) {
-      max = namespace === undefined ? `(${beforeId}` : `(${checkpointMember(namespace, beforeId)}`;
-    }
+    const { index, min, max: newest } = listRange(namespace, checkpointId, beforeId);
+    let max = newest;
     while (true) {
       const page: LoadResult = { cursor: undefined, checkpoints: [] };
       const tuples = await this.load(threadId, ['range', index, max, min, String(pageSize)], page);
@@ -225,6 +221,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       if (page.cursor === undefined) {
         return;
       }
+      // Keyset paging: the next page starts below the last member read, O(log n) at any depth.
       max = `(${page.cursor}`;
     }
   }

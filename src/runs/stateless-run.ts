@@ -26,7 +26,12 @@ export async function* streamStatelessRun(options: StatelessRunOptions): AsyncGe
       configurable: { ...options.configurable, thread_id: threadId },
     });
   } finally {
-    if (!options.keepThread) await options.checkpointer?.deleteThread(threadId);
+    if (!options.keepThread) {
+      // Clean-up must never hide the run's own outcome (a storage outage fails both).
+      await options.checkpointer?.deleteThread(threadId).catch((error: unknown) => {
+        console.warn(`could not delete temporary thread ${threadId}:`, error instanceof Error ? error.message : error);
+      });
+    }
   }
 }
 
