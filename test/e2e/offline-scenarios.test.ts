@@ -84,6 +84,21 @@ describe('supervisor over HTTP with the offline model', () => {
     expect(finalValues.messages.at(-1)!.content).toMatch(/24 months/);
   });
 
+  it('streams partial and complete messages in the legacy messages mode', async () => {
+    const response = await harness.post('/runs/stream', {
+      assistant_id: 'supervisor',
+      input: userMessage('How long is the warranty on electronics?'),
+      stream_mode: 'messages',
+    });
+    const events = parseSse(await response.text());
+    const names = events.map((event) => event.event);
+    expect(names).toContain('messages/metadata');
+    expect(names).toContain('messages/partial');
+    const complete = events.filter((event) => event.event === 'messages/complete').flatMap((event) => event.data as Array<{ type: string; content: string }>);
+    expect(complete.map((message) => message.type)).toEqual(['human', 'ai']);
+    expect(complete[1]!.content).toMatch(/24 months/);
+  });
+
   it('streams subgraph events under their namespace when asked', async () => {
     const response = await harness.post('/runs/stream', {
       assistant_id: 'supervisor',

@@ -71,6 +71,22 @@ describe('supervisor over HTTP with scripted models', () => {
     expect(routerView).toHaveLength(3);
   });
 
+  it('reports a question outside the knowledge base as not covered, without asking the answer model', async () => {
+    const router = new ScriptedChatModel([
+      handoff('retriever', 'What is the capital of France?'),
+      (messages) => {
+        const report = JSON.parse(String(messages.findLast((message) => ToolMessage.isInstance(message))!.content));
+        return { content: report.outcome === 'not_covered' ? 'Our knowledge base does not cover that.' : 'Answered.' };
+      },
+    ]);
+    const retriever = new ScriptedChatModel([]);
+    harness = await createTestHarness({}, { models: { ...createOfflineModels(), supervisor: router, retriever } });
+    const state = (await (await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage('What is the capital of France?') })).json()) as FinalState;
+    expect(state.steps[0]!.outcome).toBe('not_covered');
+    expect(state.messages.at(-1)!.content).toBe('Our knowledge base does not cover that.');
+    expect(retriever.calls).toHaveLength(0);
+  });
+
   it('stops a looping router at the hop budget with a partial result', async () => {
     const router = new ScriptedChatModel(
       [(messages) => handoff('retriever', `Look once more (attempt ${messages.length})`)],
