@@ -37,7 +37,20 @@ const environmentSchema = z.object({
   MAX_HOPS: z.coerce.number().int().min(1).max(50).default(8),
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  API_KEYS: optionalString,
+  LANGGRAPH_CONFIG: optionalString,
+  RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  RUN_EVENT_RETENTION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  RUN_EVENT_BUFFER: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
 });
+
+const apiKeySchema = z.strictObject({
+  key: z.string().min(16, 'API keys must be at least 16 characters'),
+  tenant: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'tenant ids are 1-64 letters, digits, "_", "." or "-"'),
+  scopes: z.array(z.string().min(1)).min(1),
+  name: z.string().optional(),
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
 
 // The sample knowledge base ships with the code, wherever DATA_DIR points.
 const bundledKnowledgeBase = fileURLToPath(new URL('../data/knowledge-base', import.meta.url));
@@ -63,6 +76,11 @@ export interface Config {
     embeddingModel?: string;
   };
   limits: { maxHops: number; maxToolAttempts: number };
+  /** API keys, each with a tenant and scopes; empty means open mode (loopback only). */
+  apiKeys: ApiKey[];
+  /** A langgraph.json whose graphs to serve instead of Overseer's own. */
+  langgraphConfig?: string;
+  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -107,6 +125,33 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       embeddingModel: values.EMBEDDING_MODEL,
     },
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
+    apiKeys: parseApiKeys(values.API_KEYS),
+    langgraphConfig: values.LANGGRAPH_CONFIG ? path.resolve(values.LANGGRAPH_CONFIG) : undefined,
+    runs: {
+      concurrency: values.RUN_CONCURRENCY,
+      eventRetentionSeconds: values.RUN_EVENT_RETENTION_SECONDS,
+      eventBuffer: values.RUN_EVENT_BUFFER,
+    },
     logLevel: values.LOG_LEVEL,
   };
+}
+
+/** `API_KEYS` is a JSON array of `{ key, tenant, scopes, name? }`. */
+function parseApiKeys(text: string | undefined): ApiKey[] {
+  if (!text) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'API_KEYS is not valid JSON', { cause: error });
+  }
+  const parsed = z.array(apiKeySchema).safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', 'API_KEYS is invalid', {
+      details: parsed.error.issues.map((issue) => ({ variable: `API_KEYS.${issue.path.join('.')}`, message: issue.message })),
+    });
+  }
+  const keys = new Set(parsed.data.map((apiKey) => apiKey.key));
+  if (keys.size !== parsed.data.length) throw new AppError('BAD_REQUEST', 'API_KEYS contains the same key twice');
+  return parsed.data;
 }

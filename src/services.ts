@@ -5,6 +5,9 @@ import { createModels, type ModelsByRole } from './agents/index.ts';
 import { createRedisClient, RedisCheckpointSaver, SqliteCheckpointSaver } from './checkpoint/index.ts';
 import type { Config } from './config.ts';
 import { createGraphs, defaultTenantId, type CompiledGraphs } from './graphs/index.ts';
+import { createGraphCatalog, type GraphCatalog } from './graphs/graph-catalog.ts';
+import { loadLangGraphConfig } from './graphs/load-langgraph-config.ts';
+import { createInProcessEventBus, createRunManager, createSqliteRunRepository, type RunEventBus, type RunManager, type RunRepository } from './runs/index.ts';
 import { createSqliteRetriever, ingestDirectory, type Retriever, type UpsertReport } from './retrieval/index.ts';
 import { openDatabase } from './storage/index.ts';
 import {
@@ -26,10 +29,22 @@ export interface Services {
   effects: EffectLedger;
   models: ModelsByRole;
   graphs: CompiledGraphs;
+  /** Every graph the API serves: Overseer's own, or those of LANGGRAPH_CONFIG. */
+  catalog: GraphCatalog;
+  repository: RunRepository;
+  bus: RunEventBus;
+  runs: RunManager;
   /** What loading the sample knowledge base did at start-up. */
   knowledgeBase: UpsertReport;
   close(): Promise<void>;
 }
+
+const graphDescriptions: Record<string, string> = {
+  supervisor: 'Routes a request to the retriever, executor and reviewer and answers it',
+  retriever: 'Answers a task from the knowledge base with citations',
+  executor: 'Carries out a task with validated, exactly-once tool calls',
+  reviewer: 'Checks an answer or action against criteria and policy',
+};
 
 /** Test hooks: parts to use instead of the ones built from configuration. */
 export interface ServiceOverrides {
@@ -70,9 +85,29 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       checkpointer,
       limits: { maxHops: config.limits.maxHops, maxToolAttempts: config.limits.maxToolAttempts },
     });
+    const served = config.langgraphConfig ? await loadLangGraphConfig(config.langgraphConfig) : undefined;
+    const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, descriptions: served?.descriptions ?? graphDescriptions });
+    const repository = createSqliteRunRepository(database);
+    const bus = createInProcessEventBus({
+      bufferLimit: config.runs.eventBuffer,
+      retentionMs: config.runs.eventRetentionSeconds * 1_000,
+    });
+    const runs = createRunManager({
+      catalog,
+      checkpointer,
+      repository,
+      bus,
+      concurrency: config.runs.concurrency,
+      resultRetentionMs: config.runs.eventRetentionSeconds * 1_000,
+    });
+    await runs.recover();
     return {
       config,
       database,
+      catalog,
+      repository,
+      bus,
+      runs,
       checkpointer,
       retriever,
       tools,
@@ -81,6 +116,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       graphs,
       knowledgeBase,
       async close() {
+        await runs.shutdown();
+        bus.close();
         await retriever.close();
         redis?.disconnect();
         database.close();

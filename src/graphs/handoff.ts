@@ -34,7 +34,7 @@ export const actionRecordSchema = z.object({
   tool: z.string(),
   args: z.unknown(),
   risk: z.enum(['read', 'write', 'irreversible']).optional(),
-  status: z.enum(['ok', 'invalid', 'unknown_tool', 'forbidden', 'failed', 'in_doubt']),
+  status: z.enum(['ok', 'invalid', 'unknown_tool', 'forbidden', 'failed', 'in_doubt', 'unavailable']),
   result: z.unknown().optional(),
   message: z.string().optional(),
   replayed: z.boolean().optional(),

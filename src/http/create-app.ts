@@ -1,21 +1,27 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './app-env.ts';
 import { errorResponse } from './error-response.ts';
+import { authenticate } from './middleware/authenticate.ts';
 import { requestId } from './middleware/request-id.ts';
+import { createAssistantRoutes } from './routes/assistants.ts';
 import { metaRoutes } from './routes/meta.ts';
-import { statelessRunRoutes } from './routes/stateless-runs.ts';
+import { createRunRoutes } from './routes/runs.ts';
+import { createThreadRoutes } from './routes/threads.ts';
+import { validationHook } from './validation-hook.ts';
 
 const maxBodyBytes = 1024 * 1024;
 
 /**
- * The HTTP surface as a Hono app. It holds no state of its own, so another Hono app can
- * mount it: `parent.route('/agents', createApp(services))`.
+ * The HTTP surface as a Hono app, in the LangGraph API's shapes so the official SDK and
+ * Studio work against it. It holds no state of its own, so another Hono app can mount it:
+ * `parent.route('/agents', createApp(services))`.
  */
 export function createApp(services: Services) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
   app.use('*', async (c, next) => {
     c.set('services', services);
@@ -30,8 +36,22 @@ export function createApp(services: Services) {
       },
     }),
   );
+  app.use('*', authenticate(services.config.apiKeys));
   app.route('/', metaRoutes);
-  app.route('/', statelessRunRoutes);
+  for (const routes of [createAssistantRoutes(), createThreadRoutes(), createRunRoutes()]) {
+    routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
+    app.route('/', routes);
+  }
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Overseer',
+      version: '0.1.0',
+      description: 'LangGraph API-compatible multi-agent supervisor service. Errors are `{ error: { code, message, details? }, request_id }`.',
+    },
+    security: services.config.apiKeys.length > 0 ? [{ ApiKey: [] }] : [],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Overseer API' }));
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => errorResponse(c, error));
   return app;

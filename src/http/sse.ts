@@ -1,35 +1,42 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { toPublicError } from '../errors.ts';
-import type { RunEvent } from '../runs/index.ts';
-import { toWireJson } from '../runs/index.ts';
+import { toWireJson, type RunEvent } from '../runs/index.ts';
 
 const keepAliveMs = 15_000;
 
+export interface SseOptions {
+  /** Called when the client goes away before the stream ends. */
+  onDisconnect?: () => void;
+}
+
 /**
  * The only place that knows the SSE wire format: `event:` names as the LangGraph API uses
- * them, monotonically increasing `id:`s, keep-alive comments while a run is quiet, and a
- * masked `error` event if the producer fails.
+ * them, the run's monotonically increasing `id:`s (so `Last-Event-ID` can resume), keep-alive
+ * comments while a run is quiet, and a masked `error` event if the producer fails.
  */
-export function sseResponse(c: Context, events: AsyncIterable<RunEvent>, options: { onAbort?: () => void } = {}) {
+export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: number }>, options: SseOptions = {}) {
   const response = streamSSE(c, async (stream) => {
-    let sequence = 0;
+    let lastId = 0;
+    let finished = false;
     const keepAlive = setInterval(() => {
       void stream.write(': keep-alive\n\n');
     }, keepAliveMs);
-    stream.onAbort(() => options.onAbort?.());
+    stream.onAbort(() => {
+      if (!finished) options.onDisconnect?.();
+    });
     try {
       for await (const event of events) {
         if (stream.aborted) break;
-        sequence += 1;
-        await stream.writeSSE({ id: String(sequence), event: event.event, data: toWireJson(event.data) });
+        lastId = event.id ?? lastId + 1;
+        await stream.writeSSE({ id: String(lastId), event: event.event, data: toWireJson(event.data) });
       }
     } catch (error) {
       const shown = toPublicError(error);
-      sequence += 1;
-      await stream.writeSSE({ id: String(sequence), event: 'error', data: JSON.stringify({ error: shown.code, message: shown.message }) });
       if (shown.code === 'INTERNAL') console.error('run stream failed:', error);
+      await stream.writeSSE({ id: String(lastId + 1), event: 'error', data: JSON.stringify({ error: shown.code, message: shown.message }) });
     } finally {
+      finished = true;
       clearInterval(keepAlive);
     }
   });

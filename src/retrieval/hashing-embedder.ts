@@ -1,5 +1,6 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { isStopword, wordTokens } from './content-terms.ts';
+import { fnv1a } from './fnv1a.ts';
 
 export interface HashingEmbedderOptions {
   /** Vector length (default 256). */
@@ -54,14 +55,4 @@ export class HashingEmbedder implements EmbeddingsInterface {
     const norm = Math.hypot(...vector);
     return norm === 0 ? vector : vector.map((value) => value / norm);
   }
-}
-
-/** 32-bit FNV-1a over the UTF-16 code units: small, fast and stable across runs and platforms. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -17,3 +17,10 @@ export { ingestDirectory, readDirectory, type IngestDirectoryOptions } from './i
 export { readSourceFile, sourceFileExtensions } from './read-source-file.ts';
 export { buildMatchQuery } from './build-match-query.ts';
 export { contentTerms } from './content-terms.ts';
+export { createQdrantRetriever, type QdrantRetriever, type QdrantRetrieverOptions, type ReindexReport } from './qdrant-retriever.ts';
+export { createEmbeddings, type EmbeddingsConfig } from './create-embeddings.ts';
+export { createResilientEmbeddings, isRetryableEmbeddingError, type ResilientEmbeddingsOptions } from './resilient-embeddings.ts';
+export { documentSparseVector, querySparseVector, stemTerm, type SparseVector, type SparseVectorOptions } from './sparse-vector.ts';
+export { batchBySize, type BatchLimits } from './batch-by-size.ts';
+export { evaluateRetrieval, parseLabelledQueries, type LabelledQuery, type RetrievalEvaluation } from './evaluate-retrieval.ts';
+export { ndcgAt, rankDocuments, recallAt, reciprocalRankAt } from './retrieval-metrics.ts';

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { AppError } from '../errors.ts';
 import { inTransaction } from '../storage/index.ts';
-import { chunkDocument } from './chunk-document.ts';
 import type { ChunkOptions } from './chunk-document.ts';
 import { filterMatchesNothing } from './filter-clause.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
@@ -13,7 +11,8 @@ import { isZeroVector, searchDense } from './sqlite-dense-search.ts';
 import { searchKeywords } from './sqlite-keyword-search.ts';
 import { createRetrievalSchema, ensureVectorTable, hasVectorTable } from './sqlite-retrieval-schema.ts';
 import { writeDocuments } from './sqlite-write-documents.ts';
-import type { PreparedDocument } from './sqlite-write-documents.ts';
+import { embeddingText, prepareDocument } from './prepare-document.ts';
+import type { PreparedDocument } from './prepare-document.ts';
 import { loadHits } from './sqlite-load-hits.ts';
 import { assertDocuments, assertTenantId, resolveLimit } from './validate-request.ts';
 
@@ -48,14 +47,6 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
     if (closed) throw new AppError('INTERNAL', 'The retriever is closed');
   };
 
-  const prepare = async (document: SourceDocument): Promise<PreparedDocument> => {
-    const chunks = await chunkDocument(document, options.chunking);
-    const hash = createHash('sha256')
-      .update(JSON.stringify([chunks.map((chunk) => chunk.hash), document.metadata ?? {}]))
-      .digest('hex');
-    return { document, chunks, hash };
-  };
-
   const embedMissing = async (tenantId: string, documents: PreparedDocument[]): Promise<Map<string, number[]>> => {
     const vectors = new Map<string, number[]>();
     if (embeddings === undefined) return vectors;
@@ -63,7 +54,7 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
     for (const { document, chunks } of documents) {
       const embedded = embeddedHashes(database, tenantId, document.id);
       for (const chunk of chunks) {
-        if (!embedded.has(chunk.hash)) pending.set(chunk.hash, [chunk.headings.join(' > '), chunk.text].join('\n\n'));
+        if (!embedded.has(chunk.hash)) pending.set(chunk.hash, embeddingText(chunk));
       }
     }
     if (pending.size === 0) return vectors;
@@ -87,7 +78,7 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       assertOpen();
       assertTenantId(tenantId);
       assertDocuments(documents);
-      const prepared = await Promise.all(documents.map(prepare));
+      const prepared = await Promise.all(documents.map((document) => prepareDocument(document, options.chunking)));
       const vectors = await embedMissing(tenantId, prepared);
       assertOpen();
       const report = emptyUpsertReport();

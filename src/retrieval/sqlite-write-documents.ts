@@ -1,15 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { DocumentChunk } from './chunk-document.ts';
+import type { PreparedDocument } from './prepare-document.ts';
 import type { SourceDocument, UpsertReport } from './retriever.ts';
 import { toVectorBlob } from './sqlite-dense-search.ts';
-
-/** A document chunked and hashed, ready to be compared with what the index holds. */
-export interface PreparedDocument {
-  document: SourceDocument;
-  chunks: DocumentChunk[];
-  /** sha256 over the chunk hashes and the metadata: equal means nothing to write. */
-  hash: string;
-}
 
 interface StoredChunk {
   id: number;

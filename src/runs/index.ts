@@ -1,4 +1,11 @@
 export { streamGraphRun, type GraphRunRequest } from './stream-graph-run.ts';
 export { streamModes, type RunEvent, type StreamMode } from './run-event.ts';
 export { toWireJson, toWireValue } from './to-wire-json.ts';
-export { streamStatelessRun, waitStatelessRun, type StatelessRunOptions } from './stateless-run.ts';
+export { createRunManager, type RunManager, type CreateRunRequest, type CancelAction } from './run-manager.ts';
+export { createInProcessEventBus, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
+export { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
+export type { RunRepository, ThreadSearch, ThreadPatch } from './run-repository.ts';
+export { createSqliteRunRepository } from './sqlite-run-repository.ts';
+export type { RunRecord, ThreadRecord, RunStatus, ThreadStatus, MultitaskStrategy, RunKwargs } from './run-records.ts';
+export { isActive } from './run-records.ts';
+export { readThreadState, readThreadHistory, toThreadState, emptyThreadState, checkpointOf } from './thread-state.ts';

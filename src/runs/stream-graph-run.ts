@@ -12,6 +12,11 @@ export interface GraphRunRequest {
   recursionLimit?: number;
   signal?: AbortSignal;
   metadata?: Record<string, unknown>;
+  context?: unknown;
+  interruptBefore?: string[] | '*';
+  interruptAfter?: string[] | '*';
+  tags?: string[];
+  durability?: 'exit' | 'async' | 'sync';
 }
 
 // The library's own modes behind each API mode: `messages` (partial/complete events) is
@@ -49,6 +54,11 @@ export async function* streamGraphRun(
     signal: request.signal,
     runId: request.runId,
     metadata: request.metadata,
+    context: request.context as never,
+    interruptBefore: request.interruptBefore as never,
+    interruptAfter: request.interruptAfter as never,
+    tags: request.tags,
+    durability: request.durability,
     ...(request.recursionLimit ? { recursionLimit: request.recursionLimit } : {}),
   });
   const partials = new Map<string, BaseMessage>();

@@ -64,14 +64,26 @@ describe('runToolCall', () => {
     expect(await ledger.get(context.idempotencyKey)).toMatchObject({ status: 'done', toolName: 'issue_refund', argsHash: hashArguments(refundCall.args) });
   });
 
-  it('surfaces a started-but-unfinished entry as in doubt and does not run the tool again', async () => {
-    const { registry, ledger, refundRowsOf } = setup();
+  it('surfaces a started-but-unfinished entry as in doubt when the tool cannot reconcile, and does not run it again', async () => {
+    let runs = 0;
+    const transfer = defineTool({ name: 'transfer', description: 'x', risk: 'irreversible', input: z.strictObject({ cents: z.number().int() }), async execute() { runs += 1; return 1; } });
+    const { registry, ledger } = setup([transfer]);
     const context = contextFor();
     // A crash between `started` and `done` leaves exactly this behind.
+    await ledger.begin(context.idempotencyKey, { toolName: 'transfer', argsHash: hashArguments({ cents: 5 }), tenantId: context.tenantId });
+    const outcome = await runToolCall({ registry, ledger, call: { id: 't', name: 'transfer', args: { cents: 5 } }, context });
+    expect(outcome).toEqual({ status: 'in_doubt', message: expect.stringContaining('no recorded result') });
+    expect(runs).toBe(0);
+  });
+
+  it('reconciles a started-but-unfinished refund that left no row by releasing the key and refunding once', async () => {
+    const { registry, ledger, refundRowsOf } = setup();
+    const context = contextFor();
     await ledger.begin(context.idempotencyKey, { toolName: 'issue_refund', argsHash: hashArguments(refundCall.args), tenantId: context.tenantId });
     const outcome = await runToolCall({ registry, ledger, call: refundCall, context });
-    expect(outcome).toEqual({ status: 'in_doubt', message: expect.stringContaining('no recorded result') });
-    expect(refundRowsOf(1001)).toBe(0);
+    expect(outcome).toMatchObject({ status: 'ok', replayed: false, result: { orderId: 1001, amountCents: 12999 } });
+    expect(refundRowsOf(1001)).toBe(1);
+    expect(await ledger.get(context.idempotencyKey)).toMatchObject({ status: 'done', attempts: 2 });
   });
 
   it('refuses to reuse an idempotency key for different arguments', async () => {

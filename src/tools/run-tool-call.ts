@@ -1,9 +1,14 @@
 import { hashArguments } from './canonical-json.ts';
 import type { ToolDefinition } from './define-tool.ts';
+import type { DeferredActionQueue } from './deferred-actions.ts';
 import type { EffectLedger } from './effect-ledger.ts';
-import { runWithTimeout } from './run-with-timeout.ts';
+import { executeWithResilience } from './execute-with-resilience.ts';
+import type { InjectionFlag } from './guards/injection-flag.ts';
+import { reconcileInDoubt } from './reconcile-in-doubt.ts';
+import type { Settlement } from './run-with-timeout.ts';
 import { isToolError } from './tool-error.ts';
 import { isToolAllowed, type ToolRegistry } from './tool-registry.ts';
+import type { UpstreamBreakers } from './upstream-breakers.ts';
 import { validateToolArguments, type ToolArgumentIssue } from './validate-tool-arguments.ts';
 
 /** A tool call as a model emitted it. */
@@ -20,15 +25,22 @@ export interface ToolCallContext {
   /** Derived by the executor from (thread, tool call id); the same on every retry and resume. */
   idempotencyKey: string;
   signal?: AbortSignal;
+  /** Where the call happens; approvals and deferred actions record it. */
+  threadId?: string;
+  runId?: string;
+  /** Input rail findings for this run (request and retrieved passages); guards tighten on them. */
+  flags?: InjectionFlag[];
 }
 
 export type ToolCallOutcome =
-  | { status: 'ok'; result: unknown; replayed: boolean }
+  | { status: 'ok'; result: unknown; replayed: boolean; reconciled?: boolean }
   | { status: 'invalid'; issues: ToolArgumentIssue[] }
   | { status: 'unknown_tool'; message: string }
   | { status: 'forbidden'; message: string }
   | { status: 'failed'; message: string; retryable: boolean }
-  | { status: 'in_doubt'; message: string };
+  | { status: 'in_doubt'; message: string }
+  /** The tool's upstream circuit is open; nothing ran. `queued` when the action was kept for later. */
+  | { status: 'unavailable'; message: string; upstream: string; queued?: { id: string } };
 
 /** What a guard sees: the call after validation, with the hash approvals bind to. */
 export interface ToolGuardInput {
@@ -39,7 +51,10 @@ export interface ToolGuardInput {
   context: ToolCallContext;
 }
 
-export type ToolGuardDecision = { action: 'allow' } | { action: 'refuse'; message: string };
+export type ToolGuardDecision =
+  /** `args`: run with these instead (an approver's edit); they are validated and guarded again. */
+  | { action: 'allow'; args?: unknown }
+  | { action: 'refuse'; message: string };
 
 /**
  * The seam for guard rails and approvals: runs after validation and before the ledger
@@ -54,16 +69,23 @@ export interface RunToolCallOptions {
   call: ToolCallRequest;
   context: ToolCallContext;
   guard?: ToolGuard;
+  /** Circuit breakers shared per upstream; without them tools with `upstream` run unguarded. */
+  breakers?: UpstreamBreakers;
+  /** Where side effects go when their upstream is unavailable; without it they are only reported. */
+  deferred?: DeferredActionQueue;
 }
+
+// An approver may edit arguments a few times; beyond that something is looping.
+const maxGuardRounds = 5;
 
 /**
  * Run one model tool call safely: look up, check scopes, validate, guard, claim the
- * idempotency key (non-read tools), execute with the tool's timeout, record the result.
- * Business refusals and bad arguments come back as outcomes for the model; ledger
- * failures throw, since they are infrastructure faults.
+ * idempotency key (non-read tools), settle an in-doubt earlier attempt, execute with the
+ * tool's timeout, retry and circuit breaker, record the result. Business refusals and bad
+ * arguments come back as outcomes for the model; ledger failures throw.
  * @example
- * const outcome = await runToolCall({ registry, ledger, call: toolCall,
- *   context: { tenantId, scopes, idempotencyKey: deriveIdempotencyKey({ tenantId, threadId, toolCallId: toolCall.id }) } });
+ * const outcome = await runToolCall({ registry, ledger, call: toolCall, guard, breakers, deferred,
+ *   context: { tenantId, scopes, threadId, idempotencyKey: deriveIdempotencyKey({ tenantId, threadId, toolCallId: toolCall.id }) } });
  */
 export async function runToolCall(options: RunToolCallOptions): Promise<ToolCallOutcome> {
   const { registry, ledger, call, context } = options;
@@ -76,34 +98,57 @@ export async function runToolCall(options: RunToolCallOptions): Promise<ToolCall
     const missing = tool.scopes.filter((scope) => !context.scopes.includes(scope));
     return { status: 'forbidden', message: `You are not allowed to call "${tool.name}" (missing scope: ${missing.join(', ')}).` };
   }
-  const validation = validateToolArguments(tool, call.args);
-  if (!validation.ok) return { status: 'invalid', issues: validation.issues };
-  const args = validation.value;
-  const argsHash = hashArguments(args);
 
-  if (options.guard) {
+  let candidate = call.args;
+  let args: unknown;
+  let argsHash = '';
+  for (let round = 1; ; round += 1) {
+    const validation = validateToolArguments(tool, candidate);
+    if (!validation.ok) return { status: 'invalid', issues: validation.issues };
+    args = validation.value;
+    argsHash = hashArguments(args);
+    if (!options.guard) break;
     const decision = await options.guard({ call, tool, args, argsHash, context });
     if (decision.action === 'refuse') return { status: 'forbidden', message: decision.message };
+    if (decision.args === undefined) break;
+    if (round === maxGuardRounds) return { status: 'forbidden', message: `"${tool.name}" was edited ${round} times without settling; it is not run.` };
+    candidate = decision.args;
   }
 
   const recorded = tool.risk !== 'read';
   const key = context.idempotencyKey;
+  const toolContext = { tenantId: context.tenantId, idempotencyKey: key };
   if (recorded) {
     const claim = await ledger.begin(key, { toolName: tool.name, argsHash, tenantId: context.tenantId });
     if (claim.state === 'done') return { status: 'ok', result: claim.result, replayed: true };
-    if (claim.state === 'in_doubt') {
-      return { status: 'in_doubt', message: `An earlier attempt of "${tool.name}" started at ${claim.startedAt} and has no recorded result; it is not repeated until someone checks whether it took effect.` };
-    }
     if (claim.state === 'conflict') {
       return { status: 'failed', message: `This tool call id was already used for a different "${claim.record.toolName}" call; it is not run again.`, retryable: false };
     }
+    if (claim.state === 'in_doubt') {
+      const settled = await reconcileInDoubt({ tool, args, argsHash, ledger, context: toolContext, startedAt: claim.startedAt });
+      if (settled !== 'released') return settled;
+    }
   }
 
-  const settlement = await runWithTimeout(
-    (signal) => tool.execute(args, { tenantId: context.tenantId, idempotencyKey: key, signal }),
-    { timeoutMs: tool.timeoutMs, signal: context.signal },
-  );
+  const settlement = await executeWithResilience(tool, args, toolContext, { breakers: options.breakers, signal: context.signal });
+  if (settlement.kind === 'unavailable') {
+    if (recorded) await ledger.fail(key, `upstream "${settlement.upstream}" unavailable`);
+    const message = `The "${settlement.upstream}" service is unavailable right now, so "${tool.name}" was not run.`;
+    if (!recorded || options.deferred === undefined) return { status: 'unavailable', message, upstream: settlement.upstream };
+    const queued = await options.deferred.enqueue({
+      tenantId: context.tenantId, threadId: context.threadId, toolName: tool.name, args, argsHash,
+      idempotencyKey: key, scopes: context.scopes, reason: message,
+    });
+    return { status: 'unavailable', upstream: settlement.upstream, queued: { id: queued.id }, message: `${message} It is queued (${queued.id}) and will run once the service is back; tell the user it is pending.` };
+  }
+  return settle(tool, settlement, { ledger, key, recorded });
+}
 
+async function settle(
+  tool: ToolDefinition,
+  settlement: Settlement<unknown>,
+  { ledger, key, recorded }: { ledger: EffectLedger; key: string; recorded: boolean },
+): Promise<ToolCallOutcome> {
   if (settlement.kind === 'resolved') {
     if (!recorded) return { status: 'ok', result: settlement.value, replayed: false };
     await ledger.complete(key, settlement.value);
@@ -115,7 +160,6 @@ export async function runToolCall(options: RunToolCallOptions): Promise<ToolCall
     if (recorded) await ledger.fail(key, settlement.error.message);
     return { status: 'failed', message: settlement.error.message, retryable: false };
   }
-
   if (settlement.kind === 'aborted' && !settlement.started) {
     if (recorded) await ledger.fail(key, 'cancelled before it started');
     return { status: 'failed', message: `"${tool.name}" was cancelled before it started.`, retryable: true };

@@ -1,37 +1,51 @@
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { streamModes } from '../../runs/index.ts';
 
+const nodeList = z.union([z.literal('*'), z.array(z.string().max(200)).max(100)]);
+
 /**
- * Body of `POST /runs/wait` and `POST /runs/stream`, in the LangGraph API's shape. Fields
- * the SDK sends that we do not use yet are accepted and ignored (not `strict`), so the
- * official client works unchanged.
+ * Body of every run-creating endpoint, in the LangGraph API's shape. Fields the SDK sends
+ * that change nothing here (`feedback_keys`, `checkpoint_during`, ...) are accepted and
+ * ignored rather than rejected, so the official client works unchanged.
  */
-export const runCreateSchema = z.object({
-  assistant_id: z.string().trim().min(1).max(200),
-  input: z.record(z.string(), z.unknown()).nullable().optional(),
-  command: z
-    .object({
-      resume: z.unknown().optional(),
-      goto: z.union([z.string(), z.array(z.string())]).optional(),
-      update: z.record(z.string(), z.unknown()).optional(),
-    })
-    .nullable()
-    .optional(),
-  config: z
-    .object({
-      configurable: z.record(z.string(), z.unknown()).optional(),
-      tags: z.array(z.string()).optional(),
-      recursion_limit: z.number().int().min(1).max(1_000).optional(),
-    })
-    .passthrough()
-    .optional(),
-  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
-  stream_mode: z
-    .union([z.enum(streamModes), z.array(z.enum(streamModes)).max(streamModes.length)])
-    .optional(),
-  stream_subgraphs: z.boolean().optional(),
-  on_completion: z.enum(['delete', 'keep']).optional(),
-});
+export const runCreateSchema = z
+  .object({
+    assistant_id: z.string().trim().min(1).max(200).openapi({ description: 'Assistant id or graph name', example: 'supervisor' }),
+    input: z.record(z.string(), z.unknown()).nullable().optional(),
+    command: z
+      .object({
+        resume: z.unknown().optional(),
+        goto: z.union([z.string(), z.array(z.string())]).optional(),
+        update: z.record(z.string(), z.unknown()).optional(),
+      })
+      .nullable()
+      .optional(),
+    config: z
+      .object({
+        configurable: z.record(z.string(), z.unknown()).optional(),
+        tags: z.array(z.string()).optional(),
+        recursion_limit: z.number().int().min(1).max(1_000).optional(),
+      })
+      .passthrough()
+      .optional(),
+    context: z.unknown().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    stream_mode: z.union([z.enum(streamModes), z.array(z.enum(streamModes)).max(streamModes.length)]).optional(),
+    stream_subgraphs: z.boolean().optional(),
+    stream_resumable: z.boolean().optional(),
+    interrupt_before: nodeList.optional(),
+    interrupt_after: nodeList.optional(),
+    checkpoint_id: z.string().max(200).optional(),
+    checkpoint: z.object({ checkpoint_id: z.string().max(200).optional() }).passthrough().nullable().optional(),
+    multitask_strategy: z.enum(['reject', 'interrupt', 'rollback', 'enqueue']).optional(),
+    if_not_exists: z.enum(['create', 'reject']).optional(),
+    on_completion: z.enum(['delete', 'keep']).optional(),
+    on_disconnect: z.enum(['cancel', 'continue']).optional(),
+    webhook: z.string().url().max(2_000).optional(),
+    after_seconds: z.number().min(0).max(86_400).optional(),
+    durability: z.enum(['exit', 'async', 'sync']).optional(),
+  })
+  .openapi('RunCreate');
 export type RunCreate = z.infer<typeof runCreateSchema>;
 
 export function requestedStreamModes(body: RunCreate): (typeof streamModes)[number][] {

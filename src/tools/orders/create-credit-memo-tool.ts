@@ -47,20 +47,28 @@ export function createCreditMemoTool(dependencies: OrderToolsDependencies) {
           database.prepare('INSERT INTO credit_memos (order_id, amount_cents, reason, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?)')
             .run(orderId, amountCents, reason, clock().toISOString(), context.idempotencyKey);
         }
-        const memo = (existing ?? database.prepare('SELECT * FROM credit_memos WHERE idempotency_key = ?').get(context.idempotencyKey)) as CreditMemoRow;
-        const after = requireOrderFacts(database, memo.order_id, clock());
-        const remainingAfter = Math.max(0, after.penalty.penaltyCents - after.creditedCents);
-        return {
-          creditMemoId: memo.id,
-          orderId: memo.order_id,
-          amountCents: memo.amount_cents,
-          reason: memo.reason,
-          createdAt: memo.created_at,
-          creditedCents: after.creditedCents,
-          remainingCreditCents: remainingAfter,
-          summary: `Issued ${formatCents(memo.amount_cents)} store credit on order ${memo.order_id}; credited so far ${formatCents(after.creditedCents)}, at most ${formatCents(remainingAfter)} more.`,
-        };
+        return describeMemo((existing ?? database.prepare('SELECT * FROM credit_memos WHERE idempotency_key = ?').get(context.idempotencyKey)) as CreditMemoRow);
       });
     },
+    // The memo row carries the idempotency key, so a crashed attempt can be looked up.
+    async reconcile(_args, context) {
+      const row = database.prepare('SELECT * FROM credit_memos WHERE idempotency_key = ?').get(context.idempotencyKey) as CreditMemoRow | undefined;
+      return row === undefined ? { found: false } : { found: true, result: describeMemo(row) };
+    },
   });
+
+  function describeMemo(memo: CreditMemoRow) {
+    const after = requireOrderFacts(database, memo.order_id, clock());
+    const remainingAfter = Math.max(0, after.penalty.penaltyCents - after.creditedCents);
+    return {
+      creditMemoId: memo.id,
+      orderId: memo.order_id,
+      amountCents: memo.amount_cents,
+      reason: memo.reason,
+      createdAt: memo.created_at,
+      creditedCents: after.creditedCents,
+      remainingCreditCents: remainingAfter,
+      summary: `Issued ${formatCents(memo.amount_cents)} store credit on order ${memo.order_id}; credited so far ${formatCents(after.creditedCents)}, at most ${formatCents(remainingAfter)} more.`,
+    };
+  }
 }

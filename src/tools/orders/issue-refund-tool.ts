@@ -47,23 +47,31 @@ export function createIssueRefundTool(dependencies: OrderToolsDependencies) {
           database.prepare('INSERT INTO refunds (order_id, amount_cents, reason, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?)')
             .run(orderId, amountCents, reason, clock().toISOString(), context.idempotencyKey);
         }
-        const refund = (existing ?? database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey)) as RefundRow;
-        const after = requireOrderFacts(database, refund.order_id, clock());
-        return {
-          refundId: refund.id,
-          orderId: refund.order_id,
-          amountCents: refund.amount_cents,
-          reason: refund.reason,
-          createdAt: refund.created_at,
-          paymentMethod: after.paymentMethod,
-          totalCents: after.totalCents,
-          amountPaidCents: after.paidCents,
-          refundedCents: after.refundedCents,
-          refundableRemainingCents: after.refundableRemainingCents,
-          summary: `Refunded ${formatCents(refund.amount_cents)} on order ${refund.order_id} to the original payment method (${after.paymentMethod}); `
-            + `it arrives within 5-10 business days. Refunded so far ${formatCents(after.refundedCents)}, refundable remaining ${formatCents(after.refundableRemainingCents)}.`,
-        };
+        return describeRefund((existing ?? database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey)) as RefundRow);
       });
     },
+    // The refund row carries the idempotency key, so a crashed attempt can be looked up.
+    async reconcile(_args, context) {
+      const row = database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey) as RefundRow | undefined;
+      return row === undefined ? { found: false } : { found: true, result: describeRefund(row) };
+    },
   });
+
+  function describeRefund(refund: RefundRow) {
+    const after = requireOrderFacts(database, refund.order_id, clock());
+    return {
+      refundId: refund.id,
+      orderId: refund.order_id,
+      amountCents: refund.amount_cents,
+      reason: refund.reason,
+      createdAt: refund.created_at,
+      paymentMethod: after.paymentMethod,
+      totalCents: after.totalCents,
+      amountPaidCents: after.paidCents,
+      refundedCents: after.refundedCents,
+      refundableRemainingCents: after.refundableRemainingCents,
+      summary: `Refunded ${formatCents(refund.amount_cents)} on order ${refund.order_id} to the original payment method (${after.paymentMethod}); `
+        + `it arrives within 5-10 business days. Refunded so far ${formatCents(after.refundedCents)}, refundable remaining ${formatCents(after.refundableRemainingCents)}.`,
+    };
+  }
 }

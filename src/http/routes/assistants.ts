@@ -1,0 +1,145 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
+import type { GraphEntry } from '../../graphs/graph-catalog.ts';
+import { describeGraphSchemas, type GraphSchemas } from '../../graphs/graph-schemas.ts';
+import type { AppEnv } from '../app-env.ts';
+import { requireScope } from '../middleware/authenticate.ts';
+import { assistantSchema, errorResponses, jsonResponse } from '../schemas/resources.ts';
+
+const startedAt = new Date().toISOString();
+
+function toAssistant(entry: GraphEntry) {
+  return {
+    assistant_id: entry.assistantId,
+    graph_id: entry.graphId,
+    name: entry.graphId,
+    description: entry.description ?? null,
+    config: {},
+    context: {},
+    metadata: { created_by: 'system' },
+    version: 1,
+    created_at: startedAt,
+    updated_at: startedAt,
+  };
+}
+
+const assistantParams = z.object({ assistant_id: z.string().min(1).max(200).openapi({ example: 'supervisor' }) });
+
+const searchRoute = createRoute({
+  method: 'post',
+  path: '/assistants/search',
+  tags: ['assistants'],
+  summary: 'Search assistants (one per graph)',
+  request: {
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.object({
+            graph_id: z.string().optional(),
+            name: z.string().optional(),
+            metadata: z.record(z.string(), z.unknown()).optional(),
+            limit: z.number().int().min(1).max(1_000).default(10),
+            offset: z.number().int().min(0).default(0),
+          }),
+        },
+      },
+    },
+  },
+  responses: { 200: jsonResponse(z.array(assistantSchema), 'Matching assistants'), ...errorResponses },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/assistants/{assistant_id}',
+  tags: ['assistants'],
+  request: { params: assistantParams },
+  responses: { 200: jsonResponse(assistantSchema, 'The assistant'), ...errorResponses },
+});
+
+const graphRoute = createRoute({
+  method: 'get',
+  path: '/assistants/{assistant_id}/graph',
+  tags: ['assistants'],
+  summary: 'Drawable graph (nodes and edges); `xray` expands subgraphs',
+  request: { params: assistantParams, query: z.object({ xray: z.union([z.enum(['true', 'false']), z.coerce.number().int().min(0)]).optional() }) },
+  responses: { 200: jsonResponse(z.object({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }), 'Graph JSON'), ...errorResponses },
+});
+
+const schemasRoute = createRoute({
+  method: 'get',
+  path: '/assistants/{assistant_id}/schemas',
+  tags: ['assistants'],
+  request: { params: assistantParams },
+  responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), 'Input, output, state, config and context JSON schemas'), ...errorResponses },
+});
+
+const subgraphsRoute = createRoute({
+  method: 'get',
+  path: '/assistants/{assistant_id}/subgraphs',
+  tags: ['assistants'],
+  request: { params: assistantParams, query: z.object({ recurse: z.enum(['true', 'false']).optional() }) },
+  responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), 'Schemas of each subgraph by namespace'), ...errorResponses },
+});
+
+/** Assistants: one per served graph, with its drawing and schemas. */
+export function createAssistantRoutes() {
+  const app = new OpenAPIHono<AppEnv>();
+  const schemaCache = new Map<string, GraphSchemas>();
+
+  function entryOf(services: AppEnv['Variables']['services'], assistantId: string): GraphEntry {
+    const entry = services.catalog.get(assistantId);
+    if (!entry) throw new AppError('NOT_FOUND', `Assistant "${assistantId}" not found`);
+    return entry;
+  }
+  function schemasOf(entry: GraphEntry): GraphSchemas {
+    let schemas = schemaCache.get(entry.graphId);
+    if (!schemas) {
+      schemas = describeGraphSchemas(entry.graphId, entry.graph);
+      schemaCache.set(entry.graphId, schemas);
+    }
+    return schemas;
+  }
+
+  app.openapi(searchRoute, (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    const query = c.req.valid('json') ?? { limit: 10, offset: 0 };
+    const matches = c.var.services.catalog
+      .list()
+      .filter((entry) => (!query.graph_id || entry.graphId === query.graph_id) && (!query.name || entry.graphId.includes(query.name)))
+      .map(toAssistant)
+      .filter((assistant) => !query.metadata || Object.entries(query.metadata).every(([key, value]) => (assistant.metadata as Record<string, unknown>)[key] === value));
+    return c.json(matches.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
+  });
+
+  app.openapi(getRoute, (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    return c.json(toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id)), 200);
+  });
+
+  app.openapi(graphRoute, async (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    const entry = entryOf(c.var.services, c.req.valid('param').assistant_id);
+    const { xray } = c.req.valid('query');
+    const depth = xray === 'true' ? true : xray === 'false' || xray === undefined ? false : Number(xray);
+    const drawable = await entry.graph.getGraphAsync({ xray: depth });
+    return c.json(drawable.toJSON(), 200);
+  });
+
+  app.openapi(schemasRoute, (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    return c.json(schemasOf(entryOf(c.var.services, c.req.valid('param').assistant_id)) as unknown as Record<string, unknown>, 200);
+  });
+
+  app.openapi(subgraphsRoute, async (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    const entry = entryOf(c.var.services, c.req.valid('param').assistant_id);
+    const result: Record<string, unknown> = {};
+    for await (const [namespace, subgraph] of entry.graph.getSubgraphsAsync(undefined, c.req.valid('query').recurse === 'true')) {
+      result[namespace] = describeGraphSchemas(namespace, subgraph);
+    }
+    return c.json(result, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,19 @@
+export { auditEventTypes, genesisHash, hashAuditRecord, chainAuditRecord } from './audit-log.ts';
+export type {
+  AuditLog,
+  AuditEntry,
+  AuditRecord,
+  AuditEventType,
+  AuditQuery,
+  AuditVerification,
+  AuditProblem,
+  AuditProblemKind,
+} from './audit-log.ts';
+export { verifyAuditChain } from './verify-audit-chain.ts';
+export { createSqliteAuditLog } from './sqlite-audit-log.ts';
+export { createRedisAuditLog } from './redis-audit-log.ts';
+export type { RedisAuditLogOptions } from './redis-audit-log.ts';
+export { createAuditLog } from './create-audit-log.ts';
+export type { CreateAuditLogOptions } from './create-audit-log.ts';
+export { redactPii, redactPiiDeep, passesLuhn, isValidIban } from './redact-pii.ts';
+export type { PiiKind } from './redact-pii.ts';

@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import { AppError } from '../errors.ts';
+import { chainAuditRecord, clampAuditLimit, type AuditLog, type AuditRecord } from './audit-log.ts';
+import { verifyAuditChain } from './verify-audit-chain.ts';
+
+export interface RedisAuditLogOptions {
+  client: Redis;
+  keyPrefix?: string;
+  clock?: () => Date;
+}
+
+// Append only if the head is still the one the record was chained to: the script reads the
+// previous hash and seq, and writes record, head and indexes in one atomic step.
+const appendScript = `
+local head = redis.call('HMGET', KEYS[1], 'seq', 'hash')
+if (head[1] or '0') ~= ARGV[1] or (head[2] or '') ~= ARGV[2] then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+redis.call('HSET', KEYS[1], 'seq', ARGV[4], 'hash', ARGV[5])
+if KEYS[3] then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[4]) end
+if KEYS[4] then redis.call('ZADD', KEYS[4], ARGV[4], ARGV[4]) end
+return 1`;
+
+const maxAppendRetries = 20;
+
+/**
+ * The audit log in Redis: per tenant, a list of records (`<prefix>audit:{tenant}:records`),
+ * the head (`...:head`) and sorted-set indexes by thread and run. The `{tenant}` hash tag
+ * keeps one tenant's keys in one cluster slot, as the append script needs.
+ * @example const audit = createRedisAuditLog({ client: redis, keyPrefix: 'overseer:' });
+ */
+export function createRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
+  const { client } = options;
+  const prefix = options.keyPrefix ?? '';
+  const clock = options.clock ?? (() => new Date());
+  const keys = (tenantId: string) => {
+    const base = `${prefix}audit:{${tenantId}}`;
+    return {
+      head: `${base}:head`,
+      records: `${base}:records`,
+      thread: (threadId: string) => `${base}:thread:${threadId}`,
+      run: (runId: string) => `${base}:run:${runId}`,
+    };
+  };
+  const tenantsKey = `${prefix}audit:tenants`;
+
+  async function readHead(tenantId: string): Promise<{ seq: number; hash: string } | undefined> {
+    const head = await client.hgetall(keys(tenantId).head);
+    return head.seq === undefined ? undefined : { seq: Number(head.seq), hash: head.hash! };
+  }
+
+  async function recordsAt(tenantId: string, seqs: number[]): Promise<AuditRecord[]> {
+    // seq n is list index n - 1 as long as nobody tampered with the list; verify() says if they did.
+    const records = await Promise.all(seqs.map((seq) => client.lindex(keys(tenantId).records, seq - 1)));
+    return records.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as AuditRecord);
+  }
+
+  return {
+    async append(entry) {
+      return storage(async () => {
+        const tenantKeys = keys(entry.tenantId);
+        for (let attempt = 0; attempt < maxAppendRetries; attempt += 1) {
+          const head = await readHead(entry.tenantId);
+          const record = chainAuditRecord(entry, head, clock());
+          const indexKeys = [record.threadId && tenantKeys.thread(record.threadId), record.runId && tenantKeys.run(record.runId)]
+            .filter((key): key is string => Boolean(key));
+          const appended = await client.eval(appendScript, 2 + indexKeys.length, tenantKeys.head, tenantKeys.records, ...indexKeys,
+            String(head?.seq ?? 0), head?.hash ?? '', JSON.stringify(record), String(record.seq), record.hash);
+          if (appended !== 1) continue;
+          // The tenant directory lives outside the tenant's hash tag, so it is written after the append.
+          await client.sadd(tenantsKey, entry.tenantId);
+          return record;
+        }
+        throw new AppError('CONFLICT', 'The audit log is too busy to append; try again');
+      });
+    },
+    async query(query) {
+      return storage(async () => {
+        const limit = clampAuditLimit(query.limit);
+        const after = query.after ?? 0;
+        const tenantKeys = keys(query.tenantId);
+        const index = query.runId !== undefined ? tenantKeys.run(query.runId) : query.threadId !== undefined ? tenantKeys.thread(query.threadId) : undefined;
+        if (index === undefined) {
+          const texts = await client.lrange(tenantKeys.records, after, after + limit - 1);
+          return texts.map((text) => JSON.parse(text) as AuditRecord);
+        }
+        const seqs = (await client.zrangebyscore(index, `(${after}`, '+inf', 'LIMIT', 0, limit * 2)).map(Number);
+        const records = await recordsAt(query.tenantId, seqs);
+        return records
+          .filter((record) => (query.threadId === undefined || record.threadId === query.threadId) && (query.runId === undefined || record.runId === query.runId))
+          .slice(0, limit);
+      });
+    },
+    async verify(tenantId) {
+      return storage(async () => {
+        const texts = await client.lrange(keys(tenantId).records, 0, -1);
+        return verifyAuditChain(tenantId, texts.map((text) => JSON.parse(text) as AuditRecord), await readHead(tenantId));
+      });
+    },
+    tenants: async () => storage(async () => (await client.smembers(tenantsKey)).sort()),
+  };
+}
+
+async function storage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('STORAGE_ERROR', 'The audit log is unavailable', { cause: error });
+  }
+}

@@ -1,0 +1,206 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { uuid6 } from '@langchain/langgraph-checkpoint';
+import { toPublicError } from '../errors.ts';
+import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { RunEventBus } from './run-event-bus.ts';
+import type { RunRecord, RunStatus } from './run-records.ts';
+import type { RunRepository } from './run-repository.ts';
+import { sendWebhook } from './send-webhook.ts';
+import { streamGraphRun } from './stream-graph-run.ts';
+import { toWireValue } from './to-wire-json.ts';
+
+export interface RunOutcome {
+  status: RunStatus;
+  /** Final values, with `__interrupt__` when the run stopped at an interrupt. */
+  values?: unknown;
+  error?: { code: string; message: string };
+}
+
+export interface RunExecutorDependencies {
+  catalog: GraphCatalog;
+  checkpointer: BaseCheckpointSaver;
+  repository: RunRepository;
+  bus: RunEventBus;
+  newId: () => string;
+  fetch?: typeof fetch;
+  /** Called once per run, after its record is final. */
+  onSettled: (record: RunRecord, outcome: RunOutcome) => void;
+}
+
+interface SnapshotTask {
+  id: string;
+  interrupts?: Array<{ id?: string; value: unknown }>;
+}
+
+/**
+ * Executes one run: streams the graph into the event bus, then records how it ended
+ * (success, interrupted at an interrupt, error, or cancelled with interrupt/rollback) on
+ * the run and its thread.
+ */
+export function createRunExecutor(dependencies: RunExecutorDependencies) {
+  const { repository, bus, checkpointer } = dependencies;
+  const executions = new Map<string, { controller: AbortController; action?: 'interrupt' | 'rollback' }>();
+
+  async function snapshotOf(record: RunRecord) {
+    const entry = dependencies.catalog.get(record.assistant_id);
+    if (!entry) return undefined;
+    const state = await entry.graph.getState({ configurable: { thread_id: record.thread_id } });
+    const tasks = (state.tasks ?? []) as SnapshotTask[];
+    const interruptsByTask: Record<string, unknown[]> = {};
+    for (const task of tasks) if (task.interrupts?.length) interruptsByTask[task.id] = toWireValue(task.interrupts);
+    const interrupts = Object.values(interruptsByTask).flat();
+    const values = toWireValue<Record<string, unknown> | null>(state.values) ?? {};
+    return { values, interruptsByTask, interrupts };
+  }
+
+  /** Copy the pre-run checkpoint to the head of the thread, so the cancelled run leaves no trace in its state. */
+  async function rollBack(record: RunRecord) {
+    if (!record.checkpoint_before) {
+      await checkpointer.deleteThread(record.thread_id);
+      await repository.updateThread(record.tenant_id, record.thread_id, { status: 'idle', values: null, interrupts: {} });
+      return;
+    }
+    const tuple = await checkpointer.getTuple({
+      configurable: { thread_id: record.thread_id, checkpoint_ns: '', checkpoint_id: record.checkpoint_before },
+    });
+    const head = await checkpointer.getTuple({ configurable: { thread_id: record.thread_id, checkpoint_ns: '' } });
+    if (tuple && head) {
+      await checkpointer.put(
+        head.config,
+        // Checkpoint ids must be uuid6 so they sort after the head in every saver.
+        { ...tuple.checkpoint, id: uuid6(-3), ts: new Date().toISOString() },
+        { ...tuple.metadata, source: 'update', step: (head.metadata?.step ?? 0) + 1 } as never,
+        {},
+      );
+    }
+    const snapshot = await snapshotOf(record);
+    await repository.updateThread(record.tenant_id, record.thread_id, {
+      status: 'idle',
+      values: snapshot?.values ?? null,
+      interrupts: snapshot?.interruptsByTask ?? {},
+    });
+  }
+
+  async function execute(record: RunRecord): Promise<void> {
+    const entry = dependencies.catalog.get(record.assistant_id);
+    const controller = new AbortController();
+    executions.set(record.run_id, { controller });
+    let outcome: RunOutcome = { status: 'error', error: { code: 'NOT_FOUND', message: 'Assistant no longer exists' } };
+    let deleted = false;
+    try {
+      if (!entry) throw new Error(`assistant ${record.assistant_id} disappeared`);
+      const head = await checkpointer.getTuple({ configurable: { thread_id: record.thread_id, checkpoint_ns: '' } });
+      record.checkpoint_before = head?.config.configurable?.checkpoint_id ?? null;
+      await repository.updateRun(record.run_id, { status: 'running', checkpoint_before: record.checkpoint_before });
+      const { kwargs } = record;
+      const configurable = {
+        ...kwargs.config.configurable,
+        thread_id: record.thread_id,
+        tenant_id: record.tenant_id,
+        run_id: record.run_id,
+        assistant_id: record.assistant_id,
+        graph_id: entry.graphId,
+      };
+      const events = streamGraphRun(entry.graph, {
+        runId: record.run_id,
+        input: kwargs.input,
+        command: kwargs.command as never,
+        configurable,
+        streamModes: kwargs.stream_mode,
+        subgraphs: kwargs.subgraphs,
+        recursionLimit: kwargs.config.recursion_limit,
+        signal: controller.signal,
+        metadata: record.metadata,
+        context: kwargs.context,
+        interruptBefore: kwargs.interrupt_before,
+        interruptAfter: kwargs.interrupt_after,
+        tags: kwargs.config.tags,
+        durability: kwargs.durability,
+      });
+      for await (const event of events) {
+        if (controller.signal.aborted) break;
+        bus.publish(record.run_id, event);
+      }
+      if (controller.signal.aborted) throw controller.signal.reason ?? new Error('cancelled');
+      const snapshot = await snapshotOf(record);
+      const interrupted = (snapshot?.interrupts.length ?? 0) > 0;
+      outcome = {
+        status: interrupted ? 'interrupted' : 'success',
+        values: interrupted ? { ...snapshot!.values, __interrupt__: snapshot!.interrupts } : snapshot?.values,
+      };
+      await repository.updateThread(record.tenant_id, record.thread_id, {
+        status: interrupted ? 'interrupted' : 'idle',
+        values: snapshot?.values ?? null,
+        interrupts: snapshot?.interruptsByTask ?? {},
+      });
+    } catch (error) {
+      const action = executions.get(record.run_id)?.action;
+      if (controller.signal.aborted && action) {
+        outcome = { status: 'interrupted' };
+        try {
+          if (action === 'rollback') {
+            await rollBack(record);
+            deleted = await repository.deleteRun(record.tenant_id, record.run_id);
+          } else {
+            const snapshot = await snapshotOf(record);
+            await repository.updateThread(record.tenant_id, record.thread_id, {
+              status: 'idle',
+              values: snapshot?.values ?? null,
+              interrupts: snapshot?.interruptsByTask ?? {},
+            });
+          }
+        } catch (cleanupError) {
+          console.error(`run ${record.run_id}: could not settle the thread after cancelling:`, cleanupError);
+        }
+      } else {
+        const shown = toPublicError(error);
+        if (shown.code === 'INTERNAL') console.error(`run ${record.run_id} failed:`, error);
+        outcome = { status: 'error', error: { code: shown.code, message: shown.message } };
+        bus.publish(record.run_id, { event: 'error', data: { error: shown.code, message: shown.message } });
+        await repository
+          .updateThread(record.tenant_id, record.thread_id, { status: 'error' })
+          .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not mark the thread:`, updateError));
+      }
+    } finally {
+      executions.delete(record.run_id);
+      if (!deleted) {
+        await repository
+          .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
+          .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not record its outcome:`, updateError));
+      }
+      bus.end(record.run_id);
+      if (record.kwargs.temporary) {
+        await checkpointer.deleteThread(record.thread_id).catch(() => undefined);
+        await repository.deleteThread(record.tenant_id, record.thread_id).catch(() => undefined);
+      }
+      dependencies.onSettled({ ...record, status: outcome.status }, outcome);
+      if (record.kwargs.webhook) {
+        void sendWebhook(
+          record.kwargs.webhook,
+          { ...record, status: outcome.status, values: outcome.values, error: outcome.error ?? null },
+          dependencies.fetch,
+        );
+      }
+    }
+  }
+
+  return {
+    execute,
+    isExecuting: (runId: string) => executions.has(runId),
+    /** Abort a running run; false when it is not executing here. */
+    cancel(runId: string, action: 'interrupt' | 'rollback'): boolean {
+      const execution = executions.get(runId);
+      if (!execution) return false;
+      execution.action = action;
+      execution.controller.abort(new Error(`run cancelled (${action})`));
+      return true;
+    },
+    /** What a finished run left on its thread, for runs no longer in memory. */
+    async outcomeFromThread(record: RunRecord): Promise<RunOutcome> {
+      if (record.status === 'error') return { status: 'error', error: record.error ?? { code: 'INTERNAL', message: 'Run failed' } };
+      const snapshot = await snapshotOf(record);
+      const values = snapshot && snapshot.interrupts.length > 0 ? { ...snapshot.values, __interrupt__: snapshot.interrupts } : snapshot?.values;
+      return { status: record.status, values };
+    },
+  };
+}

@@ -1,0 +1,439 @@
+import { createHash } from 'node:crypto';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import { AppError, isAppError } from '../errors.ts';
+import { metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
+import { isActive, type RunRecord, type ThreadRecord } from './run-records.ts';
+
+/*
+ * Key layout. Everything a tenant owns sits under one `{tenant:<id>}` hash tag, so on a
+ * Redis Cluster a tenant lives on one slot and each tenant-level write (record plus its
+ * index entries) is one MULTI or Lua script. Per-thread tags would not do: the tenant's
+ * thread indexes span all its threads. The price is that one very large tenant cannot be
+ * spread over several nodes.
+ *
+ *   {tenant}:threads:created        sorted set  thread id by created_at (ms)
+ *   {tenant}:threads:updated        sorted set  thread id by updated_at (ms)
+ *   {tenant}:thread:<id>            hash        thread fields except metadata, each JSON
+ *   {tenant}:thread:<id>:metadata   hash        metadata key → JSON value, so a PATCH merge is one HSET
+ *   {tenant}:thread:<id>:runs       sorted set  run id by created_at (ms)
+ *   {tenant}:thread:<id>:active     set         pending or running run ids
+ *   {tenant}:run:<id>               hash        run fields, each JSON
+ *
+ * `updateRun` and `staleRuns` have no tenant, so two keys under a separate `{global}` tag
+ * answer "whose run is this" and "which runs are active anywhere". They are on another slot,
+ * so a run write is two atomic steps, ordered so that a crash between them never hides an
+ * active run from `staleRuns`: a run enters the global active set before its record turns
+ * active and leaves it after the record stops being active. `staleRuns` reads the records
+ * and drops entries whose run has finished, so a leftover entry is harmless.
+ *
+ * Ids are URI-encoded in key names: a brace or colon in an id can neither move the hash tag
+ * nor make two keys collide. Records are hashes of JSON fields rather than one JSON string,
+ * so scripts set fields without decoding JSON in Lua (cjson turns `[]` into `{}`).
+ */
+
+export interface RedisRunRepositoryOptions {
+  /** A standalone client or a Cluster; every command names keys of one slot. */
+  client: Redis | Cluster;
+  /** Start of every key, ending in a separator, e.g. `overseer:runs:`. May not contain braces. */
+  keyPrefix: string;
+  clock?: () => Date;
+}
+
+const encode = encodeURIComponent;
+
+function createKeys(prefix: string) {
+  const global = `${prefix}{global}`;
+  return {
+    runOwners: `${global}:run-owners`,
+    activeRuns: `${global}:active-runs`,
+    tenant(tenantId: string) {
+      const base = `${prefix}{tenant:${encode(tenantId)}}`;
+      const thread = (threadId: string) => `${base}:thread:${encode(threadId)}`;
+      return {
+        threadsByCreation: `${base}:threads:created`,
+        threadsByUpdate: `${base}:threads:updated`,
+        thread,
+        metadata: (threadId: string) => `${thread(threadId)}:metadata`,
+        threadRuns: (threadId: string) => `${thread(threadId)}:runs`,
+        threadActive: (threadId: string) => `${thread(threadId)}:active`,
+        run: (runId: string) => `${base}:run:${encode(runId)}`,
+      };
+    },
+  };
+}
+
+interface LuaScript {
+  source: string;
+  sha: string;
+}
+
+function luaScript(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+const createThreadScript = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+return 1`);
+
+// ARGV: thread id, updated score, number of thread fields, their field/value pairs, then metadata pairs.
+const updateThreadScript = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local metadataStart = 4 + tonumber(ARGV[3]) * 2
+redis.call('HSET', KEYS[1], unpack(ARGV, 4, metadataStart - 1))
+if #ARGV >= metadataStart then redis.call('HSET', KEYS[2], unpack(ARGV, metadataStart)) end
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}`);
+
+// Deletes only if ARGV[2..] is exactly the thread's run index, read just before; -1 asks the caller to read again.
+const deleteThreadScript = luaScript(`
+if redis.call('ZCARD', KEYS[5]) ~= #ARGV - 1 then return -1 end
+for index = 2, #ARGV do
+  if not redis.call('ZSCORE', KEYS[5], ARGV[index]) then return -1 end
+end
+local existed = redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+for index = 2, #KEYS do
+  if index ~= 3 and index ~= 4 then redis.call('DEL', KEYS[index]) end
+end
+return existed`);
+
+// A run id belongs to one tenant and thread for good, so one tenant cannot overwrite another's run.
+const claimRunScript = luaScript(`
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner and owner ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) end
+return 1`);
+
+// ARGV: run id, number of fields to set, their field/value pairs, then fields to delete.
+const updateRunScript = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local deleteStart = 3 + tonumber(ARGV[2]) * 2
+redis.call('HSET', KEYS[1], unpack(ARGV, 3, deleteStart - 1))
+if #ARGV >= deleteStart then redis.call('HDEL', KEYS[1], unpack(ARGV, deleteStart)) end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == '"pending"' or status == '"running"' then
+  redis.call('SADD', KEYS[2], ARGV[1])
+else
+  redis.call('SREM', KEYS[2], ARGV[1])
+end
+return status`);
+
+/** Field/value pairs of a record, each value JSON; undefined fields are left out, as JSON.stringify does. */
+function toFields(record: object): string[] {
+  return Object.entries(record).flatMap(([field, value]) => (value === undefined ? [] : [field, JSON.stringify(value)]));
+}
+
+function fromFields(fields: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, JSON.parse(value)]));
+}
+
+function fromFlatFields(flat: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let index = 0; index < flat.length; index += 2) fields[flat[index]!] = flat[index + 1]!;
+  return fields;
+}
+
+function toThread(fields: Record<string, string>, metadata: Record<string, string>): ThreadRecord {
+  return { ...(fromFields(fields) as Omit<ThreadRecord, 'metadata'>), metadata: fromFields(metadata) };
+}
+
+function scoreOf(timestamp: string): number {
+  const milliseconds = Date.parse(timestamp);
+  return Number.isFinite(milliseconds) ? milliseconds : 0;
+}
+
+/** Byte order of the UTF-8 strings, as SQLite's BINARY collation and sorted-set members compare. */
+function compareBytes(left: string, right: string): number {
+  return Buffer.compare(Buffer.from(left), Buffer.from(right));
+}
+
+/** ZRANGE WITHSCORES replies flat under RESP2 and as pairs under RESP3. */
+function scoredMembers(reply: unknown[]): Array<{ member: string; score: number }> {
+  if (reply.length > 0 && Array.isArray(reply[0])) {
+    return (reply as Array<[string, string | number]>).map(([member, score]) => ({ member, score: Number(score) }));
+  }
+  const members: Array<{ member: string; score: number }> = [];
+  for (let index = 0; index < reply.length; index += 2) members.push({ member: String(reply[index]), score: Number(reply[index + 1]) });
+  return members;
+}
+
+async function execAll(commands: ChainableCommander): Promise<unknown[]> {
+  const results = await commands.exec();
+  if (results === null) throw new Error('Redis transaction was aborted');
+  const failed = results.find(([error]) => error !== null);
+  if (failed) throw failed[0];
+  return results.map(([, reply]) => reply);
+}
+
+function toStorageError(error: unknown): AppError {
+  return isAppError(error) ? error : new AppError('STORAGE_ERROR', 'Run store unavailable', { cause: error });
+}
+
+const threadPageSize = 100;
+
+/**
+ * Thread and run records on Redis, for a service with `REDIS_URL`: the same behaviour as
+ * `createSqliteRunRepository`, with per-tenant sorted-set indexes instead of SQL (no KEYS
+ * or SCAN). Any Redis failure becomes `AppError('STORAGE_ERROR')` with the cause kept.
+ * @example
+ * const repository = createRedisRunRepository({ client: new Redis(config.redis.url), keyPrefix: 'overseer:runs:' });
+ */
+export function createRedisRunRepository(options: RedisRunRepositoryOptions): RunRepository {
+  const { client, clock = () => new Date() } = options;
+  if (/[{}]/.test(options.keyPrefix)) throw new AppError('BAD_REQUEST', 'The run store key prefix may not contain braces');
+  const keys = createKeys(options.keyPrefix);
+
+  async function runScript(script: LuaScript, scriptKeys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await client.evalsha(script.sha, scriptKeys.length, ...scriptKeys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return client.eval(script.source, scriptKeys.length, ...scriptKeys, ...args);
+    }
+  }
+
+  async function readThreads(tenantId: string, threadIds: string[]): Promise<ThreadRecord[]> {
+    if (threadIds.length === 0) return [];
+    const tenant = keys.tenant(tenantId);
+    const pipeline = client.pipeline();
+    for (const threadId of threadIds) pipeline.hgetall(tenant.thread(threadId)).hgetall(tenant.metadata(threadId));
+    const replies = (await execAll(pipeline)) as Array<Record<string, string>>;
+    return threadIds.flatMap((_, index) => {
+      const fields = replies[index * 2]!;
+      return Object.keys(fields).length === 0 ? [] : [toThread(fields, replies[index * 2 + 1]!)];
+    });
+  }
+
+  async function readRuns(tenantId: string, runIds: string[]): Promise<RunRecord[]> {
+    if (runIds.length === 0) return [];
+    const tenant = keys.tenant(tenantId);
+    const pipeline = client.pipeline();
+    for (const runId of runIds) pipeline.hgetall(tenant.run(runId));
+    const replies = (await execAll(pipeline)) as Array<Record<string, string>>;
+    return replies.filter((fields) => Object.keys(fields).length > 0).map((fields) => fromFields(fields) as unknown as RunRecord);
+  }
+
+  function compareThreads(sortBy: ThreadSearch['sortBy'], descending: boolean) {
+    return (left: ThreadRecord, right: ThreadRecord) =>
+      compareBytes(left[sortBy], right[sortBy]) * (descending ? -1 : 1) || compareBytes(left.thread_id, right.thread_id);
+  }
+
+  /**
+   * Thread ids of the tenant in the requested order, when the order needs no record:
+   * one ZRANGE of the whole index, O(threads of the tenant) in ids, then sorted here
+   * (ties by thread id ascending, as the SQLite ORDER BY has them).
+   */
+  async function orderedThreadIds(tenantId: string, sortBy: 'thread_id' | 'created_at' | 'updated_at', descending: boolean) {
+    const tenant = keys.tenant(tenantId);
+    const index = sortBy === 'updated_at' ? tenant.threadsByUpdate : tenant.threadsByCreation;
+    const entries = scoredMembers(await client.zrange(index, 0, -1, 'WITHSCORES'));
+    const direction = descending ? -1 : 1;
+    entries.sort((left, right) =>
+      sortBy === 'thread_id'
+        ? compareBytes(left.member, right.member) * direction
+        : (left.score - right.score) * direction || compareBytes(left.member, right.member),
+    );
+    return entries.map((entry) => entry.member);
+  }
+
+  /**
+   * Threads matching the search, in order, at least `wanted` of them when there are that
+   * many. Status and metadata filters read thread records page by page until enough match,
+   * so a selective filter costs up to one HGETALL pair per thread of the tenant; sorting by
+   * status reads them all. Without filters only the requested page is read.
+   */
+  async function matchingThreads(tenantId: string, search: Partial<ThreadSearch>, wanted: number): Promise<ThreadRecord[]> {
+    const sortBy = search.sortBy ?? 'created_at';
+    const descending = search.sortOrder !== 'asc';
+    const matches = (thread: ThreadRecord) =>
+      (!search.status || thread.status === search.status) && metadataMatches(thread.metadata, search.metadata);
+    if (search.ids?.length || sortBy === 'status') {
+      const ids = search.ids?.length ? [...new Set(search.ids)] : await keys_threadIds(tenantId);
+      const threads = (await readThreads(tenantId, ids)).filter(matches);
+      return threads.sort(compareThreads(sortBy, descending));
+    }
+    const ids = await orderedThreadIds(tenantId, sortBy, descending);
+    if (!search.status && !search.metadata) return readThreads(tenantId, ids.slice(0, wanted));
+    const found: ThreadRecord[] = [];
+    for (let start = 0; start < ids.length && found.length < wanted; start += threadPageSize) {
+      found.push(...(await readThreads(tenantId, ids.slice(start, start + threadPageSize))).filter(matches));
+    }
+    return found;
+  }
+
+  async function keys_threadIds(tenantId: string): Promise<string[]> {
+    return client.zrange(keys.tenant(tenantId).threadsByCreation, 0, -1);
+  }
+
+  async function setGlobalActive(runId: string, active: boolean): Promise<void> {
+    if (active) await client.sadd(keys.activeRuns, runId);
+    else await client.srem(keys.activeRuns, runId);
+  }
+
+  const repository: RunRepository = {
+    async createThread(thread) {
+      const tenant = keys.tenant(thread.tenant_id);
+      const { metadata, ...fields } = thread;
+      const created = await runScript(
+        createThreadScript,
+        [tenant.thread(thread.thread_id), tenant.metadata(thread.thread_id), tenant.threadsByCreation, tenant.threadsByUpdate],
+        [thread.thread_id, scoreOf(thread.created_at), scoreOf(thread.updated_at), ...toFields({ ...fields, values: fields.values ?? null })],
+      );
+      if (created === 0) throw new AppError('CONFLICT', `Thread ${thread.thread_id} already exists`);
+      const metadataFields = toFields(metadata);
+      if (metadataFields.length > 0) await client.hset(tenant.metadata(thread.thread_id), ...metadataFields);
+      return thread;
+    },
+
+    async getThread(tenantId, threadId) {
+      return (await readThreads(tenantId, [threadId]))[0];
+    },
+
+    async updateThread(tenantId, threadId, patch: ThreadPatch) {
+      const tenant = keys.tenant(tenantId);
+      const updatedAt = clock().toISOString();
+      const fields = toFields({ status: patch.status, values: patch.values, interrupts: patch.interrupts, updated_at: updatedAt });
+      const reply = (await runScript(
+        updateThreadScript,
+        [tenant.thread(threadId), tenant.metadata(threadId), tenant.threadsByUpdate],
+        [threadId, scoreOf(updatedAt), fields.length / 2, ...fields, ...toFields(patch.metadata ?? {})],
+      )) as [string[], string[]] | null;
+      return reply ? toThread(fromFlatFields(reply[0]), fromFlatFields(reply[1])) : undefined;
+    },
+
+    async deleteThread(tenantId, threadId) {
+      const tenant = keys.tenant(tenantId);
+      for (;;) {
+        const runIds = await client.zrange(tenant.threadRuns(threadId), 0, -1);
+        const threadKeys = [tenant.thread(threadId), tenant.metadata(threadId), tenant.threadsByCreation, tenant.threadsByUpdate];
+        const deleted = await runScript(
+          deleteThreadScript,
+          [...threadKeys, tenant.threadRuns(threadId), tenant.threadActive(threadId), ...runIds.map(tenant.run)],
+          [threadId, ...runIds],
+        );
+        // A run was added or removed between the read and the script: read the index again.
+        if (deleted === -1) continue;
+        if (runIds.length > 0) await execAll(client.multi().hdel(keys.runOwners, ...runIds).srem(keys.activeRuns, ...runIds));
+        return deleted === 1;
+      }
+    },
+
+    async searchThreads(tenantId, search) {
+      const threads = await matchingThreads(tenantId, search, search.offset + search.limit);
+      return threads.slice(search.offset, search.offset + search.limit);
+    },
+
+    async countThreads(tenantId, search) {
+      if (!search.ids?.length && !search.status && !search.metadata) return client.zcard(keys.tenant(tenantId).threadsByCreation);
+      return (await matchingThreads(tenantId, search, Number.POSITIVE_INFINITY)).length;
+    },
+
+    async putRun(run) {
+      const tenant = keys.tenant(run.tenant_id);
+      const active = isActive(run);
+      const owner = JSON.stringify([run.tenant_id, run.thread_id]);
+      const claimed = await runScript(claimRunScript, [keys.runOwners, keys.activeRuns], [run.run_id, owner, active ? '1' : '0']);
+      if (claimed === 0) throw new AppError('CONFLICT', `Run ${run.run_id} already exists`);
+      const transaction = client
+        .multi()
+        .del(tenant.run(run.run_id))
+        .hset(tenant.run(run.run_id), ...toFields(run))
+        .zadd(tenant.threadRuns(run.thread_id), scoreOf(run.created_at), run.run_id);
+      if (active) transaction.sadd(tenant.threadActive(run.thread_id), run.run_id);
+      else transaction.srem(tenant.threadActive(run.thread_id), run.run_id);
+      await execAll(transaction);
+      if (!active) await setGlobalActive(run.run_id, false);
+    },
+
+    async getRun(tenantId, runId) {
+      return (await readRuns(tenantId, [runId]))[0];
+    },
+
+    async listRuns(tenantId, threadId, { limit, offset, status }) {
+      const index = keys.tenant(tenantId).threadRuns(threadId);
+      if (!status) return readRuns(tenantId, await client.zrevrange(index, offset, offset + limit - 1));
+      // A status filter reads the thread's runs newest first until the page is full.
+      const found: RunRecord[] = [];
+      for (let start = 0; found.length < offset + limit; start += threadPageSize) {
+        const runIds = await client.zrevrange(index, start, start + threadPageSize - 1);
+        found.push(...(await readRuns(tenantId, runIds)).filter((run) => run.status === status));
+        if (runIds.length < threadPageSize) break;
+      }
+      return found.slice(offset, offset + limit);
+    },
+
+    async activeRuns(tenantId, threadId) {
+      const runIds = await client.smembers(keys.tenant(tenantId).threadActive(threadId));
+      const runs = (await readRuns(tenantId, runIds)).filter(isActive);
+      return runs.sort((left, right) => compareBytes(left.created_at, right.created_at) || compareBytes(left.run_id, right.run_id));
+    },
+
+    async updateRun(runId, patch) {
+      const owner = await client.hget(keys.runOwners, runId);
+      if (!owner) return;
+      const [tenantId, threadId] = JSON.parse(owner) as [string, string];
+      const tenant = keys.tenant(tenantId);
+      const next = { ...patch, updated_at: clock().toISOString() };
+      const cleared = Object.entries(next).flatMap(([field, value]) => (value === undefined && field !== 'status' ? [field] : []));
+      if (next.status && isActive({ status: next.status })) await setGlobalActive(runId, true);
+      const fields = toFields(next);
+      const status = await runScript(updateRunScript, [tenant.run(runId), tenant.threadActive(threadId)], [runId, fields.length / 2, ...fields, ...cleared]);
+      if (status && next.status && !isActive({ status: next.status })) await setGlobalActive(runId, false);
+    },
+
+    async deleteRun(tenantId, runId) {
+      const tenant = keys.tenant(tenantId);
+      const threadField = await client.hget(tenant.run(runId), 'thread_id');
+      if (threadField === null) return false;
+      const threadId = JSON.parse(threadField) as string;
+      const [deleted] = await execAll(
+        client.multi().del(tenant.run(runId)).zrem(tenant.threadRuns(threadId), runId).srem(tenant.threadActive(threadId), runId),
+      );
+      if (deleted === 0) return false;
+      await execAll(client.multi().hdel(keys.runOwners, runId).srem(keys.activeRuns, runId));
+      return true;
+    },
+
+    async staleRuns() {
+      const runIds = await client.smembers(keys.activeRuns);
+      if (runIds.length === 0) return [];
+      const owners = await client.hmget(keys.runOwners, ...runIds);
+      const byTenant = new Map<string, string[]>();
+      runIds.forEach((runId, index) => {
+        const owner = owners[index];
+        if (!owner) return;
+        const [tenantId] = JSON.parse(owner) as [string, string];
+        byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), runId]);
+      });
+      const runs = (await Promise.all([...byTenant].map(([tenantId, ids]) => readRuns(tenantId, ids)))).flat();
+      // Entries left behind by a crash between the two steps of a write: the run has finished.
+      const finished = runs.filter((run) => !isActive(run)).map((run) => run.run_id);
+      if (finished.length > 0) await client.srem(keys.activeRuns, ...finished);
+      return runs
+        .filter(isActive)
+        .sort((left, right) => compareBytes(left.created_at, right.created_at) || compareBytes(left.run_id, right.run_id));
+    },
+  };
+
+  return guardStorageErrors(repository);
+}
+
+/** Wraps every method so a Redis failure surfaces as STORAGE_ERROR; AppErrors pass through. */
+function guardStorageErrors(repository: RunRepository): RunRepository {
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(repository) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    guarded[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        throw toStorageError(error);
+      }
+    };
+  }
+  return guarded as unknown as RunRepository;
+}

@@ -1,0 +1,119 @@
+import type { RunEvent } from './run-event.ts';
+
+/** A run event with its place in the run: ids start at 1 and increase by one. */
+export interface SequencedRunEvent extends RunEvent {
+  id: number;
+}
+
+export interface SubscribeOptions {
+  /** Replay only events after this id (the `Last-Event-ID` a client reconnects with). */
+  after?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Carries a run's events from the process executing it to every client streaming it,
+ * with a bounded replay buffer so a reconnecting client gets exactly what it missed.
+ */
+export interface RunEventBus {
+  publish(runId: string, event: RunEvent): SequencedRunEvent;
+  /** No more events will come; subscribers finish after draining. */
+  end(runId: string): void;
+  subscribe(runId: string, options?: SubscribeOptions): AsyncIterable<SequencedRunEvent>;
+  /** Whether the bus holds (or held recently) this run's events. */
+  has(runId: string): boolean;
+  close(): void;
+}
+
+interface Channel {
+  events: SequencedRunEvent[];
+  nextId: number;
+  ended: boolean;
+  wake: Set<() => void>;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface InProcessEventBusOptions {
+  /** Events kept per run for replay; older ones are dropped first. */
+  bufferLimit?: number;
+  /** How long a finished run's events stay available for late joiners. */
+  retentionMs?: number;
+}
+
+/**
+ * The single-process bus: a bounded buffer per run and waiters woken on publish.
+ * @example const bus = createInProcessEventBus({ bufferLimit: 10_000, retentionMs: 600_000 });
+ */
+export function createInProcessEventBus(options: InProcessEventBusOptions = {}): RunEventBus {
+  const bufferLimit = options.bufferLimit ?? 10_000;
+  const retentionMs = options.retentionMs ?? 600_000;
+  const channels = new Map<string, Channel>();
+
+  function channelOf(runId: string): Channel {
+    let channel = channels.get(runId);
+    if (!channel) {
+      channel = { events: [], nextId: 1, ended: false, wake: new Set() };
+      channels.set(runId, channel);
+    }
+    return channel;
+  }
+
+  function wakeAll(channel: Channel) {
+    for (const wake of channel.wake) wake();
+    channel.wake.clear();
+  }
+
+  return {
+    publish(runId, event) {
+      const channel = channelOf(runId);
+      const sequenced = { ...event, id: channel.nextId };
+      channel.nextId += 1;
+      channel.events.push(sequenced);
+      if (channel.events.length > bufferLimit) channel.events.splice(0, channel.events.length - bufferLimit);
+      wakeAll(channel);
+      return sequenced;
+    },
+    end(runId) {
+      const channel = channelOf(runId);
+      channel.ended = true;
+      wakeAll(channel);
+      channel.expiry = setTimeout(() => channels.delete(runId), retentionMs);
+      channel.expiry.unref();
+    },
+    has(runId) {
+      return channels.has(runId);
+    },
+    async *subscribe(runId, subscribeOptions = {}) {
+      const channel = channelOf(runId);
+      let after = subscribeOptions.after ?? 0;
+      const signal = subscribeOptions.signal;
+      while (!signal?.aborted) {
+        // Ids are contiguous, so the events after `after` start at a computable index.
+        const firstId = channel.events[0]?.id ?? channel.nextId;
+        const pending = channel.events.slice(Math.max(0, after + 1 - firstId));
+        for (const event of pending) {
+          yield event;
+          after = event.id;
+        }
+        if (pending.length > 0) continue;
+        if (channel.ended) return;
+        await new Promise<void>((resolve) => {
+          const onAbort = () => resolve();
+          signal?.addEventListener('abort', onAbort, { once: true });
+          channel.wake.add(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          });
+        });
+      }
+    },
+    close() {
+      for (const channel of channels.values()) {
+        clearTimeout(channel.expiry);
+        channel.ended = true;
+        wakeAll(channel);
+      }
+      channels.clear();
+    },
+  };
+}

@@ -1,0 +1,290 @@
+import { v7 as uuid7 } from '@langchain/core/utils/uuid';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { AppError } from '../errors.ts';
+import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import { createRunExecutor, type RunOutcome } from './execute-run.ts';
+import { createKeyedMutex } from './keyed-mutex.ts';
+import type { StreamMode } from './run-event.ts';
+import type { RunEventBus, SequencedRunEvent } from './run-event-bus.ts';
+import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
+import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus } from './run-records.ts';
+import type { RunRepository } from './run-repository.ts';
+
+export interface RunManagerDependencies {
+  catalog: GraphCatalog;
+  checkpointer: BaseCheckpointSaver;
+  repository: RunRepository;
+  bus: RunEventBus;
+  concurrency: number;
+  /** How long a finished run's result stays joinable in memory (ms). */
+  resultRetentionMs?: number;
+  clock?: () => Date;
+  newId?: () => string;
+  fetch?: typeof fetch;
+}
+
+export interface CreateRunRequest {
+  tenantId: string;
+  /** Scopes of the caller; graphs read them from `configurable.scopes`. */
+  scopes?: string[];
+  /** Absent for a stateless run, which gets a temporary thread. */
+  threadId?: string;
+  assistantId: string;
+  input?: unknown;
+  command?: RunKwargs['command'];
+  config?: RunKwargs['config'];
+  context?: unknown;
+  metadata?: Record<string, unknown>;
+  streamMode?: StreamMode[];
+  subgraphs?: boolean;
+  interruptBefore?: RunKwargs['interrupt_before'];
+  interruptAfter?: RunKwargs['interrupt_after'];
+  webhook?: string;
+  multitaskStrategy?: MultitaskStrategy;
+  ifNotExists?: 'create' | 'reject';
+  onCompletion?: 'delete' | 'keep';
+  onDisconnect?: 'cancel' | 'continue';
+  checkpointId?: string;
+  durability?: RunKwargs['durability'];
+  afterSeconds?: number;
+}
+
+export type CancelAction = 'interrupt' | 'rollback';
+
+export interface RunManager {
+  create(request: CreateRunRequest): Promise<RunRecord>;
+  get(tenantId: string, runId: string): Promise<RunRecord | undefined>;
+  list(tenantId: string, threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<RunRecord[]>;
+  /** The run's events from `after` on, live until it ends. */
+  stream(tenantId: string, runId: string, options?: { after?: number; signal?: AbortSignal }): Promise<AsyncIterable<SequencedRunEvent>>;
+  /** Wait for the run to end; its final values (with `__interrupt__` when interrupted). */
+  join(tenantId: string, runId: string): Promise<unknown>;
+  cancel(tenantId: string, runId: string, options?: { action?: CancelAction; wait?: boolean }): Promise<void>;
+  delete(tenantId: string, runId: string): Promise<void>;
+  /** Cancel the thread's runs, then delete its checkpoints and records. */
+  deleteThread(tenantId: string, threadId: string): Promise<boolean>;
+  /** Settle runs a previous process left pending or running. */
+  recover(): Promise<number>;
+  shutdown(): Promise<void>;
+}
+
+interface LiveRun {
+  record: RunRecord;
+  settled: Promise<void>;
+  settle: () => void;
+}
+
+/**
+ * Owns the lifecycle of runs: pending → running → success | error | interrupted, one
+ * running run per thread with the multitask strategy deciding the rest, cancellation, and
+ * publishing events on the bus. The HTTP layer only asks it.
+ * @example const manager = createRunManager({ catalog, checkpointer, repository, bus, concurrency: 16 });
+ */
+export function createRunManager(dependencies: RunManagerDependencies): RunManager {
+  const { repository, bus, catalog } = dependencies;
+  const clock = dependencies.clock ?? (() => new Date());
+  const newId = dependencies.newId ?? (() => uuid7());
+  const resultRetentionMs = dependencies.resultRetentionMs ?? 600_000;
+  const withThreadLock = createKeyedMutex();
+  const live = new Map<string, LiveRun>();
+  const results = new Map<string, { tenantId: string; outcome: RunOutcome }>();
+  const threadKey = (tenantId: string, threadId: string) => `${tenantId}\u0000${threadId}`;
+
+  const executor = createRunExecutor({
+    catalog,
+    checkpointer: dependencies.checkpointer,
+    repository,
+    bus,
+    newId,
+    fetch: dependencies.fetch,
+    onSettled: (record, outcome) => {
+      results.set(record.run_id, { tenantId: record.tenant_id, outcome });
+      setTimeout(() => results.delete(record.run_id), resultRetentionMs).unref();
+      const run = live.get(record.run_id);
+      live.delete(record.run_id);
+      run?.settle();
+      void startNext(record.tenant_id, record.thread_id);
+    },
+  });
+  const queue: RunQueue = createInProcessRunQueue({
+    concurrency: dependencies.concurrency,
+    execute: async (runId) => {
+      const run = live.get(runId);
+      if (run) await executor.execute(run.record);
+    },
+  });
+
+  function schedule(run: RunRecord, afterSeconds?: number) {
+    if (afterSeconds && afterSeconds > 0) {
+      setTimeout(() => queue.enqueue(run.run_id), afterSeconds * 1_000).unref();
+    } else {
+      queue.enqueue(run.run_id);
+    }
+  }
+
+  async function startNext(tenantId: string, threadId: string) {
+    await withThreadLock(threadKey(tenantId, threadId), async () => {
+      const active = await repository.activeRuns(tenantId, threadId);
+      if (active.some((run) => run.status === 'running' || executor.isExecuting(run.run_id))) return;
+      const next = active.find((run) => live.has(run.run_id));
+      if (next) schedule(next);
+    }).catch((error: unknown) => console.error(`could not start the next run of thread ${threadId}:`, error));
+  }
+
+  async function cancelRecord(run: RunRecord, action: CancelAction) {
+    if (executor.cancel(run.run_id, action)) return;
+    // Not started yet: settle it here, as the executor would have.
+    if (action === 'rollback') await repository.deleteRun(run.tenant_id, run.run_id);
+    else await repository.updateRun(run.run_id, { status: 'interrupted' });
+    bus.end(run.run_id);
+    const outcome: RunOutcome = { status: 'interrupted' };
+    results.set(run.run_id, { tenantId: run.tenant_id, outcome });
+    live.get(run.run_id)?.settle();
+    live.delete(run.run_id);
+  }
+
+  async function findRun(tenantId: string, runId: string): Promise<RunRecord> {
+    const run = live.get(runId)?.record ?? (await repository.getRun(tenantId, runId));
+    if (!run || run.tenant_id !== tenantId) throw new AppError('NOT_FOUND', `Run ${runId} not found`);
+    return run;
+  }
+
+  return {
+    async create(request) {
+      const entry = catalog.get(request.assistantId);
+      if (!entry) throw new AppError('NOT_FOUND', `Assistant "${request.assistantId}" not found`);
+      const stateless = request.threadId === undefined;
+      const threadId = request.threadId ?? newId();
+      const { tenantId } = request;
+      return withThreadLock(threadKey(tenantId, threadId), async () => {
+        const now = clock().toISOString();
+        let thread = await repository.getThread(tenantId, threadId);
+        if (!thread) {
+          if (!stateless && request.ifNotExists !== 'create') throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
+          thread = await repository.createThread({
+            thread_id: threadId,
+            tenant_id: tenantId,
+            created_at: now,
+            updated_at: now,
+            metadata: { graph_id: entry.graphId, assistant_id: entry.assistantId },
+            status: 'idle',
+            values: null,
+            interrupts: {},
+          });
+        }
+        const strategy = request.multitaskStrategy ?? 'reject';
+        const active = await repository.activeRuns(tenantId, threadId);
+        if (active.length > 0 && strategy === 'reject') {
+          throw new AppError('CONFLICT', 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
+        }
+        const configurable = { ...request.config?.configurable };
+        if (request.checkpointId) configurable.checkpoint_id = request.checkpointId;
+        const run: RunRecord = {
+          run_id: newId(),
+          thread_id: threadId,
+          assistant_id: entry.assistantId,
+          tenant_id: tenantId,
+          created_at: now,
+          updated_at: now,
+          status: 'pending',
+          metadata: request.metadata ?? {},
+          multitask_strategy: strategy,
+          kwargs: {
+            input: request.input,
+            command: request.command ?? undefined,
+            config: { ...request.config, configurable: { ...configurable, scopes: request.scopes } },
+            context: request.context,
+            stream_mode: request.streamMode?.length ? request.streamMode : ['values'],
+            subgraphs: request.subgraphs ?? false,
+            interrupt_before: request.interruptBefore,
+            interrupt_after: request.interruptAfter,
+            webhook: request.webhook,
+            temporary: stateless && request.onCompletion !== 'keep',
+            on_disconnect: request.onDisconnect ?? 'continue',
+            durability: request.durability,
+          },
+        };
+        await repository.putRun(run);
+        let settle!: () => void;
+        const settled = new Promise<void>((resolve) => (settle = resolve));
+        live.set(run.run_id, { record: run, settled, settle });
+        const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: entry.assistantId };
+        await repository.updateThread(tenantId, threadId, { status: 'busy', metadata: metadataPatch });
+        if (active.length === 0) schedule(run, request.afterSeconds);
+        else if (strategy === 'interrupt' || strategy === 'rollback') {
+          for (const other of active) await cancelRecord(other, strategy);
+          if (active.every((other) => !executor.isExecuting(other.run_id))) schedule(run, request.afterSeconds);
+        }
+        return run;
+      });
+    },
+
+    get: async (tenantId, runId) => {
+      const run = live.get(runId)?.record ?? (await repository.getRun(tenantId, runId));
+      if (!run || run.tenant_id !== tenantId) return undefined;
+      return (await repository.getRun(tenantId, runId)) ?? run;
+    },
+
+    list: (tenantId, threadId, options) => repository.listRuns(tenantId, threadId, options),
+
+    async stream(tenantId, runId, options = {}) {
+      const run = await findRun(tenantId, runId);
+      if (!bus.has(runId) && !live.has(runId) && !isActive(run)) return (async function* nothing() {})();
+      return bus.subscribe(runId, options);
+    },
+
+    async join(tenantId, runId) {
+      const known = results.get(runId);
+      if (!known) await findRun(tenantId, runId);
+      else if (known.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Run ${runId} not found`);
+      await live.get(runId)?.settled;
+      const finished = results.get(runId)?.outcome ?? (await executor.outcomeFromThread(await findRun(tenantId, runId)));
+      if (finished.status === 'error' && finished.error) {
+        throw new AppError(finished.error.code as never, finished.error.message);
+      }
+      return finished.values ?? null;
+    },
+
+    async cancel(tenantId, runId, options = {}) {
+      const run = await findRun(tenantId, runId);
+      if (!isActive(run) && !live.has(runId)) return;
+      await cancelRecord(live.get(runId)?.record ?? run, options.action ?? 'interrupt');
+      if (options.wait) await live.get(runId)?.settled;
+      void startNext(tenantId, run.thread_id);
+    },
+
+    async delete(tenantId, runId) {
+      const run = await findRun(tenantId, runId);
+      if (isActive(run) || live.has(runId)) throw new AppError('CONFLICT', 'Run is still active; cancel it first');
+      await repository.deleteRun(tenantId, runId);
+    },
+
+    async deleteThread(tenantId, threadId) {
+      const thread = await repository.getThread(tenantId, threadId);
+      if (!thread) return false;
+      for (const run of await repository.activeRuns(tenantId, threadId)) {
+        await cancelRecord(run, 'interrupt');
+        await live.get(run.run_id)?.settled;
+      }
+      await dependencies.checkpointer.deleteThread(threadId);
+      return repository.deleteThread(tenantId, threadId);
+    },
+
+    async recover() {
+      const stale = (await repository.staleRuns()).filter((run) => !live.has(run.run_id));
+      for (const run of stale) {
+        await repository.updateRun(run.run_id, {
+          status: 'error',
+          error: { code: 'INTERNAL', message: 'The server stopped while this run was in progress' },
+        });
+        await repository.updateThread(run.tenant_id, run.thread_id, { status: 'idle' });
+      }
+      return stale.length;
+    },
+
+    async shutdown() {
+      for (const run of [...live.values()]) executor.cancel(run.record.run_id, 'interrupt');
+      await queue.idle();
+    },
+  };
+}

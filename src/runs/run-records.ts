@@ -1,0 +1,61 @@
+import type { StreamMode } from './run-event.ts';
+
+/*
+ * Threads and runs as the LangGraph API serves them. They keep the API's snake_case field
+ * names because they are the wire contract and the stored record at once; mapping them
+ * twice would only add places to get wrong.
+ */
+
+export type RunStatus = 'pending' | 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
+export type MultitaskStrategy = 'reject' | 'rollback' | 'interrupt' | 'enqueue';
+export type ThreadStatus = 'idle' | 'busy' | 'interrupted' | 'error';
+
+export interface RunKwargs {
+  input?: unknown;
+  command?: { resume?: unknown; goto?: unknown; update?: unknown } | null;
+  config: { configurable?: Record<string, unknown>; tags?: string[]; recursion_limit?: number };
+  context?: unknown;
+  stream_mode: StreamMode[];
+  subgraphs: boolean;
+  interrupt_before?: string[] | '*';
+  interrupt_after?: string[] | '*';
+  webhook?: string;
+  /** A stateless run's thread, deleted when the run ends. */
+  temporary: boolean;
+  on_disconnect: 'cancel' | 'continue';
+  durability?: 'exit' | 'async' | 'sync';
+}
+
+export interface RunRecord {
+  run_id: string;
+  thread_id: string;
+  assistant_id: string;
+  tenant_id: string;
+  created_at: string;
+  updated_at: string;
+  status: RunStatus;
+  metadata: Record<string, unknown>;
+  multitask_strategy: MultitaskStrategy;
+  kwargs: RunKwargs;
+  /** Checkpoint the thread was at when the run started: where a rollback returns to. */
+  checkpoint_before?: string | null;
+  error?: { code: string; message: string } | null;
+}
+
+export interface ThreadRecord {
+  thread_id: string;
+  tenant_id: string;
+  created_at: string;
+  updated_at: string;
+  metadata: Record<string, unknown>;
+  status: ThreadStatus;
+  /** The state after the last run, as served by `GET /threads/{id}`. */
+  values: unknown;
+  interrupts: Record<string, unknown[]>;
+}
+
+export const activeRunStatuses: RunStatus[] = ['pending', 'running'];
+
+export function isActive(run: Pick<RunRecord, 'status'>): boolean {
+  return activeRunStatuses.includes(run.status);
+}

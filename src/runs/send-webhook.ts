@@ -1,0 +1,25 @@
+import { toWireJson } from './to-wire-json.ts';
+
+/**
+ * Tell the run's webhook that it finished. Best effort with a bounded retry: a webhook
+ * that is down must never hold up or fail the run.
+ */
+export async function sendWebhook(url: string, payload: unknown, fetchImplementation: typeof fetch = fetch): Promise<boolean> {
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    try {
+      const response = await fetchImplementation(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: toWireJson(payload),
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (response.ok) return true;
+      if (response.status < 500 && response.status !== 429) return false;
+    } catch {
+      // network error or timeout: try again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
+  console.warn(`webhook ${new URL(url).host} did not accept the run result after 3 attempts`);
+  return false;
+}

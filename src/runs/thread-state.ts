@@ -1,0 +1,100 @@
+import type { AnyCompiledGraph } from '../graphs/graph-catalog.ts';
+import { toWireValue } from './to-wire-json.ts';
+
+interface Snapshot {
+  values: unknown;
+  next: string[];
+  tasks: Array<{ id: string; name: string; error?: unknown; interrupts?: unknown[]; path?: unknown; state?: unknown; result?: unknown }>;
+  metadata?: unknown;
+  createdAt?: string;
+  config?: { configurable?: Record<string, unknown> };
+  parentConfig?: { configurable?: Record<string, unknown> };
+}
+
+export interface CheckpointReference {
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  checkpoint_map: Record<string, unknown> | null;
+}
+
+export function checkpointOf(config: Snapshot['config']): CheckpointReference | null {
+  const configurable = config?.configurable;
+  if (!configurable?.thread_id || !configurable.checkpoint_id) return null;
+  return {
+    thread_id: String(configurable.thread_id),
+    checkpoint_ns: String(configurable.checkpoint_ns ?? ''),
+    checkpoint_id: String(configurable.checkpoint_id),
+    checkpoint_map: (configurable.checkpoint_map as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
+function isSnapshot(value: unknown): value is Snapshot {
+  return typeof value === 'object' && value !== null && 'values' in value && 'next' in value;
+}
+
+/** A LangGraph `StateSnapshot` in the LangGraph API's `ThreadState` shape (plain JSON). */
+export function toThreadState(snapshot: Snapshot): Record<string, unknown> {
+  const tasks = snapshot.tasks.map((task) => ({
+    id: task.id,
+    name: task.name,
+    error: task.error ? (task.error instanceof Error ? task.error.message : String(task.error)) : null,
+    interrupts: task.interrupts ?? [],
+    path: task.path ?? null,
+    checkpoint: task.state && !isSnapshot(task.state) ? ((task.state as Snapshot['config'])?.configurable ?? null) : null,
+    state: isSnapshot(task.state) ? toThreadState(task.state) : null,
+    result: task.result ?? null,
+  }));
+  return toWireValue({
+    values: snapshot.values ?? {},
+    next: snapshot.next ?? [],
+    tasks,
+    metadata: snapshot.metadata ?? null,
+    created_at: snapshot.createdAt ?? null,
+    checkpoint: checkpointOf(snapshot.config),
+    parent_checkpoint: checkpointOf(snapshot.parentConfig),
+    interrupts: tasks.flatMap((task) => task.interrupts),
+  });
+}
+
+export const emptyThreadState = {
+  values: {},
+  next: [],
+  tasks: [],
+  metadata: null,
+  created_at: null,
+  checkpoint: null,
+  parent_checkpoint: null,
+  interrupts: [],
+};
+
+/** The thread's state now, or at a checkpoint (time travel). */
+export async function readThreadState(
+  graph: AnyCompiledGraph,
+  threadId: string,
+  options: { checkpointId?: string; checkpointNs?: string; subgraphs?: boolean } = {},
+) {
+  const configurable: Record<string, unknown> = { thread_id: threadId, checkpoint_ns: options.checkpointNs ?? '' };
+  if (options.checkpointId) configurable.checkpoint_id = options.checkpointId;
+  const snapshot = (await graph.getState({ configurable }, { subgraphs: options.subgraphs ?? false })) as Snapshot;
+  return toThreadState(snapshot);
+}
+
+/** Newest first, as `GET /threads/{id}/history` returns. */
+export async function readThreadHistory(
+  graph: AnyCompiledGraph,
+  threadId: string,
+  options: { limit: number; before?: string; metadata?: Record<string, unknown>; checkpointNs?: string },
+) {
+  const states: Array<Record<string, unknown>> = [];
+  const history = graph.getStateHistory(
+    { configurable: { thread_id: threadId, checkpoint_ns: options.checkpointNs ?? '' } },
+    {
+      limit: options.limit,
+      before: options.before ? { configurable: { checkpoint_id: options.before } } : undefined,
+      filter: options.metadata,
+    },
+  ) as AsyncIterable<Snapshot>;
+  for await (const snapshot of history) states.push(toThreadState(snapshot));
+  return states;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { ApprovalStore, NewApprovalRequest } from './approval-request.ts';
+
+/** Makes a fresh, empty store whose clock reads `clock()`. */
+export type ApprovalStoreFactory = (clock: () => Date) => Promise<ApprovalStore>;
+
+function requestOf(id: string, overrides: Partial<NewApprovalRequest> = {}): NewApprovalRequest {
+  return {
+    id, tenantId: 'acme', threadId: 'thread-1', toolCallId: 'call-1', tool: 'issue_refund',
+    args: { orderId: 1004, amountCents: 84_200, reason: 'broken' }, argsHash: `hash-${id}`,
+    policy: 'refund-above-500', reason: 'above threshold',
+    createdAt: '2026-04-01T12:00:00.000Z', expiresAt: '2026-04-01T13:00:00.000Z', ...overrides,
+  };
+}
+
+/** The behaviour both approval stores share. */
+export function describeApprovalStoreConformance(name: string, create: ApprovalStoreFactory): void {
+  describe(`${name} (approval store conformance)`, () => {
+    const at = (iso: string) => () => new Date(iso);
+
+    it('creates a request once and returns the same request when created again', async () => {
+      const store = await create(at('2026-04-01T12:00:00Z'));
+      const first = await store.create(requestOf('a'));
+      const again = await store.create(requestOf('a', { reason: 'something else' }));
+      expect(first).toMatchObject({ created: true, request: { id: 'a', status: 'pending', reason: 'above threshold' } });
+      expect(again).toMatchObject({ created: false, request: { reason: 'above threshold' } });
+      expect(await store.get('missing')).toBeUndefined();
+    });
+
+    it('lists only pending, unexpired requests of the tenant, oldest first', async () => {
+      const store = await create(at('2026-04-01T12:30:00Z'));
+      await store.create(requestOf('late', { createdAt: '2026-04-01T12:10:00.000Z' }));
+      await store.create(requestOf('early', { createdAt: '2026-04-01T12:05:00.000Z' }));
+      await store.create(requestOf('gone', { expiresAt: '2026-04-01T12:20:00.000Z' }));
+      await store.create(requestOf('elsewhere', { tenantId: 'globex' }));
+      await store.create(requestOf('decided'));
+      await store.decide('decided', { tenantId: 'acme', decision: 'reject', approver: 'm' });
+      expect((await store.listPending('acme')).map((request) => request.id)).toEqual(['early', 'late']);
+    });
+
+    it('records the decision with its approver once; a second decision conflicts', async () => {
+      const store = await create(at('2026-04-01T12:30:00Z'));
+      await store.create(requestOf('a'));
+      const decided = await store.decide('a', { tenantId: 'acme', decision: 'edit', approver: 'dana', args: { orderId: 1004, amountCents: 1, reason: 'x' }, reason: 'partial' });
+      expect(decided).toMatchObject({ status: 'edited', decision: { decision: 'edit', approver: 'dana', decidedAt: '2026-04-01T12:30:00.000Z', reason: 'partial', args: { amountCents: 1 } } });
+      await expect(store.decide('a', { tenantId: 'acme', decision: 'approve', approver: 'eve' })).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect((await store.get('a'))?.decision?.approver).toBe('dana');
+    });
+
+    it('hides requests of other tenants and checks the shape of a decision', async () => {
+      const store = await create(at('2026-04-01T12:30:00Z'));
+      await store.create(requestOf('a'));
+      await expect(store.decide('a', { tenantId: 'globex', decision: 'approve', approver: 'm' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.decide('nope', { tenantId: 'acme', decision: 'approve', approver: 'm' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.decide('a', { tenantId: 'acme', decision: 'edit', approver: 'm' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(store.decide('a', { tenantId: 'acme', decision: 'approve', approver: 'm', args: {} })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(store.decide('a', { tenantId: 'acme', decision: 'approve', approver: ' ' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((await store.get('a'))?.status).toBe('pending');
+    });
+
+    it('marks a request expired when someone tries to decide it too late', async () => {
+      const store = await create(at('2026-04-01T13:00:00Z'));
+      await store.create(requestOf('a'));
+      await expect(store.decide('a', { tenantId: 'acme', decision: 'approve', approver: 'm' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('expired') });
+      expect(await store.get('a')).toMatchObject({ status: 'expired' });
+      expect((await store.get('a'))?.decision).toBeUndefined();
+    });
+  });
+}

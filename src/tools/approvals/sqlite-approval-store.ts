@@ -1,0 +1,90 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { AppError } from '../../errors.ts';
+import { inTransaction } from '../../storage/index.ts';
+import { statusByVerdict, type ApprovalRequest, type ApprovalStatus, type ApprovalStore, type NewApprovalRequest } from './approval-request.ts';
+import { checkDecisionInput, expiredError, isExpired } from './check-decision-input.ts';
+
+interface ApprovalRow {
+  request_json: string;
+  status: ApprovalStatus;
+  decision_json: string | null;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS approval_requests (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'edited', 'rejected', 'expired')),
+  request_json TEXT NOT NULL,
+  decision_json TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS approval_requests_pending ON approval_requests (tenant_id, status, created_at)`;
+
+/**
+ * Approval requests in SQLite (table `approval_requests`). Decisions are made in one
+ * transaction, so two approvers racing on one request cannot both win.
+ * @example const approvals = createSqliteApprovalStore(database);
+ */
+export function createSqliteApprovalStore(database: DatabaseSync, options: { clock?: () => Date } = {}): ApprovalStore {
+  const clock = options.clock ?? (() => new Date());
+  database.exec(schema);
+  const insert = database.prepare(
+    `INSERT INTO approval_requests (id, tenant_id, status, request_json, created_at, expires_at) VALUES (?, ?, 'pending', ?, ?, ?)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const selectOne = database.prepare('SELECT request_json, status, decision_json FROM approval_requests WHERE id = ?');
+  const selectPending = database.prepare(
+    `SELECT request_json, status, decision_json FROM approval_requests WHERE tenant_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at, id`,
+  );
+  const update = database.prepare('UPDATE approval_requests SET status = ?, decision_json = ? WHERE id = ?');
+
+  function read(id: string): ApprovalRequest | undefined {
+    const row = selectOne.get(id) as unknown as ApprovalRow | undefined;
+    return row === undefined ? undefined : toRequest(row);
+  }
+
+  return {
+    create: async (request: NewApprovalRequest) => storage(() => {
+      const created = insert.run(request.id, request.tenantId, JSON.stringify(request), request.createdAt, request.expiresAt).changes === 1;
+      return { request: read(request.id)!, created };
+    }),
+    get: async (id) => storage(() => read(id)),
+    listPending: async (tenantId) => storage(() =>
+      (selectPending.all(tenantId, clock().toISOString()) as unknown as ApprovalRow[]).map(toRequest)),
+    decide: async (id, input) => {
+      const now = clock();
+      let expired = false;
+      const decided = storage(() => inTransaction(database, () => {
+        const request = read(id);
+        const decision = checkDecisionInput(request, input, now);
+        if (isExpired(request!, now)) {
+          // Recorded, not thrown inside the transaction, so the expiry sticks.
+          update.run('expired', null, id);
+          expired = true;
+          return request!;
+        }
+        update.run(statusByVerdict[input.decision], JSON.stringify(decision), id);
+        return read(id)!;
+      }));
+      if (expired) throw expiredError();
+      return decided;
+    },
+  };
+}
+
+function storage<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('STORAGE_ERROR', 'The approval store is unavailable', { cause: error });
+  }
+}
+
+function toRequest(row: ApprovalRow): ApprovalRequest {
+  const request = { ...(JSON.parse(row.request_json) as NewApprovalRequest), status: row.status } as ApprovalRequest;
+  if (row.decision_json !== null) request.decision = JSON.parse(row.decision_json);
+  return request;
+}
