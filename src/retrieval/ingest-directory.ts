@@ -25,7 +25,19 @@ export async function ingestDirectory(
   directory: string,
   options: IngestDirectoryOptions,
 ): Promise<UpsertReport> {
-  const documents = await readDirectory(directory);
+  return ingestDocuments(retriever, await readDirectory(directory), options);
+}
+
+/**
+ * Upsert documents into the tenant's index in batches, reporting progress after each batch;
+ * with `prune`, then delete the tenant's documents that are not among them.
+ * @example const report = await ingestDocuments(retriever, documents, { tenantId: 'default', onProgress: ({ done, total }) => bar.update(done) });
+ */
+export async function ingestDocuments(
+  retriever: Retriever,
+  documents: readonly SourceDocument[],
+  options: IngestDirectoryOptions,
+): Promise<UpsertReport> {
   const batchSize = options.batchSize ?? 32;
   const report = emptyUpsertReport();
   for (let start = 0; start < documents.length; start += batchSize) {
@@ -58,6 +70,12 @@ export async function readDirectory(directory: string): Promise<SourceDocument[]
     .filter((relativePath) => !relativePath.split('/').some((part) => part.startsWith('.')))
     .sort();
   const documents = (await Promise.all(files.map((file) => readSourceFile(path.join(root, file), file)))).flat();
+  assertUniqueIds(documents);
+  return documents;
+}
+
+/** Refuse two documents with one id: the second would silently overwrite the first. */
+export function assertUniqueIds(documents: readonly SourceDocument[]): void {
   const seen = new Map<string, string>();
   const duplicates: string[] = [];
   for (const document of documents) {
@@ -66,5 +84,4 @@ export async function readDirectory(directory: string): Promise<SourceDocument[]
     seen.set(document.id, document.source);
   }
   if (duplicates.length > 0) throw new AppError('VALIDATION_FAILED', 'Duplicate document ids', { details: duplicates });
-  return documents;
 }

@@ -71,9 +71,12 @@ function luaScript(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
+// ARGV: thread id, created score, updated score, number of thread fields, their pairs, then metadata pairs.
 const createThreadScript = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+local metadataStart = 5 + tonumber(ARGV[4]) * 2
+redis.call('HSET', KEYS[1], unpack(ARGV, 5, metadataStart - 1))
+if #ARGV >= metadataStart then redis.call('HSET', KEYS[2], unpack(ARGV, metadataStart)) end
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
 return 1`);
@@ -175,6 +178,7 @@ function toStorageError(error: unknown): AppError {
 }
 
 const threadPageSize = 100;
+const maxDeleteAttempts = 5;
 
 /**
  * Thread and run records on Redis, for a service with `REDIS_URL`: the same behaviour as
@@ -231,7 +235,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
   async function orderedThreadIds(tenantId: string, sortBy: 'thread_id' | 'created_at' | 'updated_at', descending: boolean) {
     const tenant = keys.tenant(tenantId);
     const index = sortBy === 'updated_at' ? tenant.threadsByUpdate : tenant.threadsByCreation;
-    const entries = scoredMembers(await client.zrange(index, 0, -1, 'WITHSCORES'));
+    const entries = scoredMembers(await client.zrange(index, 0, '-1', 'WITHSCORES'));
     const direction = descending ? -1 : 1;
     entries.sort((left, right) =>
       sortBy === 'thread_id'
@@ -253,7 +257,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     const matches = (thread: ThreadRecord) =>
       (!search.status || thread.status === search.status) && metadataMatches(thread.metadata, search.metadata);
     if (search.ids?.length || sortBy === 'status') {
-      const ids = search.ids?.length ? [...new Set(search.ids)] : await keys_threadIds(tenantId);
+      const ids = search.ids?.length ? [...new Set(search.ids)] : await allThreadIds(tenantId);
       const threads = (await readThreads(tenantId, ids)).filter(matches);
       return threads.sort(compareThreads(sortBy, descending));
     }
@@ -266,8 +270,8 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     return found;
   }
 
-  async function keys_threadIds(tenantId: string): Promise<string[]> {
-    return client.zrange(keys.tenant(tenantId).threadsByCreation, 0, -1);
+  async function allThreadIds(tenantId: string): Promise<string[]> {
+    return client.zrange(keys.tenant(tenantId).threadsByCreation, 0, '-1');
   }
 
   async function setGlobalActive(runId: string, active: boolean): Promise<void> {
@@ -279,14 +283,13 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     async createThread(thread) {
       const tenant = keys.tenant(thread.tenant_id);
       const { metadata, ...fields } = thread;
+      const threadFields = toFields({ ...fields, values: fields.values ?? null });
       const created = await runScript(
         createThreadScript,
         [tenant.thread(thread.thread_id), tenant.metadata(thread.thread_id), tenant.threadsByCreation, tenant.threadsByUpdate],
-        [thread.thread_id, scoreOf(thread.created_at), scoreOf(thread.updated_at), ...toFields({ ...fields, values: fields.values ?? null })],
+        [thread.thread_id, scoreOf(thread.created_at), scoreOf(thread.updated_at), threadFields.length / 2, ...threadFields, ...toFields(metadata)],
       );
       if (created === 0) throw new AppError('CONFLICT', `Thread ${thread.thread_id} already exists`);
-      const metadataFields = toFields(metadata);
-      if (metadataFields.length > 0) await client.hset(tenant.metadata(thread.thread_id), ...metadataFields);
       return thread;
     },
 
@@ -308,8 +311,8 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
 
     async deleteThread(tenantId, threadId) {
       const tenant = keys.tenant(tenantId);
-      for (;;) {
-        const runIds = await client.zrange(tenant.threadRuns(threadId), 0, -1);
+      for (let attempt = 1; ; attempt += 1) {
+        const runIds = await client.zrange(tenant.threadRuns(threadId), 0, '-1');
         const threadKeys = [tenant.thread(threadId), tenant.metadata(threadId), tenant.threadsByCreation, tenant.threadsByUpdate];
         const deleted = await runScript(
           deleteThreadScript,
@@ -317,7 +320,8 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
           [threadId, ...runIds],
         );
         // A run was added or removed between the read and the script: read the index again.
-        if (deleted === -1) continue;
+        if (deleted === -1 && attempt < maxDeleteAttempts) continue;
+        if (deleted === -1) throw new AppError('CONFLICT', `Thread ${threadId} kept changing while being deleted`);
         if (runIds.length > 0) await execAll(client.multi().hdel(keys.runOwners, ...runIds).srem(keys.activeRuns, ...runIds));
         return deleted === 1;
       }
@@ -355,6 +359,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     },
 
     async listRuns(tenantId, threadId, { limit, offset, status }) {
+      if (limit <= 0) return [];
       const index = keys.tenant(tenantId).threadRuns(threadId);
       if (!status) return readRuns(tenantId, await client.zrevrange(index, offset, offset + limit - 1));
       // A status filter reads the thread's runs newest first until the page is full.

@@ -99,6 +99,7 @@ describe('RedisStore', () => {
 
   it('fails with STORAGE_ERROR when Redis is unreachable', async () => {
     const unreachable = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    unreachable.on('error', () => undefined);
     const store = new RedisStore({ client: unreachable, keyPrefix: nextPrefix() });
     const failure = await store.get(['users'], 'ada').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);

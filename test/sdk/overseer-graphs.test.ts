@@ -106,10 +106,10 @@ describe('the official SDK against Overseer\'s own graphs', () => {
   it('forks a thread from an earlier checkpoint', async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, 'supervisor', { input: ask('How long is the warranty on electronics?') });
-    const firstTurnEnd = (await client.threads.getState(thread.thread_id)).checkpoint.checkpoint_id;
+    const firstTurnEnd = (await client.threads.getState(thread.thread_id)).checkpoint.checkpoint_id ?? undefined;
     await client.runs.wait(thread.thread_id, 'supervisor', { input: ask('Can I cancel an order before it ships?') });
     // Time travel: continue from the end of the first turn with a different question.
-    await client.runs.wait(thread.thread_id, 'supervisor', { input: ask('Do you ship to Canada?'), checkpointId: firstTurnEnd });
+    await client.runs.wait(thread.thread_id, 'supervisor', { input: ask('Do you ship to Canada?'), checkpointId: firstTurnEnd! });
     const state = await client.threads.getState<{ messages: Message[] }>(thread.thread_id);
     const questions = state.values.messages.filter((message) => message.type === 'human').map((message) => message.content);
     expect(questions).toEqual(['How long is the warranty on electronics?', 'Do you ship to Canada?']);
@@ -118,7 +118,10 @@ describe('the official SDK against Overseer\'s own graphs', () => {
   it('updates state as a node', async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, 'retriever', { input: { task: 'How long is the warranty on electronics?' } });
-    const update = await client.threads.updateState(thread.thread_id, { values: { context: 'edited by a human' }, asNode: 'answer' });
+    // The LangGraph API answers `{ checkpoint: { thread_id, checkpoint_ns, checkpoint_id } }`.
+    const update = (await client.threads.updateState(thread.thread_id, { values: { context: 'edited by a human' }, asNode: 'answer' })) as unknown as {
+      checkpoint: { checkpoint_id: string };
+    };
     expect(update.checkpoint.checkpoint_id).toBeTruthy();
     const state = await client.threads.getState<{ context: string }>(thread.thread_id);
     expect(state.values.context).toBe('edited by a human');

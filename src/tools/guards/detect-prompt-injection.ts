@@ -35,7 +35,7 @@ const rules: InjectionRule[] = [
     name: 'policy-change',
     reason: 'claims a policy was changed or approvals are not needed',
     sources: both,
-    pattern: /\b(?:polic(?:y|ies) (?:has|have|was|were|is|are) (?:now )?(?:changed|updated|waived|suspended|lifted|void)|no (?:manager |supervisor )?approval (?:is )?(?:needed|required)|approvals? (?:is |are )?(?:not|no longer) (?:needed|required)|without (?:any )?(?:manager |supervisor |human )?approval|skip(?:ping)? (?:the )?approval|(?:is|are|been|was) (?:already |pre-?)approved|auto-?approve|pre-?approved|override (?:the )?(?:limit|cap|threshold))/,
+    pattern: /\b(?:polic(?:y|ies) (?:has|have|was|were|is|are) (?:now )?(?:waived|suspended|lifted|void|revoked)|(?:no longer|don't|do not|doesn't|does not) (?:need|needs|require|requires) (?:any )?(?:manager |supervisor )?approval|no (?:manager |supervisor )?approval (?:is )?(?:needed|required)|approvals? (?:is |are )?(?:not|no longer) (?:needed|required)|without (?:any )?(?:manager |supervisor |human )?approval|skip(?:ping)? (?:the )?approval|(?:is|are|been|was) (?:already |pre-?)approved|auto-?approve|pre-?approved|override (?:the )?(?:limit|cap|threshold))/,
   },
   {
     name: 'reveal-prompt',
