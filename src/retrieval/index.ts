@@ -24,3 +24,13 @@ export { documentSparseVector, querySparseVector, stemTerm, type SparseVector, t
 export { batchBySize, type BatchLimits } from './batch-by-size.ts';
 export { evaluateRetrieval, parseLabelledQueries, type LabelledQuery, type RetrievalEvaluation } from './evaluate-retrieval.ts';
 export { ndcgAt, rankDocuments, recallAt, reciprocalRankAt } from './retrieval-metrics.ts';
+export { ingestDocuments } from './ingest-directory.ts';
+export { readSources, resolveInside } from './read-sources.ts';
+export {
+  createIngestionJobs,
+  type IngestionJob,
+  type IngestionJobs,
+  type IngestionJobsOptions,
+  type IngestionJobStatus,
+  type IngestionSource,
+} from './ingestion-jobs.ts';

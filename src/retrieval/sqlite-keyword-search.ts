@@ -4,6 +4,7 @@ import { quoteTerm } from './build-match-query.ts';
 import { filterClause } from './filter-clause.ts';
 import { inverseDocumentFrequency, scoreKeywordCandidates } from './keyword-relevance.ts';
 import type { SearchFilter } from './retriever.ts';
+import { tenantToken } from './sqlite-retrieval-schema.ts';
 
 export interface KeywordSearchOptions {
   tenantId: string;
@@ -13,28 +14,53 @@ export interface KeywordSearchOptions {
   candidates: number;
 }
 
-// Matches in a heading count double: a section titled "Late-delivery credit" is about exactly that.
-const bm25 = 'bm25(retrieval_chunks_fts, 2.0, 1.0)';
+// Matches in a heading count double: a section titled "Late-delivery credit" is about exactly
+// that. The tenant column weighs nothing: it only restricts.
+const bm25 = 'bm25(retrieval_chunks_fts, 0.0, 2.0, 1.0)';
+
+// Common-terms pruning (as Elasticsearch's common terms query): in a large index, a word in
+// more than 5% of the tenant's chunks adds little to BM25 but costs a score for every row it
+// matches. Such words rank only the chunks that rarer words found; they still count fully
+// towards each candidate's coverage and relevance below.
+const commonShare = 0.05;
+const pruneAbove = 5_000;
 
 /**
  * BM25 over the tenant's chunks with FTS5, then the absolute relevance of
- * `scoreKeywordCandidates`. The OR of the quoted informative words lets BM25 rank partial
- * matches; the per-term lookups afterwards tell which words each candidate contains.
- * Document frequencies are counted within the tenant so one tenant's documents never shift
- * another tenant's scores.
+ * `scoreKeywordCandidates`. The tenant is a token inside the FTS5 index, so ranking and the
+ * per-tenant document frequencies are posting-list merges, not row lookups; one tenant's
+ * documents never shift another tenant's scores. Filters on documents or sources join the
+ * chunks table.
  */
 export function searchKeywords(database: DatabaseSync, options: KeywordSearchOptions): Array<{ id: number; relevance: number }> {
   const terms = contentTerms(options.query);
   if (terms.length === 0) return [];
+  const tenant = `tenant_token : ${quoteTerm(tenantToken(options.tenantId))}`;
+  const count = database.prepare('SELECT count(*) AS count FROM retrieval_chunks_fts WHERE retrieval_chunks_fts MATCH ?');
+  const chunkCount = Number(count.get(tenant)?.count ?? 0);
+  if (chunkCount === 0) return [];
+  const frequencies = terms.map((term) => Number(count.get(`${tenant} AND ${quoteTerm(term)}`)?.count ?? 0));
+  const weights = frequencies.map((documentFrequency) => inverseDocumentFrequency(documentFrequency, chunkCount));
+
+  const rare = terms.filter((_, index) => chunkCount < pruneAbove || (frequencies[index] ?? 0) <= commonShare * chunkCount);
   const filter = filterClause(options.filter, 'chunk');
-  const rows = database
-    .prepare(
-      `SELECT chunk.id AS id, ${bm25} AS bm25
-         FROM retrieval_chunks_fts JOIN retrieval_chunks AS chunk ON chunk.id = retrieval_chunks_fts.rowid
-        WHERE retrieval_chunks_fts MATCH ? AND chunk.tenant_id = ?${filter.sql}
-        ORDER BY bm25 LIMIT ?`,
-    )
-    .all(terms.map(quoteTerm).join(' OR '), options.tenantId, ...filter.parameters, options.candidates);
+  const rank = (expression: string) =>
+    database
+      .prepare(
+        filter.sql === ''
+          ? `SELECT rowid AS id, ${bm25} AS bm25 FROM retrieval_chunks_fts WHERE retrieval_chunks_fts MATCH ? ORDER BY bm25 LIMIT ?`
+          : `SELECT chunk.id AS id, ${bm25} AS bm25
+               FROM retrieval_chunks_fts JOIN retrieval_chunks AS chunk ON chunk.id = retrieval_chunks_fts.rowid
+              WHERE retrieval_chunks_fts MATCH ?${filter.sql} ORDER BY bm25 LIMIT ?`,
+      )
+      .all(`${tenant} AND (${expression})`, ...filter.parameters, options.candidates);
+  const anyTerm = terms.map(quoteTerm).join(' OR ');
+  let rows =
+    rare.length > 0
+      ? rank(rare.map(quoteTerm).join(' OR '))
+      : // Only common words: chunks holding all of them first; every chunk holding any if none does.
+        rank(terms.map(quoteTerm).join(' AND '));
+  if (rows.length === 0 && rare.length !== terms.length) rows = rank(anyTerm);
   if (rows.length === 0) return [];
 
   const candidateIds = JSON.stringify(rows.map((row) => row.id));
@@ -43,18 +69,8 @@ export function searchKeywords(database: DatabaseSync, options: KeywordSearchOpt
     `SELECT rowid AS id FROM retrieval_chunks_fts
       WHERE retrieval_chunks_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
   );
-  const frequency = database.prepare(
-    `SELECT count(*) AS count
-       FROM retrieval_chunks_fts JOIN retrieval_chunks AS chunk ON chunk.id = retrieval_chunks_fts.rowid
-      WHERE retrieval_chunks_fts MATCH ? AND chunk.tenant_id = ?`,
-  );
-  const chunkCount = Number(
-    database.prepare('SELECT count(*) AS count FROM retrieval_chunks WHERE tenant_id = ?').get(options.tenantId)?.count ?? 0,
-  );
-  const weights = terms.map((term, index) => {
+  terms.forEach((term, index) => {
     for (const row of matching.all(quoteTerm(term), candidateIds)) matchedTerms.get(Number(row.id))?.add(index);
-    const documentFrequency = Number(frequency.get(quoteTerm(term), options.tenantId)?.count ?? 0);
-    return inverseDocumentFrequency(documentFrequency, chunkCount);
   });
 
   return scoreKeywordCandidates(

@@ -28,32 +28,69 @@ export function createRetrievalSchema(database: DatabaseSync): void {
       title TEXT,
       headings TEXT NOT NULL,
       text TEXT NOT NULL,
+      tenant_token TEXT GENERATED ALWAYS AS (${tenantTokenSql}) VIRTUAL,
       FOREIGN KEY (tenant_id, document_id)
         REFERENCES retrieval_documents (tenant_id, document_id) ON DELETE CASCADE
     );
     CREATE INDEX IF NOT EXISTS retrieval_chunks_by_document
       ON retrieval_chunks (tenant_id, document_id, chunk_index);
 
+    CREATE TABLE IF NOT EXISTS retrieval_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  `);
+  ensureFullTextIndex(database);
+}
+
+// The tenant as one FTS5 token: hex keeps it a single letters-and-digits token whatever the
+// tenant id holds, and the trailing "x" keeps the porter stemmer from trimming a suffix.
+const tenantTokenSql = `'t' || hex(tenant_id) || 'x'`;
+
+/** The FTS5 token of a tenant, for `tenant_token : "..."` in a MATCH expression. */
+export function tenantToken(tenantId: string): string {
+  return `t${Buffer.from(tenantId, 'utf8').toString('hex').toUpperCase()}x`.toLowerCase();
+}
+
+/**
+ * The FTS5 index over the chunks, with the tenant as an indexed column. Matching the tenant
+ * token inside FTS5 restricts BM25 ranking and document-frequency counts to one tenant by
+ * merging posting lists, instead of joining every matching row with the chunks table.
+ * Indexes built before the tenant column existed are rebuilt once.
+ */
+function ensureFullTextIndex(database: DatabaseSync): void {
+  const columns = database.prepare(`SELECT name FROM pragma_table_info('retrieval_chunks_fts')`).all().map((row) => String(row.name));
+  if (columns.length > 0 && !columns.includes('tenant_token')) {
+    database.exec(`
+      DROP TRIGGER IF EXISTS retrieval_chunks_fts_insert;
+      DROP TRIGGER IF EXISTS retrieval_chunks_fts_delete;
+      DROP TRIGGER IF EXISTS retrieval_chunks_fts_update;
+      DROP TABLE retrieval_chunks_fts;
+    `);
+  }
+  const chunkColumns = database.prepare(`SELECT name FROM pragma_table_xinfo('retrieval_chunks')`).all().map((row) => String(row.name));
+  if (!chunkColumns.includes('tenant_token')) {
+    database.exec(`ALTER TABLE retrieval_chunks ADD COLUMN tenant_token TEXT GENERATED ALWAYS AS (${tenantTokenSql}) VIRTUAL`);
+  }
+  const created = columns.length === 0 || !columns.includes('tenant_token');
+  database.exec(`
     CREATE VIRTUAL TABLE IF NOT EXISTS retrieval_chunks_fts USING fts5(
-      headings, text,
+      tenant_token, headings, text,
       content = 'retrieval_chunks', content_rowid = 'id',
       tokenize = 'porter unicode61 remove_diacritics 2'
     );
     CREATE TRIGGER IF NOT EXISTS retrieval_chunks_fts_insert AFTER INSERT ON retrieval_chunks BEGIN
-      INSERT INTO retrieval_chunks_fts (rowid, headings, text) VALUES (new.id, new.headings, new.text);
+      INSERT INTO retrieval_chunks_fts (rowid, tenant_token, headings, text) VALUES (new.id, new.tenant_token, new.headings, new.text);
     END;
     CREATE TRIGGER IF NOT EXISTS retrieval_chunks_fts_delete AFTER DELETE ON retrieval_chunks BEGIN
-      INSERT INTO retrieval_chunks_fts (retrieval_chunks_fts, rowid, headings, text)
-        VALUES ('delete', old.id, old.headings, old.text);
+      INSERT INTO retrieval_chunks_fts (retrieval_chunks_fts, rowid, tenant_token, headings, text)
+        VALUES ('delete', old.id, old.tenant_token, old.headings, old.text);
     END;
     CREATE TRIGGER IF NOT EXISTS retrieval_chunks_fts_update AFTER UPDATE OF headings, text ON retrieval_chunks BEGIN
-      INSERT INTO retrieval_chunks_fts (retrieval_chunks_fts, rowid, headings, text)
-        VALUES ('delete', old.id, old.headings, old.text);
-      INSERT INTO retrieval_chunks_fts (rowid, headings, text) VALUES (new.id, new.headings, new.text);
+      INSERT INTO retrieval_chunks_fts (retrieval_chunks_fts, rowid, tenant_token, headings, text)
+        VALUES ('delete', old.id, old.tenant_token, old.headings, old.text);
+      INSERT INTO retrieval_chunks_fts (rowid, tenant_token, headings, text) VALUES (new.id, new.tenant_token, new.headings, new.text);
     END;
 
-    CREATE TABLE IF NOT EXISTS retrieval_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `);
+  if (created) database.exec(`INSERT INTO retrieval_chunks_fts (retrieval_chunks_fts) VALUES ('rebuild')`);
 }
 
 /** Whether the dense vector table exists (it does once any retriever with embeddings has run). */

@@ -82,6 +82,30 @@ describe('SQLite retriever', () => {
     database.close();
   });
 
+  it('rebuilds a full-text index made before the tenant column existed, keeping its chunks searchable', async () => {
+    const database = openDatabase(':memory:');
+    database.exec(`
+      CREATE TABLE retrieval_documents (tenant_id TEXT NOT NULL, document_id TEXT NOT NULL, source TEXT NOT NULL, title TEXT,
+        metadata TEXT NOT NULL, content_hash TEXT NOT NULL, PRIMARY KEY (tenant_id, document_id)) WITHOUT ROWID;
+      CREATE TABLE retrieval_chunks (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, document_id TEXT NOT NULL, chunk_index INTEGER NOT NULL,
+        content_hash TEXT NOT NULL, source TEXT NOT NULL, title TEXT, headings TEXT NOT NULL, text TEXT NOT NULL,
+        FOREIGN KEY (tenant_id, document_id) REFERENCES retrieval_documents (tenant_id, document_id) ON DELETE CASCADE);
+      CREATE VIRTUAL TABLE retrieval_chunks_fts USING fts5(headings, text, content = 'retrieval_chunks', content_rowid = 'id');
+      CREATE TRIGGER retrieval_chunks_fts_insert AFTER INSERT ON retrieval_chunks BEGIN
+        INSERT INTO retrieval_chunks_fts (rowid, headings, text) VALUES (new.id, new.headings, new.text);
+      END;
+      INSERT INTO retrieval_documents VALUES ('t', 'old', 'old.md', NULL, '{}', 'hash');
+      INSERT INTO retrieval_chunks (tenant_id, document_id, chunk_index, content_hash, source, headings, text)
+        VALUES ('t', 'old', 0, 'hash', 'old.md', 'Old', 'The toaster warranty lasts a year.');
+    `);
+    const retriever = createSqliteRetriever({ database });
+    expect((await retriever.search({ tenantId: 't', query: 'toaster warranty', mode: 'keyword' }))[0]?.documentId).toBe('old');
+    expect(await retriever.search({ tenantId: 'other', query: 'toaster warranty', mode: 'keyword' })).toEqual([]);
+    await retriever.deleteDocuments('t', ['old']);
+    expect(await retriever.search({ tenantId: 't', query: 'toaster warranty', mode: 'keyword' })).toEqual([]);
+    database.close();
+  });
+
   it('keeps the index in the database file across reopening', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'overseer-retrieval-'));
     try {

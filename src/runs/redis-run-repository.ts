@@ -385,10 +385,13 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       const tenant = keys.tenant(tenantId);
       const next = { ...patch, updated_at: clock().toISOString() };
       const cleared = Object.entries(next).flatMap(([field, value]) => (value === undefined && field !== 'status' ? [field] : []));
-      if (next.status && isActive({ status: next.status })) await setGlobalActive(runId, true);
+      const activating = next.status !== undefined && isActive({ status: next.status });
+      if (activating) await setGlobalActive(runId, true);
       const fields = toFields(next);
       const status = await runScript(updateRunScript, [tenant.run(runId), tenant.threadActive(threadId)], [runId, fields.length / 2, ...fields, ...cleared]);
-      if (status && next.status && !isActive({ status: next.status })) await setGlobalActive(runId, false);
+      // The record went away under us (thread being deleted): take back the entry just added.
+      if (status === null && activating) await setGlobalActive(runId, false);
+      if (status !== null && next.status !== undefined && !activating) await setGlobalActive(runId, false);
     },
 
     async deleteRun(tenantId, runId) {
@@ -409,16 +412,18 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       if (runIds.length === 0) return [];
       const owners = await client.hmget(keys.runOwners, ...runIds);
       const byTenant = new Map<string, string[]>();
+      const unowned: string[] = [];
       runIds.forEach((runId, index) => {
         const owner = owners[index];
-        if (!owner) return;
+        if (!owner) return void unowned.push(runId);
         const [tenantId] = JSON.parse(owner) as [string, string];
         byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), runId]);
       });
       const runs = (await Promise.all([...byTenant].map(([tenantId, ids]) => readRuns(tenantId, ids)))).flat();
-      // Entries left behind by a crash between the two steps of a write: the run has finished.
-      const finished = runs.filter((run) => !isActive(run)).map((run) => run.run_id);
-      if (finished.length > 0) await client.srem(keys.activeRuns, ...finished);
+      // Entries left behind by a crash between the two steps of a write: the run has finished,
+      // or it was deleted (a run is owned before it ever enters the set, and disowned only on delete).
+      const leftovers = [...unowned, ...runs.filter((run) => !isActive(run)).map((run) => run.run_id)];
+      if (leftovers.length > 0) await client.srem(keys.activeRuns, ...leftovers);
       return runs
         .filter(isActive)
         .sort((left, right) => compareBytes(left.created_at, right.created_at) || compareBytes(left.run_id, right.run_id));

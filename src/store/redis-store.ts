@@ -146,7 +146,7 @@ export class RedisStore extends TtlStore {
     const accepted: StoredRecord[] = [];
     let cursor = 0;
     while (accepted.length < needed && cursor < entries.length) {
-      const window = entries.slice(cursor, cursor + needed);
+      const window = entries.slice(cursor, cursor + Math.max(needed - accepted.length, 16));
       cursor += window.length;
       for (const record of await this.#readRecords(window, false)) if (record && accept(record)) accepted.push(record);
     }

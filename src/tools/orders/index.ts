@@ -16,3 +16,4 @@ export {
   latePenaltyOf,
 } from './shipping-policy.ts';
 export type { ShippingService, LatePenalty } from './shipping-policy.ts';
+export { createRunSqlTool, runSqlMaxRows } from './run-sql-tool.ts';

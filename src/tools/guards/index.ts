@@ -1,0 +1,14 @@
+export type { InjectionFlag, InputSource } from './injection-flag.ts';
+export { detectPromptInjection, scanInputs, injectionRuleNames } from './detect-prompt-injection.ts';
+export type { RetrievedText } from './detect-prompt-injection.ts';
+export { limitForFlags } from './limit-for-flags.ts';
+export type { ExecutionLimits, LimitForFlagsInput } from './limit-for-flags.ts';
+export { createInputRailGuard } from './create-input-rail-guard.ts';
+export type { InputRailGuardOptions } from './create-input-rail-guard.ts';
+export { createExecutionPolicyGuard, brightcartExecutionPolicies, hostOf } from './create-execution-policy-guard.ts';
+export type { ExecutionPolicy } from './create-execution-policy-guard.ts';
+export { composeGuards } from './compose-guards.ts';
+export { checkReadOnlySql } from './check-read-only-sql.ts';
+export type { SqlCheck } from './check-read-only-sql.ts';
+export { tokenizeSql } from './tokenize-sql.ts';
+export type { SqlToken, SqlTokenKind } from './tokenize-sql.ts';
