@@ -24,6 +24,7 @@ const environmentSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('overseer:'),
   QDRANT_URL: optionalString,
   QDRANT_API_KEY: optionalString,
+  QDRANT_COLLECTION: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).default('overseer_chunks'),
   MODEL_PROVIDER: z.enum(['openai', 'offline']).optional(),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
@@ -65,7 +66,7 @@ export interface Config {
   sqlitePath: string;
   knowledgeBaseDir: string;
   redis?: { url: string; keyPrefix: string };
-  qdrant?: { url: string; apiKey?: string };
+  qdrant?: { url: string; apiKey?: string; collection: string };
   models: {
     provider: 'openai' | 'offline';
     apiKey?: string;
@@ -109,7 +110,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     sqlitePath: values.SQLITE_PATH ?? path.join(dataDir, 'overseer.db'),
     knowledgeBaseDir: path.resolve(values.KNOWLEDGE_BASE_DIR ?? bundledKnowledgeBase),
     redis: values.REDIS_URL ? { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX } : undefined,
-    qdrant: values.QDRANT_URL ? { url: values.QDRANT_URL, apiKey: values.QDRANT_API_KEY } : undefined,
+    qdrant: values.QDRANT_URL ? { url: values.QDRANT_URL, apiKey: values.QDRANT_API_KEY, collection: values.QDRANT_COLLECTION } : undefined,
     models: {
       provider,
       apiKey: values.OPENAI_API_KEY,

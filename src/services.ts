@@ -7,8 +7,17 @@ import type { Config } from './config.ts';
 import { createGraphs, defaultTenantId, type CompiledGraphs } from './graphs/index.ts';
 import { createGraphCatalog, type GraphCatalog } from './graphs/graph-catalog.ts';
 import { loadLangGraphConfig } from './graphs/load-langgraph-config.ts';
-import { createInProcessEventBus, createRunManager, createSqliteRunRepository, type RunEventBus, type RunManager, type RunRepository } from './runs/index.ts';
-import { createSqliteRetriever, ingestDirectory, type Retriever, type UpsertReport } from './retrieval/index.ts';
+import { createInProcessEventBus, createRedisRunRepository, createRunManager, createSqliteRunRepository, type RunEventBus, type RunManager, type RunRepository } from './runs/index.ts';
+import {
+  createEmbeddings,
+  createIngestionJobs,
+  createQdrantRetriever,
+  createSqliteRetriever,
+  ingestDirectory,
+  type IngestionJobs,
+  type Retriever,
+  type UpsertReport,
+} from './retrieval/index.ts';
 import { openDatabase } from './storage/index.ts';
 import {
   createOrderTools,
@@ -25,6 +34,7 @@ export interface Services {
   database: DatabaseSync;
   checkpointer: BaseCheckpointSaver;
   retriever: Retriever;
+  ingestionJobs: IngestionJobs;
   tools: ToolRegistry;
   effects: EffectLedger;
   models: ModelsByRole;
@@ -64,7 +74,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   try {
     ensureOrdersSchema(database);
     seedOrders(database);
-    const retriever = createSqliteRetriever({ database });
+    const embeddings = createEmbeddings({
+      model: config.models.embeddingModel,
+      apiKey: config.models.apiKey,
+      baseUrl: config.models.baseUrl,
+    });
+    const retriever = config.qdrant
+      ? createQdrantRetriever({ url: config.qdrant.url, apiKey: config.qdrant.apiKey, collection: config.qdrant.collection, embeddings })
+      : createSqliteRetriever({ database, embeddings });
+    const ingestionJobs = createIngestionJobs({ retriever, directory: config.knowledgeBaseDir });
     const knowledgeBase = await ingestDirectory(retriever, config.knowledgeBaseDir, { tenantId: defaultTenantId });
     const tools = createToolRegistry(createOrderTools({ database, clock: overrides.clock }));
     const effects = createSqliteEffectLedger(database);
@@ -87,7 +105,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     });
     const served = config.langgraphConfig ? await loadLangGraphConfig(config.langgraphConfig) : undefined;
     const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, descriptions: served?.descriptions ?? graphDescriptions });
-    const repository = createSqliteRunRepository(database);
+    const repository = redis && config.redis
+      ? createRedisRunRepository({ client: redis, keyPrefix: `${config.redis.keyPrefix}runs:` })
+      : createSqliteRunRepository(database);
     const bus = createInProcessEventBus({
       bufferLimit: config.runs.eventBuffer,
       retentionMs: config.runs.eventRetentionSeconds * 1_000,
@@ -110,6 +130,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       runs,
       checkpointer,
       retriever,
+      ingestionJobs,
       tools,
       effects,
       models,
@@ -118,6 +139,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       async close() {
         await runs.shutdown();
         bus.close();
+        await ingestionJobs.drain();
         await retriever.close();
         redis?.disconnect();
         database.close();

@@ -8,6 +8,7 @@ import { errorResponse } from './error-response.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestId } from './middleware/request-id.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
+import { createIngestRoutes } from './routes/ingest.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
 import { createThreadRoutes } from './routes/threads.ts';
@@ -38,7 +39,7 @@ export function createApp(services: Services) {
   );
   app.use('*', authenticate(services.config.apiKeys));
   app.route('/', metaRoutes);
-  for (const routes of [createAssistantRoutes(), createThreadRoutes(), createRunRoutes()]) {
+  for (const routes of [createAssistantRoutes(), createThreadRoutes(), createRunRoutes(), createIngestRoutes()]) {
     routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
     app.route('/', routes);
   }

@@ -9,3 +9,4 @@ export { createSqliteRunRepository } from './sqlite-run-repository.ts';
 export type { RunRecord, ThreadRecord, RunStatus, ThreadStatus, MultitaskStrategy, RunKwargs } from './run-records.ts';
 export { isActive } from './run-records.ts';
 export { readThreadState, readThreadHistory, toThreadState, emptyThreadState, checkpointOf } from './thread-state.ts';
+export { createRedisRunRepository, type RedisRunRepositoryOptions } from './redis-run-repository.ts';

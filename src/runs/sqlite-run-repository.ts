@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { AppError } from '../errors.ts';
 import { metadataMatches, type RunRepository, type ThreadSearch } from './run-repository.ts';
 import type { RunRecord, ThreadRecord } from './run-records.ts';
 
@@ -153,6 +154,8 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
     },
 
     async putRun(run) {
+      const owner = database.prepare('SELECT tenant_id FROM run_records WHERE run_id = ?').get(run.run_id) as { tenant_id: string } | undefined;
+      if (owner && owner.tenant_id !== run.tenant_id) throw new AppError('CONFLICT', `Run ${run.run_id} already exists`);
       database
         .prepare(
           `INSERT INTO run_records (run_id, tenant_id, thread_id, created_at, status, record) VALUES (?, ?, ?, ?, ?, ?)
