@@ -3,18 +3,16 @@
  * on Overseer (embedded SQLite checkpointer) and on the official in-memory `langgraph dev`
  * server, at 1 and 20 concurrent clients. Each run is a stateless `POST /runs/stream`; time
  * to first event is when the first SSE event arrives, latency is when the stream ends.
+ * Runs go stateless (no checkpoints, as the LangGraph API runs them) and on threads (each
+ * client has its own thread, so every run is checkpointed in SQLite and its history grows).
  *
- *   npm run bench:runs            (about a minute)
+ *   npm run bench:runs            (about four minutes)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
-import { loadConfig } from '../src/config.ts';
-import { createApp } from '../src/http/index.ts';
-import { createServices } from '../src/services.ts';
 
 const configPath = path.resolve(import.meta.dirname, 'fixtures/langgraph.json');
 const scenarios = [
@@ -37,9 +35,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function oneRun(url: string): Promise<Sample> {
+type Kind = 'stateless' | 'thread';
+
+async function newThread(url: string): Promise<string> {
+  const response = await fetch(`${url}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  return ((await response.json()) as { thread_id: string }).thread_id;
+}
+
+/** One streamed run: stateless, or on the client's own thread (checkpointed, history grows). */
+async function oneRun(url: string, threadId?: string): Promise<Sample> {
   const started = performance.now();
-  const response = await fetch(`${url}/runs/stream`, {
+  const response = await fetch(`${url}${threadId ? `/threads/${threadId}` : ''}/runs/stream`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ assistant_id: 'trivial', input: { text: 'hello' }, stream_mode: ['values'] }),
@@ -61,16 +67,18 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
-async function measure(url: string, concurrency: number, runs: number) {
-  for (let warmup = 0; warmup < 20; warmup += 1) await oneRun(url);
+async function measure(url: string, kind: Kind, concurrency: number, runs: number) {
+  const warmupThread = kind === 'thread' ? await newThread(url) : undefined;
+  for (let warmup = 0; warmup < 20; warmup += 1) await oneRun(url, warmupThread);
+  const threads = await Promise.all(Array.from({ length: concurrency }, () => (kind === 'thread' ? newThread(url) : undefined)));
   const samples: Sample[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    threads.map(async (threadId) => {
       while (next < runs) {
         next += 1;
-        samples.push(await oneRun(url));
+        samples.push(await oneRun(url, threadId));
       }
     }),
   );
@@ -83,31 +91,10 @@ async function measure(url: string, concurrency: number, runs: number) {
   };
 }
 
-async function startOverseer() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-bench-runs-'));
-  const services = await createServices(loadConfig({ DATA_DIR: dataDir, LANGGRAPH_CONFIG: configPath, NODE_ENV: 'production' }));
-  const app = createApp(services);
-  const port = await freePort();
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      server.close();
-      await services.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function startAnchor() {
-  const port = await freePort();
-  const child = spawn('npx', ['langgraphjs', 'dev', '--no-browser', '--port', String(port), '--host', '127.0.0.1', '--config', configPath], {
-    cwd: path.dirname(configPath),
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, LOG_LEVEL: 'error' },
-  });
-  const url = `http://127.0.0.1:${port}`;
+/** Start a server command as its own process group and wait until `/ok` answers. */
+async function startProcess(command: string, args: string[], options: { cwd: string; env: Record<string, string | undefined>; port: number }) {
+  const child = spawn(command, args, { cwd: options.cwd, detached: true, stdio: 'ignore', env: { ...process.env, ...options.env } });
+  const url = `http://127.0.0.1:${options.port}`;
   for (let attempt = 0; attempt < 240; attempt += 1) {
     try {
       if ((await fetch(`${url}/ok`)).ok) break;
@@ -124,33 +111,68 @@ async function startAnchor() {
       } catch {
         // already gone
       }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     },
   };
 }
 
+// Each server runs in its own process, like the anchor, and only one runs at a time, so the
+// load generator and the other server never compete with it for the two cores.
+async function startOverseer() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-bench-runs-'));
+  const port = await freePort();
+  const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    port,
+    env: { DATA_DIR: dataDir, LANGGRAPH_CONFIG: configPath, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', OPENAI_API_KEY: '', REDIS_URL: '' },
+  });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startAnchor() {
+  const port = await freePort();
+  return startProcess('npx', ['langgraphjs', 'dev', '--no-browser', '--port', String(port), '--host', '127.0.0.1', '--config', configPath], {
+    cwd: path.dirname(configPath),
+    port,
+    env: { LOG_LEVEL: 'error' },
+  });
+}
+
 const format = (value: number) => value.toFixed(value < 10 ? 2 : 1);
-const overseer = await startOverseer();
-const anchor = await startAnchor();
-try {
-  console.log('server          clients  runs   runs/s    p50 ms   p99 ms   first event p50 ms');
-  const results: Record<string, Record<number, Awaited<ReturnType<typeof measure>>>> = { overseer: {}, 'langgraph dev': {} };
-  for (const { concurrency, runs } of scenarios) {
-    for (const [name, target] of [['overseer', overseer], ['langgraph dev', anchor]] as const) {
-      const result = await measure(target.url, concurrency, name === 'overseer' ? runs : Math.min(runs, 300));
-      results[name]![concurrency] = result;
+type Result = Awaited<ReturnType<typeof measure>>;
+const results: Record<string, Record<string, Result>> = { overseer: {}, 'langgraph dev': {} };
+const kinds: Kind[] = ['stateless', 'thread'];
+const servers = [
+  ['overseer', startOverseer, 1] as const,
+  // The anchor manages ~2 runs/s at one client: fewer runs keep the bench short.
+  ['langgraph dev', startAnchor, 0.3] as const,
+];
+console.log('server          runs on    clients  runs   runs/s    p50 ms   p99 ms   first event p50 ms');
+for (const [name, start, share] of servers) {
+  const server = await start();
+  try {
+    for (const kind of kinds) for (const { concurrency, runs } of scenarios) {
+      const count = Math.max(50, Math.round(runs * share));
+      const result = await measure(server.url, kind, concurrency, count);
+      results[name]![`${kind}/${concurrency}`] = result;
       console.log(
-        `${name.padEnd(15)} ${String(concurrency).padStart(7)} ${String(name === 'overseer' ? runs : Math.min(runs, 300)).padStart(5)} ${format(result.runsPerSecond).padStart(8)} ${format(result.p50).padStart(9)} ${format(result.p99).padStart(8)} ${format(result.firstEventP50).padStart(12)}`,
+        `${name.padEnd(15)} ${kind.padEnd(9)} ${String(concurrency).padStart(7)} ${String(count).padStart(5)} ${format(result.runsPerSecond).padStart(8)} ${format(result.p50).padStart(9)} ${format(result.p99).padStart(8)} ${format(result.firstEventP50).padStart(12)}`,
       );
     }
+  } finally {
+    await server.stop();
   }
-  for (const { concurrency } of scenarios) {
-    const ours = results.overseer![concurrency]!;
-    const theirs = results['langgraph dev']![concurrency]!;
-    console.log(
-      `concurrency ${concurrency}: throughput ${format(ours.runsPerSecond / theirs.runsPerSecond)}x, p50 latency ${format(theirs.p50 / ours.p50)}x lower`,
-    );
-  }
-} finally {
-  await overseer.stop();
-  await anchor.stop();
+}
+for (const kind of kinds) for (const { concurrency } of scenarios) {
+  const ours = results.overseer![`${kind}/${concurrency}`]!;
+  const theirs = results['langgraph dev']![`${kind}/${concurrency}`]!;
+  console.log(
+    `${kind} runs, concurrency ${concurrency}: throughput ${format(ours.runsPerSecond / theirs.runsPerSecond)}x, p50 latency ${format(theirs.p50 / ours.p50)}x lower`,
+  );
 }

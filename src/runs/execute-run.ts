@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { uuid6 } from '@langchain/langgraph-checkpoint';
-import { toPublicError } from '../errors.ts';
-import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import { AppError, toPublicError } from '../errors.ts';
+import type { AnyCompiledGraph, GraphCatalog } from '../graphs/graph-catalog.ts';
 import type { RunEventBus } from './run-event-bus.ts';
 import type { RunRecord, RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
@@ -39,6 +39,21 @@ interface SnapshotTask {
  */
 export function createRunExecutor(dependencies: RunExecutorDependencies) {
   const { repository, bus, checkpointer } = dependencies;
+  const statelessCopies = new WeakMap<object, AnyCompiledGraph>();
+
+  /**
+   * A temporary thread is deleted when its run ends, so (as the LangGraph API does) such runs
+   * execute without a checkpointer: nothing is written only to be deleted.
+   */
+  function statelessCopyOf(graph: AnyCompiledGraph): AnyCompiledGraph {
+    let copy = statelessCopies.get(graph);
+    if (!copy) {
+      copy = graph.withConfig({});
+      copy.checkpointer = false;
+      statelessCopies.set(graph, copy);
+    }
+    return copy;
+  }
   const executions = new Map<string, { controller: AbortController; action?: 'interrupt' | 'rollback' }>();
 
   async function snapshotOf(record: RunRecord) {
@@ -84,14 +99,22 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
   async function execute(record: RunRecord): Promise<void> {
     const entry = dependencies.catalog.get(record.assistant_id);
     const controller = new AbortController();
+    const persistent = !record.kwargs.temporary;
     executions.set(record.run_id, { controller });
     let outcome: RunOutcome = { status: 'error', error: { code: 'NOT_FOUND', message: 'Assistant no longer exists' } };
     let deleted = false;
+    let lastValues: unknown = null;
     try {
       if (!entry) throw new Error(`assistant ${record.assistant_id} disappeared`);
-      const head = await checkpointer.getTuple({ configurable: { thread_id: record.thread_id, checkpoint_ns: '' } });
-      record.checkpoint_before = head?.config.configurable?.checkpoint_id ?? null;
-      await repository.updateRun(record.run_id, { status: 'running', checkpoint_before: record.checkpoint_before });
+      if (persistent) {
+        // Where a rollback returns to. Kept on the live record: a run's status and this id are
+        // in memory while it runs and stored when it ends (a crash is settled by recover()).
+        const head = await checkpointer.getTuple({ configurable: { thread_id: record.thread_id, checkpoint_ns: '' } });
+        record.checkpoint_before = head?.config.configurable?.checkpoint_id ?? null;
+      }
+      record.status = 'running';
+      record.updated_at = new Date().toISOString();
+      let interrupted = false;
       const { kwargs } = record;
       const configurable = {
         ...kwargs.config.configurable,
@@ -101,7 +124,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         assistant_id: record.assistant_id,
         graph_id: entry.graphId,
       };
-      const events = streamGraphRun(entry.graph, {
+      const events = streamGraphRun(persistent ? entry.graph : statelessCopyOf(entry.graph), {
         runId: record.run_id,
         input: kwargs.input,
         command: kwargs.command as never,
@@ -116,63 +139,61 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         interruptAfter: kwargs.interrupt_after,
         tags: kwargs.config.tags,
         durability: kwargs.durability,
+        onValues: (values) => {
+          // An interrupt arrives as a values chunk of its own: `{ __interrupt__: [...] }`.
+          if (values && typeof values === 'object' && '__interrupt__' in values) interrupted = true;
+          else lastValues = values;
+        },
       });
       for await (const event of events) {
         if (controller.signal.aborted) break;
         bus.publish(record.run_id, event);
       }
       if (controller.signal.aborted) throw controller.signal.reason ?? new Error('cancelled');
-      const snapshot = await snapshotOf(record);
-      const interrupted = (snapshot?.interrupts.length ?? 0) > 0;
-      outcome = {
-        status: interrupted ? 'interrupted' : 'success',
-        values: interrupted ? { ...snapshot!.values, __interrupt__: snapshot!.interrupts } : snapshot?.values,
-      };
-      await repository.updateThread(record.tenant_id, record.thread_id, {
-        status: interrupted ? 'interrupted' : 'idle',
-        values: snapshot?.values ?? null,
-        interrupts: snapshot?.interruptsByTask ?? {},
-      });
+      if (!persistent) {
+        outcome = { status: 'success', values: toWireValue(lastValues) };
+      } else if (!interrupted && lastValues !== null) {
+        const values = toWireValue<Record<string, unknown>>(lastValues);
+        outcome = { status: 'success', values };
+        await repository.updateThread(record.tenant_id, record.thread_id, { status: 'idle', values, interrupts: {} });
+      } else {
+        // Interrupted (or no values streamed): read the state for the interrupts by task.
+        const snapshot = await snapshotOf(record);
+        const paused = (snapshot?.interrupts.length ?? 0) > 0;
+        outcome = {
+          status: paused ? 'interrupted' : 'success',
+          values: paused ? { ...snapshot!.values, __interrupt__: snapshot!.interrupts } : snapshot?.values,
+        };
+        await repository.updateThread(record.tenant_id, record.thread_id, {
+          status: paused ? 'interrupted' : 'idle',
+          values: snapshot?.values ?? null,
+          interrupts: snapshot?.interruptsByTask ?? {},
+        });
+      }
     } catch (error) {
       const action = executions.get(record.run_id)?.action;
       if (controller.signal.aborted && action) {
         outcome = { status: 'interrupted' };
-        try {
-          if (action === 'rollback') {
-            await rollBack(record);
-            deleted = await repository.deleteRun(record.tenant_id, record.run_id);
-          } else {
-            const snapshot = await snapshotOf(record);
-            await repository.updateThread(record.tenant_id, record.thread_id, {
-              status: 'idle',
-              values: snapshot?.values ?? null,
-              interrupts: snapshot?.interruptsByTask ?? {},
-            });
-          }
-        } catch (cleanupError) {
-          console.error(`run ${record.run_id}: could not settle the thread after cancelling:`, cleanupError);
-        }
+        if (persistent) deleted = await settleCancelledThread(record, action);
       } else {
-        const shown = toPublicError(error);
+        const shown = toPublicError(needsThread(error) ? interruptWithoutThread() : error);
         if (shown.code === 'INTERNAL') console.error(`run ${record.run_id} failed:`, error);
         outcome = { status: 'error', error: { code: shown.code, message: shown.message } };
         bus.publish(record.run_id, { event: 'error', data: { error: shown.code, message: shown.message } });
-        await repository
-          .updateThread(record.tenant_id, record.thread_id, { status: 'error' })
-          .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not mark the thread:`, updateError));
+        if (persistent) {
+          await repository
+            .updateThread(record.tenant_id, record.thread_id, { status: 'error' })
+            .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not mark the thread:`, updateError));
+        }
       }
     } finally {
       executions.delete(record.run_id);
-      if (!deleted) {
+      if (persistent && !deleted) {
         await repository
           .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
           .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not record its outcome:`, updateError));
       }
       bus.end(record.run_id);
-      if (record.kwargs.temporary) {
-        await checkpointer.deleteThread(record.thread_id).catch(() => undefined);
-        await repository.deleteThread(record.tenant_id, record.thread_id).catch(() => undefined);
-      }
       dependencies.onSettled({ ...record, status: outcome.status }, outcome);
       if (record.kwargs.webhook) {
         void sendWebhook(
@@ -182,6 +203,25 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         );
       }
     }
+  }
+
+  /** After a cancel: roll back (deleting the run) or keep the state reached; true when the run was deleted. */
+  async function settleCancelledThread(record: RunRecord, action: 'interrupt' | 'rollback'): Promise<boolean> {
+    try {
+      if (action === 'rollback') {
+        await rollBack(record);
+        return await repository.deleteRun(record.tenant_id, record.run_id);
+      }
+      const snapshot = await snapshotOf(record);
+      await repository.updateThread(record.tenant_id, record.thread_id, {
+        status: 'idle',
+        values: snapshot?.values ?? null,
+        interrupts: snapshot?.interruptsByTask ?? {},
+      });
+    } catch (cleanupError) {
+      console.error(`run ${record.run_id}: could not settle the thread after cancelling:`, cleanupError);
+    }
+    return false;
   }
 
   return {
@@ -203,4 +243,16 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       return { status: record.status, values };
     },
   };
+}
+
+/** LangGraph refuses `interrupt()` without a checkpointer: a stateless run cannot pause. */
+function needsThread(error: unknown): boolean {
+  return (error as { lc_error_code?: string } | undefined)?.lc_error_code === 'MISSING_CHECKPOINTER';
+}
+
+function interruptWithoutThread(): AppError {
+  return new AppError(
+    'UNPROCESSABLE',
+    'The graph paused for input (an interrupt), which needs a thread: run it on a thread or with on_completion "keep"',
+  );
 }

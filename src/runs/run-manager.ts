@@ -72,6 +72,8 @@ interface LiveRun {
   record: RunRecord;
   settled: Promise<void>;
   settle: () => void;
+  /** Handed to the queue (it may not be executing yet). */
+  scheduled: boolean;
 }
 
 /**
@@ -83,10 +85,14 @@ interface LiveRun {
 export function createRunManager(dependencies: RunManagerDependencies): RunManager {
   const { repository, bus, catalog } = dependencies;
   const clock = dependencies.clock ?? (() => new Date());
+  // Time-ordered ids keep runs created in the same millisecond in creation order.
   const newId = dependencies.newId ?? (() => uuid7());
   const resultRetentionMs = dependencies.resultRetentionMs ?? 600_000;
   const withThreadLock = createKeyedMutex();
   const live = new Map<string, LiveRun>();
+  // This manager executes every run of its threads in-process, so it knows each thread's
+  // pending and running runs without asking storage on every create and every finish.
+  const liveByThread = new Map<string, LiveRun[]>();
   const results = new Map<string, { tenantId: string; outcome: RunOutcome }>();
   const threadKey = (tenantId: string, threadId: string) => `${tenantId}\u0000${threadId}`;
 
@@ -100,10 +106,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     onSettled: (record, outcome) => {
       results.set(record.run_id, { tenantId: record.tenant_id, outcome });
       setTimeout(() => results.delete(record.run_id), resultRetentionMs).unref();
-      const run = live.get(record.run_id);
-      live.delete(record.run_id);
-      run?.settle();
-      void startNext(record.tenant_id, record.thread_id);
+      forget(record.run_id);
+      if (!record.kwargs.temporary) void startNext(record.tenant_id, record.thread_id);
     },
   });
   const queue: RunQueue = createInProcessRunQueue({
@@ -114,7 +118,34 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     },
   });
 
+  function remember(run: RunRecord): LiveRun {
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const entry: LiveRun = { record: run, settled, settle, scheduled: false };
+    live.set(run.run_id, entry);
+    const key = threadKey(run.tenant_id, run.thread_id);
+    liveByThread.set(key, [...(liveByThread.get(key) ?? []), entry]);
+    return entry;
+  }
+
+  function forget(runId: string) {
+    const entry = live.get(runId);
+    if (!entry) return;
+    live.delete(runId);
+    const key = threadKey(entry.record.tenant_id, entry.record.thread_id);
+    const remaining = (liveByThread.get(key) ?? []).filter((candidate) => candidate !== entry);
+    if (remaining.length > 0) liveByThread.set(key, remaining);
+    else liveByThread.delete(key);
+    entry.settle();
+  }
+
+  function liveRunsOf(tenantId: string, threadId: string): LiveRun[] {
+    return liveByThread.get(threadKey(tenantId, threadId)) ?? [];
+  }
+
   function schedule(run: RunRecord, afterSeconds?: number) {
+    const entry = live.get(run.run_id);
+    if (entry) entry.scheduled = true;
     if (afterSeconds && afterSeconds > 0) {
       setTimeout(() => queue.enqueue(run.run_id), afterSeconds * 1_000).unref();
     } else {
@@ -124,23 +155,24 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
   async function startNext(tenantId: string, threadId: string) {
     await withThreadLock(threadKey(tenantId, threadId), async () => {
-      const active = await repository.activeRuns(tenantId, threadId);
-      if (active.some((run) => run.status === 'running' || executor.isExecuting(run.run_id))) return;
-      const next = active.find((run) => live.has(run.run_id));
-      if (next) schedule(next);
+      const runs = liveRunsOf(tenantId, threadId);
+      if (runs.some((run) => run.scheduled)) return;
+      const next = runs[0];
+      if (next) schedule(next.record);
     }).catch((error: unknown) => console.error(`could not start the next run of thread ${threadId}:`, error));
   }
 
   async function cancelRecord(run: RunRecord, action: CancelAction) {
     if (executor.cancel(run.run_id, action)) return;
     // Not started yet: settle it here, as the executor would have.
-    if (action === 'rollback') await repository.deleteRun(run.tenant_id, run.run_id);
-    else await repository.updateRun(run.run_id, { status: 'interrupted' });
+    if (!run.kwargs.temporary) {
+      if (action === 'rollback') await repository.deleteRun(run.tenant_id, run.run_id);
+      else await repository.updateRun(run.run_id, { status: 'interrupted' });
+    }
     bus.end(run.run_id);
     const outcome: RunOutcome = { status: 'interrupted' };
     results.set(run.run_id, { tenantId: run.tenant_id, outcome });
-    live.get(run.run_id)?.settle();
-    live.delete(run.run_id);
+    forget(run.run_id);
   }
 
   async function findRun(tenantId: string, runId: string): Promise<RunRecord> {
@@ -156,8 +188,42 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       const stateless = request.threadId === undefined;
       const threadId = request.threadId ?? newId();
       const { tenantId } = request;
+      const temporary = stateless && request.onCompletion !== 'keep';
+      const now = clock().toISOString();
+      const configurable = { ...request.config?.configurable };
+      if (request.checkpointId) configurable.checkpoint_id = request.checkpointId;
+      const run: RunRecord = {
+        run_id: newId(),
+        thread_id: threadId,
+        assistant_id: entry.assistantId,
+        tenant_id: tenantId,
+        created_at: now,
+        updated_at: now,
+        status: 'pending',
+        metadata: request.metadata ?? {},
+        multitask_strategy: request.multitaskStrategy ?? 'reject',
+        kwargs: {
+          input: request.input,
+          command: request.command ?? undefined,
+          config: { ...request.config, configurable: { ...configurable, scopes: request.scopes } },
+          context: request.context,
+          stream_mode: request.streamMode?.length ? request.streamMode : ['values'],
+          subgraphs: request.subgraphs ?? false,
+          interrupt_before: request.interruptBefore,
+          interrupt_after: request.interruptAfter,
+          webhook: request.webhook,
+          temporary,
+          on_disconnect: request.onDisconnect ?? 'continue',
+          durability: request.durability,
+        },
+      };
+      if (temporary) {
+        // Its thread is new, private and deleted at the end: nothing to store, nothing to wait for.
+        remember(run);
+        schedule(run, request.afterSeconds);
+        return run;
+      }
       return withThreadLock(threadKey(tenantId, threadId), async () => {
-        const now = clock().toISOString();
         let thread = await repository.getThread(tenantId, threadId);
         if (!thread) {
           if (!stateless && request.ifNotExists !== 'create') throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
@@ -172,44 +238,22 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
             interrupts: {},
           });
         }
-        const strategy = request.multitaskStrategy ?? 'reject';
-        const active = await repository.activeRuns(tenantId, threadId);
+        const strategy = run.multitask_strategy;
+        const active = liveRunsOf(tenantId, threadId).map((other) => other.record);
         if (active.length > 0 && strategy === 'reject') {
           throw new AppError('CONFLICT', 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
         }
-        const configurable = { ...request.config?.configurable };
-        if (request.checkpointId) configurable.checkpoint_id = request.checkpointId;
-        const run: RunRecord = {
-          run_id: newId(),
-          thread_id: threadId,
-          assistant_id: entry.assistantId,
-          tenant_id: tenantId,
-          created_at: now,
-          updated_at: now,
-          status: 'pending',
-          metadata: request.metadata ?? {},
-          multitask_strategy: strategy,
-          kwargs: {
-            input: request.input,
-            command: request.command ?? undefined,
-            config: { ...request.config, configurable: { ...configurable, scopes: request.scopes } },
-            context: request.context,
-            stream_mode: request.streamMode?.length ? request.streamMode : ['values'],
-            subgraphs: request.subgraphs ?? false,
-            interrupt_before: request.interruptBefore,
-            interrupt_after: request.interruptAfter,
-            webhook: request.webhook,
-            temporary: stateless && request.onCompletion !== 'keep',
-            on_disconnect: request.onDisconnect ?? 'continue',
-            durability: request.durability,
-          },
-        };
         await repository.putRun(run);
-        let settle!: () => void;
-        const settled = new Promise<void>((resolve) => (settle = resolve));
-        live.set(run.run_id, { record: run, settled, settle });
-        const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: entry.assistantId };
-        await repository.updateThread(tenantId, threadId, { status: 'busy', metadata: metadataPatch });
+        remember(run);
+        try {
+          const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: entry.assistantId };
+          await repository.updateThread(tenantId, threadId, { status: 'busy', metadata: metadataPatch });
+        } catch (error) {
+          // The run was stored but cannot start: record why, so it never looks pending.
+          forget(run.run_id);
+          await repository.updateRun(run.run_id, { status: 'error', error: { code: 'STORAGE_ERROR', message: 'Run could not be started' } }).catch(() => undefined);
+          throw error;
+        }
         if (active.length === 0) schedule(run, request.afterSeconds);
         else if (strategy === 'interrupt' || strategy === 'rollback') {
           for (const other of active) await cancelRecord(other, strategy);
@@ -220,12 +264,16 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     },
 
     get: async (tenantId, runId) => {
-      const run = live.get(runId)?.record ?? (await repository.getRun(tenantId, runId));
-      if (!run || run.tenant_id !== tenantId) return undefined;
-      return (await repository.getRun(tenantId, runId)) ?? run;
+      const running = live.get(runId)?.record;
+      if (running?.kwargs.temporary) return running.tenant_id === tenantId ? running : undefined;
+      if (running) return running.tenant_id === tenantId ? running : undefined;
+      const run = await repository.getRun(tenantId, runId);
+      return run && run.tenant_id === tenantId ? run : undefined;
     },
 
-    list: (tenantId, threadId, options) => repository.listRuns(tenantId, threadId, options),
+    // Live runs' status is kept in memory while they run; show it over the stored one.
+    list: async (tenantId, threadId, options) =>
+      (await repository.listRuns(tenantId, threadId, options)).map((run) => live.get(run.run_id)?.record ?? run),
 
     async stream(tenantId, runId, options = {}) {
       const run = await findRun(tenantId, runId);
@@ -262,9 +310,9 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     async deleteThread(tenantId, threadId) {
       const thread = await repository.getThread(tenantId, threadId);
       if (!thread) return false;
-      for (const run of await repository.activeRuns(tenantId, threadId)) {
-        await cancelRecord(run, 'interrupt');
-        await live.get(run.run_id)?.settled;
+      for (const run of liveRunsOf(tenantId, threadId)) {
+        await cancelRecord(run.record, 'interrupt');
+        await run.settled;
       }
       await dependencies.checkpointer.deleteThread(threadId);
       return repository.deleteThread(tenantId, threadId);

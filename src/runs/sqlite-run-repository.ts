@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS run_records (
 );
 CREATE INDEX IF NOT EXISTS run_records_by_thread ON run_records (tenant_id, thread_id, created_at);
 CREATE INDEX IF NOT EXISTS run_records_by_status ON run_records (status);
+CREATE INDEX IF NOT EXISTS run_records_active ON run_records (tenant_id, thread_id, status, created_at);
 `;
 
 interface ThreadRow {

@@ -17,6 +17,8 @@ export interface GraphRunRequest {
   interruptAfter?: string[] | '*';
   tags?: string[];
   durability?: 'exit' | 'async' | 'sync';
+  /** Receives each root `values` chunk, whether or not the client asked for values. */
+  onValues?: (values: unknown) => void;
 }
 
 // The library's own modes behind each API mode: `messages` (partial/complete events) is
@@ -43,7 +45,7 @@ export async function* streamGraphRun(
 ): AsyncGenerator<RunEvent> {
   yield { event: 'metadata', data: { run_id: request.runId, attempt: 1 } };
   const requested = new Set(request.streamModes);
-  const modes = [...new Set([...requested].flatMap((mode) => libraryModes[mode]))];
+  const modes = [...new Set([...requested].flatMap((mode) => libraryModes[mode]).concat(request.onValues ? ['values'] : []))];
   const input = request.command
     ? new Command({ resume: request.command.resume, goto: request.command.goto as never, update: request.command.update })
     : (request.input ?? null);
@@ -71,6 +73,7 @@ export async function* streamGraphRun(
       if (requested.has('messages')) yield* legacyMessageEvents(data as [BaseMessage, Record<string, unknown>], partials);
       continue;
     }
+    if (mode === 'values' && namespace.length === 0) request.onValues?.(data);
     if (mode === 'values' && requested.has('messages')) {
       const fresh = newMessages(data, completed);
       if (fresh.length > 0) yield { event: 'messages/complete', data: fresh };

@@ -86,7 +86,9 @@ describe('the official SDK against Overseer\'s own graphs', () => {
     };
     for (const [mode, pattern] of Object.entries(expected)) {
       const events: string[] = [];
-      for await (const part of client.runs.stream(null, 'supervisor', { input: ask('What is the warranty on electronics?'), streamMode: [mode as never] })) {
+      // On a thread: checkpoint-based modes (checkpoints, debug) need one.
+      const thread = await client.threads.create();
+      for await (const part of client.runs.stream(thread.thread_id, 'supervisor', { input: ask('What is the warranty on electronics?'), streamMode: [mode as never] })) {
         events.push(part.event);
       }
       expect(events[0], mode).toBe('metadata');
