@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { createModels, type ModelsByRole } from './agents/index.ts';
 import { createRedisClient, RedisCheckpointSaver, SqliteCheckpointSaver } from './checkpoint/index.ts';
 import type { Config } from './config.ts';
-import { createGraphs, defaultTenantId, type CompiledGraphs } from './graphs/index.ts';
+import { createGraphs, defaultTenantId, type CompiledGraphs, type ExecutionSafety } from './graphs/index.ts';
+import { createAuditLog, type AuditLog } from './observability/index.ts';
 import { createGraphCatalog, type GraphCatalog } from './graphs/graph-catalog.ts';
 import { loadLangGraphConfig } from './graphs/load-langgraph-config.ts';
 import { createInProcessEventBus, createRedisRunRepository, createRunManager, createSqliteRunRepository, type RunEventBus, type RunManager, type RunRepository } from './runs/index.ts';
@@ -23,8 +24,15 @@ import {
   createOrderTools,
   createSqliteEffectLedger,
   createToolRegistry,
+  createRedisApprovalStore,
+  createRedisEffectLedger,
+  createRunSqlTool,
+  createSqliteApprovalStore,
+  createSqliteDeferredActionQueue,
+  createUpstreamBreakers,
   ensureOrdersSchema,
   seedOrders,
+  type ApprovalStore,
   type EffectLedger,
   type ToolRegistry,
 } from './tools/index.ts';
@@ -37,6 +45,9 @@ export interface Services {
   ingestionJobs: IngestionJobs;
   tools: ToolRegistry;
   effects: EffectLedger;
+  approvals: ApprovalStore;
+  audit: AuditLog;
+  safety: ExecutionSafety;
   models: ModelsByRole;
   graphs: CompiledGraphs;
   /** Every graph the API serves: Overseer's own, or those of LANGGRAPH_CONFIG. */
@@ -84,8 +95,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       : createSqliteRetriever({ database, embeddings });
     const ingestionJobs = createIngestionJobs({ retriever, directory: config.knowledgeBaseDir });
     const knowledgeBase = await ingestDirectory(retriever, config.knowledgeBaseDir, { tenantId: defaultTenantId });
-    const tools = createToolRegistry(createOrderTools({ database, clock: overrides.clock }));
-    const effects = createSqliteEffectLedger(database);
+    const tools = createToolRegistry([...createOrderTools({ database, clock: overrides.clock }), createRunSqlTool({ database })]);
     const models = overrides.models ?? createModels(config.models);
     let checkpointer: BaseCheckpointSaver;
     if (config.redis) {
@@ -95,6 +105,24 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     } else {
       checkpointer = new SqliteCheckpointSaver({ database });
     }
+    // With Redis, everything that must hold across replicas lives there; the orders domain
+    // (a sample business system) stays in SQLite.
+    const effects = redis && config.redis
+      ? createRedisEffectLedger({ client: redis, keyPrefix: `${config.redis.keyPrefix}effects:` })
+      : createSqliteEffectLedger(database);
+    const approvals = redis && config.redis
+      ? createRedisApprovalStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}approvals:`, clock: overrides.clock })
+      : createSqliteApprovalStore(database, { clock: overrides.clock });
+    const audit = createAuditLog({
+      database,
+      redis: redis && config.redis ? { client: redis, keyPrefix: `${config.redis.keyPrefix}audit:` } : undefined,
+    });
+    const safety: ExecutionSafety = {
+      approvals,
+      breakers: createUpstreamBreakers(),
+      deferred: createSqliteDeferredActionQueue(database),
+      clock: overrides.clock,
+    };
     const graphs = createGraphs({
       models,
       retriever,
@@ -102,6 +130,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       effects,
       checkpointer,
       limits: { maxHops: config.limits.maxHops, maxToolAttempts: config.limits.maxToolAttempts },
+      safety,
+      audit,
     });
     const served = config.langgraphConfig ? await loadLangGraphConfig(config.langgraphConfig) : undefined;
     const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, descriptions: served?.descriptions ?? graphDescriptions });
@@ -113,6 +143,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       retentionMs: config.runs.eventRetentionSeconds * 1_000,
     });
     const runs = createRunManager({
+      audit,
       catalog,
       checkpointer,
       repository,
@@ -133,6 +164,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       ingestionJobs,
       tools,
       effects,
+      approvals,
+      audit,
+      safety,
       models,
       graphs,
       knowledgeBase,

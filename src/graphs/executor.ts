@@ -1,7 +1,9 @@
 import { AIMessage, ToolMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { buildExecutorMessages, messageText } from '../agents/index.ts';
-import { deriveIdempotencyKey, runToolCall, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
+import { deriveIdempotencyKey, runToolCall, scanInputs, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
+import { createExecutorGuard } from './create-executor-guard.ts';
+import { recordAudit } from './record-audit.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
 import type { ActionRecord, SpecialistReport } from './handoff.ts';
 import { readRunContext } from './run-context.ts';
@@ -10,7 +12,7 @@ import { ExecutorState } from './state.ts';
 type State = typeof ExecutorState.State;
 
 export interface ExecutorGraphOptions {
-  /** Guard rails and approvals hook in here (issue 6); runs after validation, before any effect. */
+  /** An extra guard, run after the built-in rails and policies and before approval. */
   guard?: ToolGuard;
 }
 
@@ -22,17 +24,23 @@ export interface ExecutorGraphOptions {
  * @example const graph = createExecutorGraph({ models, retriever, tools, effects });
  */
 export function createExecutorGraph(
-  dependencies: Pick<GraphDependencies, 'models' | 'tools' | 'effects' | 'checkpointer' | 'store' | 'limits'>,
+  dependencies: Pick<GraphDependencies, 'models' | 'tools' | 'effects' | 'checkpointer' | 'store' | 'limits' | 'safety' | 'audit'>,
   options: ExecutorGraphOptions = {},
 ) {
   const limits = limitsOf(dependencies as GraphDependencies);
+  const guard = createExecutorGuard(dependencies, options.guard);
 
   async function plan(state: State, config: LangGraphRunnableConfig) {
     const { scopes } = readRunContext(config, dependencies.tools);
     const opening = state.messages.length === 0 ? buildExecutorMessages(state) : [];
+    // Defence in depth: whatever the supervisor found, scan what this executor was handed too.
+    const flags =
+      state.messages.length === 0
+        ? [...state.flags, ...scanInputs({ request: state.task, passages: state.context ? [{ text: state.context, origin: 'handoff context' }] : [] })]
+        : state.flags;
     const model = dependencies.models.executor.bindTools!(dependencies.tools.toModelTools({ scopes }));
     const reply = await model.invoke([...state.messages, ...opening], config);
-    return { messages: [...opening, reply], turns: state.turns + 1 };
+    return { messages: [...opening, reply], turns: state.turns + 1, flags };
   }
 
   async function act(state: State, config: LangGraphRunnableConfig) {
@@ -53,8 +61,13 @@ export function createExecutorGraph(
           scopes: context.scopes,
           idempotencyKey: deriveIdempotencyKey({ tenantId: context.tenantId, threadId: context.threadId, toolCallId }),
           signal: config.signal,
+          threadId: context.threadId,
+          runId: context.runId,
+          flags: state.flags,
         },
-        guard: options.guard,
+        guard,
+        breakers: dependencies.safety?.breakers,
+        deferred: dependencies.safety?.deferred,
       });
       if (outcome.status === 'invalid' || outcome.status === 'unknown_tool') invalidCalls += 1;
       actions.push(toActionRecord(toolCallId, call.name, call.args, outcome, dependencies.tools.get(call.name)?.risk));
@@ -63,6 +76,23 @@ export function createExecutorGraph(
       );
     }
     return { messages: toolMessages, actions, invalidCalls };
+  }
+
+  /** Audit the actions of the last `act` step; `act` may re-execute on resume, this node does not. */
+  async function audit(state: State, config: LangGraphRunnableConfig) {
+    for (const action of state.actions.slice(state.auditedActions)) {
+      const type = action.status === 'ok' ? 'tool.executed' : action.status === 'invalid' || action.status === 'unknown_tool' ? 'tool.requested' : 'tool.refused';
+      await recordAudit(dependencies.audit, config, type, {
+        toolCallId: action.toolCallId,
+        tool: action.tool,
+        args: action.args,
+        status: action.status,
+        message: action.message,
+        replayed: action.replayed,
+        result: action.status === 'ok' ? action.result : undefined,
+      });
+    }
+    return { auditedActions: state.actions.length };
   }
 
   function summarise(state: State) {
@@ -105,10 +135,12 @@ export function createExecutorGraph(
   return new StateGraph(ExecutorState)
     .addNode('plan', plan)
     .addNode('act', act)
+    .addNode('audit', audit)
     .addNode('summarise', summarise)
     .addEdge(START, 'plan')
     .addConditionalEdges('plan', afterPlan, ['act', 'summarise'])
-    .addConditionalEdges('act', afterAct, ['plan', 'summarise'])
+    .addEdge('act', 'audit')
+    .addConditionalEdges('audit', afterAct, ['plan', 'summarise'])
     .addEdge('summarise', END)
     .compile({ checkpointer: dependencies.checkpointer, store: dependencies.store, name: 'executor' });
 }
@@ -120,6 +152,8 @@ function forModel(outcome: ToolCallOutcome) {
       return { status: 'ok', result: outcome.result };
     case 'invalid':
       return { status: 'invalid', issues: outcome.issues, message: 'Fix exactly these fields and call again.' };
+    case 'unavailable':
+      return { status: outcome.status, message: outcome.message, queued: outcome.queued ?? null };
     default:
       return { status: outcome.status, message: outcome.message };
   }

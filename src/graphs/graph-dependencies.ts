@@ -1,7 +1,16 @@
 import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { ModelsByRole } from '../agents/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
-import type { EffectLedger, ToolRegistry } from '../tools/index.ts';
+import type { AuditLog } from '../observability/index.ts';
+import type {
+  ApprovalRule,
+  ApprovalStore,
+  DeferredActionQueue,
+  EffectLedger,
+  ExecutionPolicy,
+  ToolRegistry,
+  UpstreamBreakers,
+} from '../tools/index.ts';
 
 export interface GraphLimits {
   /** Specialist hops per request before the supervisor stops with a partial result. */
@@ -10,6 +19,18 @@ export interface GraphLimits {
   maxToolAttempts: number;
   /** Model turns of the executor per handoff. */
   maxExecutorTurns: number;
+}
+
+/** What makes execution safe: approvals, policies, breakers. Defaults are the sample domain's. */
+export interface ExecutionSafety {
+  approvals: ApprovalStore;
+  approvalRules?: ApprovalRule[];
+  executionPolicies?: ExecutionPolicy[];
+  breakers?: UpstreamBreakers;
+  deferred?: DeferredActionQueue;
+  /** How long an approval request waits for a decision. */
+  approvalTtlMs?: number;
+  clock?: () => Date;
 }
 
 export const defaultGraphLimits: GraphLimits = { maxHops: 8, maxToolAttempts: 3, maxExecutorTurns: 8 };
@@ -26,6 +47,10 @@ export interface GraphDependencies {
   checkpointer?: BaseCheckpointSaver;
   store?: BaseStore;
   limits?: Partial<GraphLimits>;
+  /** Without it, calls that need an approval are refused (nobody could approve them). */
+  safety?: ExecutionSafety;
+  /** Append-only trail of routing, tool calls and verdicts. */
+  audit?: AuditLog;
 }
 
 export function limitsOf(dependencies: GraphDependencies): GraphLimits {

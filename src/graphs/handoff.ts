@@ -52,6 +52,15 @@ export const outcomeSchema = z.enum([
 ]);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
+/** An input-rail finding: text that tries to instruct the agent (see tools/guards). */
+export const injectionFlagSchema = z.object({
+  rule: z.string(),
+  source: z.enum(['user', 'retrieved']),
+  reason: z.string(),
+  excerpt: z.string(),
+  origin: z.string().optional(),
+});
+
 /** What a specialist hands back: a short summary, never its whole transcript. */
 export const specialistReportSchema = z.object({
   outcome: outcomeSchema,
@@ -59,8 +68,11 @@ export const specialistReportSchema = z.object({
   citations: z.array(citationSchema).default([]),
   actions: z.array(actionRecordSchema).default([]),
   reasons: z.array(z.string()).default([]),
+  /** Prompt-injection findings in what the specialist read; they narrow what may be executed. */
+  flags: z.array(injectionFlagSchema).default([]),
 });
-export type SpecialistReport = z.infer<typeof specialistReportSchema>;
+/** As a specialist writes it: list fields may be left out. */
+export type SpecialistReport = z.input<typeof specialistReportSchema>;
 
 /** One completed hop as the supervisor records it. */
 export const stepSchema = specialistReportSchema.extend({

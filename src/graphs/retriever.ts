@@ -1,5 +1,6 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { buildRetrieverAnswerMessages, citedLabels, messageText } from '../agents/index.ts';
+import { scanInputs } from '../tools/index.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { Citation, SpecialistReport } from './handoff.ts';
 import { readRunContext } from './run-context.ts';
@@ -63,12 +64,17 @@ export function createRetrieverGraph(
     const text = messageText(reply).trim();
     const citations = citationsIn(text, state.passages);
     const covered = citations.length > 0 || !/does not cover|not covered/i.test(text);
+    // Passages that try to instruct the agent are reported, so nothing they say can widen what runs.
+    const flags = scanInputs({
+      passages: state.passages.map((passage) => ({ text: passage.text, origin: `${passage.documentId}#${passage.chunkIndex}` })),
+    });
     const report: SpecialistReport = {
       outcome: covered ? 'answered' : 'not_covered',
       summary: text.slice(0, 1_500) || notCoveredText,
       citations,
       actions: [],
-      reasons: [],
+      reasons: flags.map((flag) => `${flag.origin ?? 'passage'} looks like an injection (${flag.rule})`),
+      flags,
     };
     return { report };
   }

@@ -6,6 +6,7 @@ import { runRuleChecks } from '../agents/rule-checks.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { SpecialistReport } from './handoff.ts';
 import { ReviewerState } from './state.ts';
+import { recordAudit } from './record-audit.ts';
 
 type State = typeof ReviewerState.State;
 
@@ -29,7 +30,7 @@ const verdictTool = {
  * criteria. A failed rule check always means "revise".
  * @example const graph = createReviewerGraph({ models });
  */
-export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'models' | 'checkpointer' | 'store'>) {
+export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'models' | 'checkpointer' | 'store' | 'audit'>) {
   function check(state: State) {
     const checks = runRuleChecks({
       task: state.task,
@@ -56,6 +57,7 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
       ...(parsed.success ? parsed.data.reasons : ['the reviewer model gave no valid verdict']),
     ];
     const accepted = failedChecks.length === 0 && parsed.success && parsed.data.verdict === 'accept';
+    await recordAudit(dependencies.audit, config, 'review.verdict', { task: state.task, accepted, reasons, checks: state.checks });
     const report: SpecialistReport = {
       outcome: accepted ? 'accepted' : 'revise',
       summary: accepted ? 'Accepted.' : `Sent back: ${reasons.join('; ')}`.slice(0, 1_500),

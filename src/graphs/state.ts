@@ -1,6 +1,7 @@
 import { MessagesValue, StateSchema } from '@langchain/langgraph';
 import { z } from 'zod';
 import {
+  injectionFlagSchema,
   actionRecordSchema,
   citationSchema,
   evidenceSchema,
@@ -27,8 +28,12 @@ export const RetrieverState = new StateSchema({
 
 export const ExecutorState = new StateSchema({
   ...handoffFields,
+  /** Injection findings from the request and retrieved passages: they make every effect need approval. */
+  flags: z.array(injectionFlagSchema).default(() => []),
   messages: MessagesValue,
   actions: z.array(actionRecordSchema).default(() => []),
+  /** How many actions are already in the audit log. */
+  auditedActions: z.number().int().default(0),
   invalidCalls: z.number().int().default(0),
   turns: z.number().int().default(0),
   report: specialistReportSchema.optional(),

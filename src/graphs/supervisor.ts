@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { buildRouterMessages, handoffToolName, messageText, specialistDescriptions } from '../agents/index.ts';
 import { createExecutorGraph } from './executor.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
-import { handoffSchema, specialistNames, type Evidence, type SpecialistName, type Step } from './handoff.ts';
+import { handoffSchema, specialistNames, type Evidence, type SpecialistName, type SpecialistReport, type Step } from './handoff.ts';
 import { createRetrieverGraph } from './retriever.ts';
 import { createReviewerGraph } from './reviewer.ts';
+import { recordAudit } from './record-audit.ts';
+import { scanInputs } from '../tools/index.ts';
 import { SupervisorState, type PendingHandoff, type RunResult } from './state.ts';
 import type { ExecutorGraphOptions } from './executor.ts';
 
@@ -77,6 +79,7 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         if (repeats >= loopThreshold) {
           return finish(reset, partialResult(steps, `loop detected: ${specialist} was asked the same task ${repeats} times`));
         }
+        await recordAudit(dependencies.audit, config, 'routing.decided', { hop: hops + 1, specialist, task: pending.task });
         return new Command({ goto: specialist, update: { ...reset, pending } });
       }
       // Tell the router exactly what was wrong, then let it try again.
@@ -99,16 +102,23 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         acceptanceCriteria: pending.acceptanceCriteria,
         context: withFindings(pending.context, state.steps),
         ...(specialist === 'reviewer' ? { evidence: evidenceFrom(state.steps) } : {}),
+        ...(specialist === 'executor' ? { flags: flagsFor(state) } : {}),
       };
       const output = await specialists[specialist].invoke(input as never, config);
-      const report = (output as { report?: Step }).report ?? {
-        outcome: 'failed' as const,
+      const report: SpecialistReport = (output as { report?: SpecialistReport }).report ?? {
+        outcome: 'failed',
         summary: `${specialist} returned no report`,
-        citations: [],
-        actions: [],
-        reasons: [],
       };
-      const step: Step = { ...report, hop: state.hops + 1, specialist, task: pending.task };
+      const step: Step = {
+        ...report,
+        citations: report.citations ?? [],
+        actions: report.actions ?? [],
+        reasons: report.reasons ?? [],
+        flags: report.flags ?? [],
+        hop: state.hops + 1,
+        specialist,
+        task: pending.task,
+      };
       return new Command({
         goto: 'route',
         update: { steps: [...state.steps, step], hops: state.hops + 1, pending: null },
@@ -159,6 +169,12 @@ function partialResult(steps: Step[], reason: string): RunResult {
 function withFindings(context: string, steps: Step[]): string {
   const findings = steps.map((step) => `${step.specialist} (${step.outcome}): ${step.summary}`).join('\n');
   return [context, findings && `Findings so far:\n${findings}`].filter(Boolean).join('\n\n').slice(0, 8_000);
+}
+
+/** Injection findings in the request and in every passage read so far: they follow the work to the executor. */
+function flagsFor(state: State) {
+  const request = [...state.messages].reverse().find((message) => HumanMessage.isInstance(message));
+  return [...scanInputs({ request: request ? messageText(request) : '' }), ...state.steps.flatMap((step) => step.flags)];
 }
 
 function evidenceFrom(steps: Step[]): Evidence {

@@ -2,6 +2,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { uuid6 } from '@langchain/langgraph-checkpoint';
 import { AppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { AuditLog } from '../observability/index.ts';
 import type { RunEventBus } from './run-event-bus.ts';
 import type { RunRecord, RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
@@ -18,6 +19,7 @@ export interface RunOutcome {
 
 export interface RunExecutorDependencies {
   catalog: GraphCatalog;
+  audit?: AuditLog;
   checkpointer: BaseCheckpointSaver;
   repository: RunRepository;
   bus: RunEventBus;
@@ -114,6 +116,14 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       }
       record.status = 'running';
       record.updated_at = new Date().toISOString();
+      await dependencies.audit?.append({
+        tenantId: record.tenant_id,
+        type: 'run.started',
+        runId: record.run_id,
+        threadId: record.thread_id,
+        actor: record.kwargs.actor ?? 'system',
+        data: { graph: entry.graphId, resumed: Boolean(record.kwargs.command), temporary: record.kwargs.temporary },
+      });
       let interrupted = false;
       const { kwargs } = record;
       const configurable = {
@@ -193,6 +203,16 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
           .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not record its outcome:`, updateError));
       }
+      await dependencies.audit
+        ?.append({
+          tenantId: record.tenant_id,
+          type: 'run.finished',
+          runId: record.run_id,
+          threadId: record.thread_id,
+          actor: 'system',
+          data: { status: outcome.status, error: outcome.error ?? null },
+        })
+        .catch((auditError: unknown) => console.error(`run ${record.run_id}: could not audit its end:`, auditError));
       bus.end(record.run_id);
       dependencies.onSettled({ ...record, status: outcome.status }, outcome);
       if (record.kwargs.webhook) {

@@ -2,6 +2,7 @@ import { v7 as uuid7 } from '@langchain/core/utils/uuid';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError } from '../errors.ts';
 import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { AuditLog } from '../observability/index.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
 import type { StreamMode } from './run-event.ts';
@@ -12,6 +13,8 @@ import type { RunRepository } from './run-repository.ts';
 
 export interface RunManagerDependencies {
   catalog: GraphCatalog;
+  /** Where run start and end are recorded. */
+  audit?: AuditLog;
   checkpointer: BaseCheckpointSaver;
   repository: RunRepository;
   bus: RunEventBus;
@@ -47,6 +50,8 @@ export interface CreateRunRequest {
   checkpointId?: string;
   durability?: RunKwargs['durability'];
   afterSeconds?: number;
+  /** Who asks (the API key's name), for the audit trail. */
+  actor?: string;
 }
 
 export type CancelAction = 'interrupt' | 'rollback';
@@ -97,6 +102,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
   const threadKey = (tenantId: string, threadId: string) => `${tenantId}\u0000${threadId}`;
 
   const executor = createRunExecutor({
+    audit: dependencies.audit,
     catalog,
     checkpointer: dependencies.checkpointer,
     repository,
@@ -215,6 +221,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           temporary,
           on_disconnect: request.onDisconnect ?? 'continue',
           durability: request.durability,
+          actor: request.actor,
         },
       };
       if (temporary) {

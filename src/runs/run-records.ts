@@ -24,6 +24,8 @@ export interface RunKwargs {
   temporary: boolean;
   on_disconnect: 'cancel' | 'continue';
   durability?: 'exit' | 'async' | 'sync';
+  /** Who created the run (the API key's name), for the audit trail. */
+  actor?: string;
 }
 
 export interface RunRecord {

@@ -52,6 +52,7 @@ function toCreateRequest(c: Context<AppEnv>, body: RunCreate, threadId?: string)
     checkpointId: body.checkpoint_id ?? body.checkpoint?.checkpoint_id,
     durability: body.durability,
     afterSeconds: body.after_seconds,
+    actor: caller.name,
   };
 }
 
