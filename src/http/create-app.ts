@@ -7,7 +7,9 @@ import type { AppEnv } from './app-env.ts';
 import { errorResponse } from './error-response.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestId } from './middleware/request-id.ts';
+import { createApprovalRoutes } from './routes/approvals.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
+import { createAuditRoutes } from './routes/audit.ts';
 import { createIngestRoutes } from './routes/ingest.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
@@ -39,7 +41,14 @@ export function createApp(services: Services) {
   );
   app.use('*', authenticate(services.config.apiKeys));
   app.route('/', metaRoutes);
-  for (const routes of [createAssistantRoutes(), createThreadRoutes(), createRunRoutes(), createIngestRoutes()]) {
+  for (const routes of [
+    createAssistantRoutes(),
+    createThreadRoutes(),
+    createRunRoutes(),
+    createIngestRoutes(),
+    createApprovalRoutes(),
+    createAuditRoutes(),
+  ]) {
     routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
     app.route('/', routes);
   }

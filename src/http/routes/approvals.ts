@@ -1,0 +1,150 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
+import type { ApprovalRequest } from '../../tools/index.ts';
+import type { AppEnv } from '../app-env.ts';
+import { requireScope } from '../middleware/authenticate.ts';
+import { errorResponses, jsonResponse, runSchema } from '../schemas/resources.ts';
+import { publicRun } from './runs.ts';
+
+const approvalSchema = z
+  .object({
+    id: z.string(),
+    thread_id: z.string(),
+    run_id: z.string().nullable(),
+    tool: z.string(),
+    args: z.unknown(),
+    args_hash: z.string(),
+    policy: z.string(),
+    reason: z.string(),
+    flags: z.array(z.unknown()),
+    status: z.enum(['pending', 'approved', 'edited', 'rejected', 'expired']),
+    created_at: z.string(),
+    expires_at: z.string(),
+    decision: z.unknown().nullable(),
+  })
+  .openapi('Approval');
+
+function toApproval(request: ApprovalRequest) {
+  return {
+    id: request.id,
+    thread_id: request.threadId,
+    run_id: request.runId ?? null,
+    tool: request.tool,
+    args: request.args,
+    args_hash: request.argsHash,
+    policy: request.policy,
+    reason: request.reason,
+    flags: request.flags ?? [],
+    status: request.status,
+    created_at: request.createdAt,
+    expires_at: request.expiresAt,
+    decision: request.decision ?? null,
+  };
+}
+
+const decisionBody = z
+  .object({
+    decision: z.enum(['approve', 'edit', 'reject']),
+    args: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Replacement arguments (edit only); validated and guarded again' }),
+    reason: z.string().max(1_000).optional(),
+    resume: z.boolean().default(true).openapi({ description: 'Resume the paused run with this decision' }),
+  })
+  .openapi('ApprovalDecision');
+
+/**
+ * Human approval of side effects: list what waits, decide it. The approver is the
+ * authenticated key, never a field of the body; the decision is bound to the exact
+ * arguments (by hash) the request was made for, which the executor checks on resume.
+ */
+export function createApprovalRoutes() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/approvals',
+      tags: ['approvals'],
+      summary: 'Pending approval requests of the caller\'s tenant, oldest first',
+      responses: { 200: jsonResponse(z.array(approvalSchema), 'Pending requests'), ...errorResponses },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'approvals:read');
+      const pending = await c.var.services.approvals.listPending(c.var.caller.tenantId);
+      return c.json(pending.map(toApproval) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/approvals/{approval_id}',
+      tags: ['approvals'],
+      request: { params: z.object({ approval_id: z.string().min(1).max(200) }) },
+      responses: { 200: jsonResponse(approvalSchema, 'The request and its decision'), ...errorResponses },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'approvals:read');
+      const request = await c.var.services.approvals.get(c.req.valid('param').approval_id);
+      if (!request || request.tenantId !== c.var.caller.tenantId) throw new AppError('NOT_FOUND', 'Approval request not found');
+      return c.json(toApproval(request) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/approvals/{approval_id}',
+      tags: ['approvals'],
+      summary: 'Approve, edit or reject; then resume the paused run',
+      request: {
+        params: z.object({ approval_id: z.string().min(1).max(200) }),
+        body: { required: true, content: { 'application/json': { schema: decisionBody } } },
+      },
+      responses: {
+        200: jsonResponse(z.object({ approval: approvalSchema, run: runSchema.nullable() }), 'The decided request and the resumed run'),
+        409: jsonResponse(z.unknown(), 'Already decided or expired'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'approvals:write');
+      const { approval_id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const { services, caller } = c.var;
+      const decided = await services.approvals.decide(approval_id, {
+        tenantId: caller.tenantId,
+        decision: body.decision,
+        approver: caller.name,
+        ...(body.args === undefined ? {} : { args: body.args }),
+        ...(body.reason === undefined ? {} : { reason: body.reason }),
+      });
+      await services.audit.append({
+        tenantId: caller.tenantId,
+        type: 'approval.decided',
+        threadId: decided.threadId,
+        ...(decided.runId ? { runId: decided.runId } : {}),
+        actor: caller.name,
+        data: { approvalId: decided.id, tool: decided.tool, decision: body.decision, argsHash: decided.argsHash, reason: body.reason ?? null },
+      });
+      if (!body.resume) return c.json({ approval: toApproval(decided), run: null } as never, 200);
+      const thread = await services.repository.getThread(caller.tenantId, decided.threadId);
+      const graphId = thread?.metadata.graph_id;
+      if (!thread || typeof graphId !== 'string') {
+        throw new AppError('CONFLICT', 'The decision is recorded, but its thread is gone, so there is no run to resume');
+      }
+      const run = await services.runs.create({
+        tenantId: caller.tenantId,
+        scopes: caller.scopes.includes('*') ? undefined : caller.scopes,
+        threadId: decided.threadId,
+        assistantId: graphId,
+        // Only the id travels: the executor reads the decision and the approver from the store.
+        command: { resume: { approvalId: decided.id } },
+        actor: caller.name,
+        multitaskStrategy: 'enqueue',
+      });
+      return c.json({ approval: toApproval(decided), run: publicRun(run) } as never, 200);
+    },
+  );
+
+  return app;
+}
