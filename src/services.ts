@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import { createModels, type ModelsByRole } from './agents/index.ts';
 import { createRedisClient, RedisCheckpointSaver, SqliteCheckpointSaver } from './checkpoint/index.ts';
@@ -20,6 +20,7 @@ import {
   type UpsertReport,
 } from './retrieval/index.ts';
 import { openDatabase } from './storage/index.ts';
+import { RedisStore, SqliteStore } from './store/index.ts';
 import {
   createOrderTools,
   createSqliteEffectLedger,
@@ -41,6 +42,8 @@ export interface Services {
   config: Config;
   database: DatabaseSync;
   checkpointer: BaseCheckpointSaver;
+  /** Long-term memory (`config.store` in graph nodes, `/store/*` over HTTP); callers scope it per tenant. */
+  store: BaseStore;
   retriever: Retriever;
   ingestionJobs: IngestionJobs;
   tools: ToolRegistry;
@@ -98,12 +101,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const tools = createToolRegistry([...createOrderTools({ database, clock: overrides.clock }), createRunSqlTool({ database })]);
     const models = overrides.models ?? createModels(config.models);
     let checkpointer: BaseCheckpointSaver;
+    let store: BaseStore;
     if (config.redis) {
       redis = createRedisClient(config.redis.url);
       watchRedisHealth(redis);
       checkpointer = new RedisCheckpointSaver({ client: redis, keyPrefix: `${config.redis.keyPrefix}checkpoint:` });
+      // RedisStore adds its own ':' after the prefix, so this gives `overseer:store:…` like its default.
+      store = new RedisStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}store` });
     } else {
       checkpointer = new SqliteCheckpointSaver({ database });
+      store = new SqliteStore({ database });
     }
     // With Redis, everything that must hold across replicas lives there; the orders domain
     // (a sample business system) stays in SQLite.
@@ -134,7 +141,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       audit,
     });
     const served = config.langgraphConfig ? await loadLangGraphConfig(config.langgraphConfig) : undefined;
-    const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, descriptions: served?.descriptions ?? graphDescriptions });
+    const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, store, descriptions: served?.descriptions ?? graphDescriptions });
     const repository = redis && config.redis
       ? createRedisRunRepository({ client: redis, keyPrefix: `${config.redis.keyPrefix}runs:` })
       : createSqliteRunRepository(database);
@@ -160,6 +167,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       bus,
       runs,
       checkpointer,
+      store,
       retriever,
       ingestionJobs,
       tools,
@@ -175,6 +183,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         bus.close();
         await ingestionJobs.drain();
         await retriever.close();
+        await store.stop();
         redis?.disconnect();
         database.close();
       },

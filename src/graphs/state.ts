@@ -69,6 +69,8 @@ export const SupervisorState = new StateSchema({
   requestId: z.string().default(''),
   steps: z.array(stepSchema).default(() => []),
   hops: z.number().int().default(0),
+  /** Retrieval probe of the request: how well the knowledge base covers it. */
+  coverage: z.object({ topScore: z.number(), documents: z.array(z.string()) }).nullable().default(null),
   pending: pendingHandoffSchema.nullable().default(null),
   result: runResultSchema.nullable().default(null),
 });

@@ -8,6 +8,8 @@ import { handoffSchema, specialistNames, type Evidence, type SpecialistName, typ
 import { createRetrieverGraph } from './retriever.ts';
 import { createReviewerGraph } from './reviewer.ts';
 import { recordAudit } from './record-audit.ts';
+import { readRunContext } from './run-context.ts';
+import { logError } from '../observability/index.ts';
 import { scanInputs } from '../tools/index.ts';
 import { SupervisorState, type PendingHandoff, type RunResult } from './state.ts';
 import type { ExecutorGraphOptions } from './executor.ts';
@@ -55,14 +57,15 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
     const fresh = requestId !== state.requestId;
     const steps = fresh ? [] : state.steps;
     const hops = fresh ? 0 : state.hops;
-    const reset = { requestId, steps, hops, pending: null };
+    const coverage = fresh ? await probeCoverage(request, config) : state.coverage;
+    const reset = { requestId, steps, hops, pending: null, coverage };
     if (!request) return finish(reset, { status: 'partial', answer: 'There is no request to work on.', reason: 'no human message' });
     if (hops >= limits.maxHops) {
       return finish(reset, partialResult(steps, `hop budget of ${limits.maxHops} exhausted`));
     }
 
     const conversation = state.messages.filter((message) => !ToolMessage.isInstance(message)).slice(-12);
-    const routerMessages: BaseMessage[] = buildRouterMessages(conversation, steps);
+    const routerMessages: BaseMessage[] = buildRouterMessages(conversation, steps, coverage);
     const model = dependencies.models.supervisor.bindTools!(handoffTools);
     for (let attempt = 1; attempt <= routerAttempts; attempt += 1) {
       const reply = await model.invoke(routerMessages, config);
@@ -89,6 +92,19 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
       routerMessages.push(reply, new ToolMessage({ tool_call_id: call.id ?? 'invalid', content: `Invalid handoff: ${issues}` }));
     }
     return finish(reset, partialResult(steps, `the router proposed no valid handoff in ${routerAttempts} attempts`));
+  }
+
+  /** Ask the retriever how well the knowledge base matches the request; scores, not words. */
+  async function probeCoverage(request: BaseMessage | undefined, config: LangGraphRunnableConfig) {
+    if (!request) return null;
+    try {
+      const hits = await dependencies.retriever.search({ tenantId: readRunContext(config).tenantId, query: messageText(request), limit: 3 });
+      return { topScore: hits[0]?.score ?? 0, documents: [...new Set(hits.map((hit) => hit.documentId))] };
+    } catch (error) {
+      // Without a probe the router still decides, by words; the retriever reports outages itself.
+      logError('coverage probe failed:', error);
+      return null;
+    }
   }
 
   function specialistNode(specialist: SpecialistName) {

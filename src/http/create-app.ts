@@ -13,6 +13,7 @@ import { createAuditRoutes } from './routes/audit.ts';
 import { createIngestRoutes } from './routes/ingest.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
+import { createStoreRoutes } from './routes/store.ts';
 import { createThreadRoutes } from './routes/threads.ts';
 import { validationHook } from './validation-hook.ts';
 
@@ -45,6 +46,7 @@ export function createApp(services: Services) {
     createAssistantRoutes(),
     createThreadRoutes(),
     createRunRoutes(),
+    createStoreRoutes(),
     createIngestRoutes(),
     createApprovalRoutes(),
     createAuditRoutes(),

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, httpStatusOf, toPublicError, type ErrorCode } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
+import { logError } from '../observability/index.ts';
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
@@ -31,7 +32,7 @@ export function errorResponse(c: Context<AppEnv>, thrown: unknown) {
   const shown = toPublicError(error, { exposeDetails });
   const status = (error instanceof AppError ? httpStatusOf(error.code) : 500) as ContentfulStatusCode;
   if (status >= 500) {
-    console.error(`[${c.var.requestId ?? '-'}] ${c.req.method} ${c.req.path} failed:`, thrown);
+    logError(`[${c.var.requestId ?? '-'}] ${c.req.method} ${c.req.path} failed:`, thrown);
   }
   return c.json({ error: shown, request_id: c.var.requestId ?? null }, status);
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { toPublicError } from '../errors.ts';
 import { toWireJson, type RunEvent } from '../runs/index.ts';
+import { logError } from '../observability/index.ts';
 
 const keepAliveMs = 15_000;
 
@@ -33,7 +34,7 @@ export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: 
       }
     } catch (error) {
       const shown = toPublicError(error);
-      if (shown.code === 'INTERNAL') console.error('run stream failed:', error);
+      if (shown.code === 'INTERNAL') logError('run stream failed:', error);
       await stream.writeSSE({ id: String(lastId + 1), event: 'error', data: JSON.stringify({ error: shown.code, message: shown.message }) });
     } finally {
       finished = true;

@@ -17,3 +17,4 @@ export { createAuditLog } from './create-audit-log.ts';
 export type { CreateAuditLogOptions } from './create-audit-log.ts';
 export { redactPii, redactPiiDeep, passesLuhn, isValidIban } from './redact-pii.ts';
 export type { PiiKind } from './redact-pii.ts';
+export { logError } from './log-error.ts';

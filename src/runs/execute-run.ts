@@ -9,6 +9,7 @@ import type { RunRepository } from './run-repository.ts';
 import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
 import { toWireValue } from './to-wire-json.ts';
+import { logError } from '../observability/index.ts';
 
 export interface RunOutcome {
   status: RunStatus;
@@ -187,13 +188,13 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         if (persistent) deleted = await settleCancelledThread(record, action);
       } else {
         const shown = toPublicError(needsThread(error) ? interruptWithoutThread() : error);
-        if (shown.code === 'INTERNAL') console.error(`run ${record.run_id} failed:`, error);
+        if (shown.code === 'INTERNAL') logError(`run ${record.run_id} failed:`, error);
         outcome = { status: 'error', error: { code: shown.code, message: shown.message } };
         bus.publish(record.run_id, { event: 'error', data: { error: shown.code, message: shown.message } });
         if (persistent) {
           await repository
             .updateThread(record.tenant_id, record.thread_id, { status: 'error' })
-            .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not mark the thread:`, updateError));
+            .catch((updateError: unknown) => logError(`run ${record.run_id}: could not mark the thread:`, updateError));
         }
       }
     } finally {
@@ -201,7 +202,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       if (persistent && !deleted) {
         await repository
           .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
-          .catch((updateError: unknown) => console.error(`run ${record.run_id}: could not record its outcome:`, updateError));
+          .catch((updateError: unknown) => logError(`run ${record.run_id}: could not record its outcome:`, updateError));
       }
       await dependencies.audit
         ?.append({
@@ -212,7 +213,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           actor: 'system',
           data: { status: outcome.status, error: outcome.error ?? null },
         })
-        .catch((auditError: unknown) => console.error(`run ${record.run_id}: could not audit its end:`, auditError));
+        .catch((auditError: unknown) => logError(`run ${record.run_id}: could not audit its end:`, auditError));
       bus.end(record.run_id);
       dependencies.onSettled({ ...record, status: outcome.status }, outcome);
       if (record.kwargs.webhook) {
@@ -239,7 +240,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         interrupts: snapshot?.interruptsByTask ?? {},
       });
     } catch (cleanupError) {
-      console.error(`run ${record.run_id}: could not settle the thread after cancelling:`, cleanupError);
+      logError(`run ${record.run_id}: could not settle the thread after cancelling:`, cleanupError);
     }
     return false;
   }

@@ -10,6 +10,7 @@ import type { RunEventBus, SequencedRunEvent } from './run-event-bus.ts';
 import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
+import { logError } from '../observability/index.ts';
 
 export interface RunManagerDependencies {
   catalog: GraphCatalog;
@@ -165,7 +166,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       if (runs.some((run) => run.scheduled)) return;
       const next = runs[0];
       if (next) schedule(next.record);
-    }).catch((error: unknown) => console.error(`could not start the next run of thread ${threadId}:`, error));
+    }).catch((error: unknown) => logError(`could not start the next run of thread ${threadId}:`, error));
   }
 
   async function cancelRecord(run: RunRecord, action: CancelAction) {

@@ -1,3 +1,5 @@
+import { logError } from '../observability/index.ts';
+
 /**
  * Decides when a run executes. The in-process queue runs up to `concurrency` runs at once,
  * first come first served; a Redis-backed queue (for several replicas) implements the same.
@@ -26,7 +28,7 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions): RunQ
       // execute() reports its own failures on the run; the queue only keeps count.
       void options
         .execute(runId)
-        .catch((error: unknown) => console.error(`run ${runId} failed outside its own handling:`, error))
+        .catch((error: unknown) => logError(`run ${runId} failed outside its own handling:`, error))
         .finally(() => {
           running -= 1;
           pump();

@@ -58,11 +58,20 @@ describe('supervisor over HTTP with the offline model', () => {
     expect(state.result.answer).toMatch(/not delivered late/);
   });
 
-  it('says honestly when the knowledge base does not cover a question', async () => {
-    const state = await wait('What is the capital of France?');
-    expect(state.steps.map((step) => step.specialist)).toEqual(['retriever']);
-    expect(state.steps[0]!.outcome).toBe('not_covered');
-    expect(state.messages.at(-1)!.content).toMatch(/does not cover/);
+  it('says honestly when the knowledge base does not cover a question, judged by retrieval score', async () => {
+    const state = (await wait('What is the capital of France?')) as FinalState & { coverage: { topScore: number } };
+    // The retrieval probe found nothing relevant, so no specialist was needed to say so.
+    expect(state.coverage.topScore).toBeLessThan(0.3);
+    expect(state.steps).toEqual([]);
+    expect(state.result.status).toBe('complete');
+    expect(state.messages.at(-1)!.content).toMatch(/knowledge base does not cover this/);
+  });
+
+  it('still routes a covered question to the retriever, with the probe\'s score', async () => {
+    const state = (await wait('Do you ship to Canada?')) as FinalState & { coverage: { topScore: number; documents: string[] } };
+    expect(state.coverage.topScore).toBeGreaterThanOrEqual(0.3);
+    expect(state.coverage.documents).toContain('international-shipping');
+    expect(state.steps[0]!.specialist).toBe('retriever');
   });
 
   it('streams metadata first, then updates, message tokens and values', async () => {

@@ -7,6 +7,9 @@ const orderReference = /\border\s*(?:#|no\.?|number)?\s*\d{3,}\b|#\d{3,}\b/i;
 // Words that make an action depend on policy: look the policy up before acting.
 const policyGrounds = /\b(because|since|due to|as per|per (?:the )?policy|eligible|entitled|late|delayed|damaged|defect\w*)\b/i;
 
+/** Below this best retrieval score the knowledge base is taken not to cover a question. */
+export const coverageThreshold = 0.3;
+
 const defaultCriteria: Record<SpecialistName, string[]> = {
   retriever: ['Every claim cites a knowledge-base passage', 'Say so plainly if the knowledge base does not cover it'],
   executor: ['Only the requested action is taken', 'Amounts and identifiers come from tool results'],
@@ -45,7 +48,7 @@ function nextSpecialist(
     if (!reviewed || revisions > 1 || reviewed.specialist === 'executor') return undefined;
     return handoff(reviewed.specialist, request, `${context}\nReviewer asked for: ${last.reasons.join('; ')}`);
   }
-  for (const specialist of plan(request, descriptions)) {
+  for (const specialist of plan(request, descriptions, trail.coverage)) {
     const done = steps.find((step) => step.specialist === specialist);
     if (done) continue;
     if (specialist === 'reviewer' && !worthReviewing(steps)) return undefined;
@@ -71,10 +74,14 @@ function planIsAction(request: string, descriptions: Map<SpecialistName, string>
   return orderReference.test(request) && overlapScore(request, executor) > 0;
 }
 
-function plan(request: string, descriptions: Map<SpecialistName, string>): SpecialistName[] {
+function plan(request: string, descriptions: Map<SpecialistName, string>, coverage?: RouterTrail['coverage']): SpecialistName[] {
+  // A question the knowledge base does not cover (by retrieval score, not words) needs no hop.
+  const uncovered = coverage !== undefined && coverage.topScore < coverageThreshold;
   const ordered: SpecialistName[] = planIsAction(request, descriptions)
     ? [...(policyGrounds.test(request) ? (['retriever'] as const) : []), 'executor', 'reviewer']
-    : ['retriever', 'reviewer'];
+    : uncovered
+      ? []
+      : ['retriever', 'reviewer'];
   return ordered.filter((specialist) => descriptions.has(specialist));
 }
 
@@ -87,8 +94,12 @@ function worthReviewing(steps: RouterTrail['steps']): boolean {
 
 /** The final answer is assembled from what the specialists reported, never invented. */
 function composeFinalAnswer(trail: RouterTrail): string {
-  const { steps } = trail;
-  if (steps.length === 0) return 'I could not route this request to any specialist.';
+  const { steps, coverage } = trail;
+  if (steps.length === 0) {
+    return coverage && coverage.topScore < coverageThreshold
+      ? `I'm sorry, the knowledge base does not cover this (its best match scored ${coverage.topScore.toFixed(2)}), so I can't answer it reliably.`
+      : 'I could not route this request to any specialist.';
+  }
   const retrieval = steps.findLast((step) => step.specialist === 'retriever');
   const execution = steps.findLast((step) => step.specialist === 'executor');
   const review = steps.findLast((step) => step.specialist === 'reviewer');

@@ -23,9 +23,19 @@ Decide the single next step:
 - When the request is handled (or cannot be), reply with the final answer to the user as plain text: cite sources as [document#chunk] and state every action taken with its identifiers.
 Rules: look up the governing policy before acting on a policy-based request; after any action, hand it to the reviewer; never repeat a step that already succeeded; never invent facts that no step reported.`;
 
+/** How well the knowledge base matches the request, from a retrieval probe (scores 0..1). */
+export interface KnowledgeBaseCoverage {
+  topScore: number;
+  documents: string[];
+}
+
+const coveragePrefix = 'Knowledge-base coverage for this request (retrieval scores 0..1): ';
+
 /** The router's view of the conversation: the request, then each earlier hop as a tool call and its report. */
-export function buildRouterMessages(conversation: BaseMessage[], steps: Step[]): BaseMessage[] {
-  const messages: BaseMessage[] = [new SystemMessage(routerSystemPrompt), ...conversation];
+export function buildRouterMessages(conversation: BaseMessage[], steps: Step[], coverage?: KnowledgeBaseCoverage | null): BaseMessage[] {
+  const messages: BaseMessage[] = [new SystemMessage(routerSystemPrompt)];
+  if (coverage) messages.push(new SystemMessage(coveragePrefix + JSON.stringify(coverage)));
+  messages.push(...conversation);
   for (const step of steps) {
     const toolCallId = `hop_${step.hop}`;
     messages.push(
@@ -52,6 +62,7 @@ function reportForRouter(step: Step) {
 
 export interface RouterTrail {
   request: string;
+  coverage?: KnowledgeBaseCoverage;
   steps: Array<{ specialist: SpecialistName; outcome: string; summary: string; citations: string[]; reasons: string[] }>;
 }
 
@@ -76,7 +87,14 @@ export function readRouterTrail(messages: BaseMessage[]): RouterTrail {
       // A tool message that is not one of our reports carries nothing to route on.
     }
   }
-  return { request: lastHuman ? messageText(lastHuman) : '', steps };
+  const coverageMessage = messages.find((message) => SystemMessage.isInstance(message) && messageText(message).startsWith(coveragePrefix));
+  let coverage: KnowledgeBaseCoverage | undefined;
+  try {
+    coverage = coverageMessage ? JSON.parse(messageText(coverageMessage).slice(coveragePrefix.length)) : undefined;
+  } catch {
+    coverage = undefined;
+  }
+  return { request: lastHuman ? messageText(lastHuman) : '', steps, ...(coverage ? { coverage } : {}) };
 }
 
 /** The plain text of a message whatever its content shape. */
