@@ -105,7 +105,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     if (config.redis) {
       redis = createRedisClient(config.redis.url);
       watchRedisHealth(redis);
-      checkpointer = new RedisCheckpointSaver({ client: redis, keyPrefix: `${config.redis.keyPrefix}checkpoint:` });
+      checkpointer = new RedisCheckpointSaver({ client: redis, keyPrefix: `${config.redis.keyPrefix}checkpoint` });
       // RedisStore adds its own ':' after the prefix, so this gives `overseer:store:…` like its default.
       store = new RedisStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}store` });
     } else {

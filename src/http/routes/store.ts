@@ -129,7 +129,7 @@ export function createStoreRoutes() {
       tags: ['store'],
       summary: 'Read one item',
       request: { query: getQuery },
-      responses: { 200: jsonResponse(itemSchema, 'The item'), ...errorResponses },
+      responses: { 200: jsonResponse(itemSchema.nullable(), 'The item, or null when there is none'), ...errorResponses },
     }),
     async (c) => {
       requireScope(c.var.caller, 'store:read');
@@ -137,8 +137,8 @@ export function createStoreRoutes() {
       const itemNamespace = namespaceOfQuery(query.namespace);
       const refreshTtl = query.refresh_ttl === undefined ? undefined : query.refresh_ttl === 'true';
       const item = await withTenantStore(c, (store) => store.get(itemNamespace, query.key, { refreshTtl }));
-      if (!item) throw new AppError('NOT_FOUND', 'Item not found');
-      return c.json(publicItem(item) as never, 200);
+      // As the LangGraph API does: a missing item is `null`, which the SDK's getItem returns.
+      return c.json((item ? publicItem(item) : null) as never, 200);
     },
   );
 
