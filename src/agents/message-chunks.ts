@@ -1,4 +1,5 @@
 import { AIMessageChunk, type AIMessage } from '@langchain/core/messages';
+import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import { ChatGenerationChunk } from '@langchain/core/outputs';
 
 /**
@@ -34,4 +35,17 @@ export function toGenerationChunks(message: AIMessage): ChatGenerationChunk[] {
     );
   }
   return chunks;
+}
+
+/** Yield a finished message as streamed chunks, reporting each token as providers do. */
+export async function* streamAsChunks(
+  message: AIMessage,
+  runManager?: CallbackManagerForLLMRun,
+  signal?: AbortSignal,
+): AsyncGenerator<ChatGenerationChunk> {
+  for (const chunk of toGenerationChunks(message)) {
+    if (signal?.aborted) return;
+    yield chunk;
+    await runManager?.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+  }
 }

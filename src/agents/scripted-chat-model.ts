@@ -3,7 +3,7 @@ import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import { normalizeBoundTool, type BoundTool } from './bound-tool.ts';
-import { toGenerationChunks } from './message-chunks.ts';
+import { streamAsChunks } from './message-chunks.ts';
 
 export interface ScriptedReply {
   content?: string;
@@ -92,9 +92,6 @@ export class ScriptedChatModel extends BaseChatModel {
     _options: this['ParsedCallOptions'],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    for (const chunk of toGenerationChunks(this.reply(messages))) {
-      yield chunk;
-      await runManager?.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
-    }
+    yield* streamAsChunks(this.reply(messages), runManager);
   }
 }

@@ -4,7 +4,7 @@ import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/languag
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk, ChatResult } from '@langchain/core/outputs';
 import { normalizeBoundTool, type BoundTool } from '../bound-tool.ts';
-import { toGenerationChunks } from '../message-chunks.ts';
+import { streamAsChunks } from '../message-chunks.ts';
 
 export interface OfflineDecision {
   content: string;
@@ -80,10 +80,6 @@ export class OfflineChatModel extends BaseChatModel {
     options: this['ParsedCallOptions'],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    for (const chunk of toGenerationChunks(this.decide(messages))) {
-      if (options.signal?.aborted) return;
-      yield chunk;
-      await runManager?.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
-    }
+    yield* streamAsChunks(this.decide(messages), runManager, options.signal);
   }
 }
