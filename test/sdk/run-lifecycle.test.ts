@@ -47,6 +47,24 @@ describe('run lifecycle through the SDK, on graphs from a langgraph.json', () =>
     expect((await client.threads.get(thread.thread_id)).status).toBe('idle');
   });
 
+  it('pauses before a node with interrupt_before, and goes on with a null input', async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, 'slow', { input: { count: 2, delayMs: 1 }, interruptBefore: ['work'] });
+    const paused = await client.threads.getState<{ steps: string[] }>(thread.thread_id);
+    expect(paused.next).toEqual(['work']);
+    expect(paused.values.steps).toEqual([]);
+    const finished = (await client.runs.wait(thread.thread_id, 'slow', { input: null })) as { steps: string[] };
+    expect(finished.steps).toEqual(['step-1', 'step-2']);
+  });
+
+  it('creates a missing thread with if_not_exists=create and refuses it otherwise', async () => {
+    const threadId = crypto.randomUUID();
+    await expect(client.runs.wait(threadId, 'slow', { input: { count: 1, delayMs: 1 } })).rejects.toThrow(/404/);
+    const values = (await client.runs.wait(threadId, 'slow', { input: { count: 1, delayMs: 1 }, ifNotExists: 'create' })) as { steps: string[] };
+    expect(values.steps).toEqual(['step-1']);
+    expect((await client.threads.get(threadId)).metadata).toMatchObject({ graph_id: 'slow' });
+  });
+
   it('streams custom events written by nodes', async () => {
     const events = [];
     for await (const part of client.runs.stream(null, 'slow', { input: { count: 2, delayMs: 1 }, streamMode: ['custom'] })) events.push(part);
