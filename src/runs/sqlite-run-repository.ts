@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../errors.ts';
+import { createStatementCache } from '../storage/index.ts';
 import { metadataMatches, type RunRepository, type ThreadSearch } from './run-repository.ts';
 import type { RunRecord, ThreadRecord } from './run-records.ts';
 
@@ -67,9 +68,10 @@ const sortColumns: Record<ThreadSearch['sortBy'], string> = {
  */
 export function createSqliteRunRepository(database: DatabaseSync, clock: () => Date = () => new Date()): RunRepository {
   database.exec(schema);
+  const prepared = createStatementCache(database);
   const now = () => clock().toISOString();
-  const selectThread = database.prepare('SELECT * FROM run_threads WHERE tenant_id = ? AND thread_id = ?');
-  const selectRun = database.prepare('SELECT record FROM run_records WHERE tenant_id = ? AND run_id = ?');
+  const selectThread = prepared('SELECT * FROM run_threads WHERE tenant_id = ? AND thread_id = ?');
+  const selectRun = prepared('SELECT record FROM run_records WHERE tenant_id = ? AND run_id = ?');
 
   function readThread(tenantId: string, threadId: string): ThreadRecord | undefined {
     const row = selectThread.get(tenantId, threadId) as ThreadRow | undefined;
@@ -88,16 +90,14 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
       parameters.push(...search.ids);
     }
     const order = `${sortColumns[search.sortBy ?? 'created_at']} ${search.sortOrder === 'asc' ? 'ASC' : 'DESC'}`;
-    const rows = database
-      .prepare(`SELECT * FROM run_threads WHERE ${conditions.join(' AND ')} ORDER BY ${order}, thread_id`)
+    const rows = prepared(`SELECT * FROM run_threads WHERE ${conditions.join(' AND ')} ORDER BY ${order}, thread_id`)
       .all(...parameters) as unknown as ThreadRow[];
     return rows.map(toThread).filter((thread) => metadataMatches(thread.metadata, search.metadata));
   }
 
   return {
     async createThread(thread) {
-      database
-        .prepare(
+      prepared(
           `INSERT INTO run_threads (tenant_id, thread_id, created_at, updated_at, status, metadata, thread_values, interrupts)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -127,8 +127,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
         interrupts: patch.interrupts ?? current.interrupts,
         updated_at: now(),
       };
-      database
-        .prepare(
+      prepared(
           'UPDATE run_threads SET metadata = ?, status = ?, thread_values = ?, interrupts = ?, updated_at = ? WHERE tenant_id = ? AND thread_id = ?',
         )
         .run(
@@ -143,8 +142,8 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
       return next;
     },
     async deleteThread(tenantId, threadId) {
-      database.prepare('DELETE FROM run_records WHERE tenant_id = ? AND thread_id = ?').run(tenantId, threadId);
-      const result = database.prepare('DELETE FROM run_threads WHERE tenant_id = ? AND thread_id = ?').run(tenantId, threadId);
+      prepared('DELETE FROM run_records WHERE tenant_id = ? AND thread_id = ?').run(tenantId, threadId);
+      const result = prepared('DELETE FROM run_threads WHERE tenant_id = ? AND thread_id = ?').run(tenantId, threadId);
       return Number(result.changes) > 0;
     },
     async searchThreads(tenantId, search) {
@@ -155,10 +154,9 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
     },
 
     async putRun(run) {
-      const owner = database.prepare('SELECT tenant_id FROM run_records WHERE run_id = ?').get(run.run_id) as { tenant_id: string } | undefined;
+      const owner = prepared('SELECT tenant_id FROM run_records WHERE run_id = ?').get(run.run_id) as { tenant_id: string } | undefined;
       if (owner && owner.tenant_id !== run.tenant_id) throw new AppError('CONFLICT', `Run ${run.run_id} already exists`);
-      database
-        .prepare(
+      prepared(
           `INSERT INTO run_records (run_id, tenant_id, thread_id, created_at, status, record) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, record = excluded.record`,
         )
@@ -169,8 +167,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
       return row ? (JSON.parse(row.record) as RunRecord) : undefined;
     },
     async listRuns(tenantId, threadId, options) {
-      const rows = database
-        .prepare(
+      const rows = prepared(
           `SELECT record FROM run_records WHERE tenant_id = ? AND thread_id = ? ${options.status ? 'AND status = ?' : ''}
            ORDER BY created_at DESC, run_id DESC LIMIT ? OFFSET ?`,
         )
@@ -178,8 +175,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
       return rows.map((row) => JSON.parse(row.record) as RunRecord);
     },
     async activeRuns(tenantId, threadId) {
-      const rows = database
-        .prepare(
+      const rows = prepared(
           `SELECT record FROM run_records WHERE tenant_id = ? AND thread_id = ? AND status IN ('pending', 'running')
            ORDER BY created_at ASC, run_id ASC`,
         )
@@ -187,18 +183,17 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
       return rows.map((row) => JSON.parse(row.record) as RunRecord);
     },
     async updateRun(runId, patch) {
-      const row = database.prepare('SELECT record FROM run_records WHERE run_id = ?').get(runId) as { record: string } | undefined;
+      const row = prepared('SELECT record FROM run_records WHERE run_id = ?').get(runId) as { record: string } | undefined;
       if (!row) return;
       const run = { ...(JSON.parse(row.record) as RunRecord), ...patch, updated_at: now() };
-      database.prepare('UPDATE run_records SET status = ?, record = ? WHERE run_id = ?').run(run.status, JSON.stringify(run), runId);
+      prepared('UPDATE run_records SET status = ?, record = ? WHERE run_id = ?').run(run.status, JSON.stringify(run), runId);
     },
     async deleteRun(tenantId, runId) {
-      const result = database.prepare('DELETE FROM run_records WHERE tenant_id = ? AND run_id = ?').run(tenantId, runId);
+      const result = prepared('DELETE FROM run_records WHERE tenant_id = ? AND run_id = ?').run(tenantId, runId);
       return Number(result.changes) > 0;
     },
     async staleRuns() {
-      const rows = database
-        .prepare(`SELECT record FROM run_records WHERE status IN ('pending', 'running') ORDER BY created_at ASC`)
+      const rows = prepared(`SELECT record FROM run_records WHERE status IN ('pending', 'running') ORDER BY created_at ASC`)
         .all() as Array<{ record: string }>;
       return rows.map((row) => JSON.parse(row.record) as RunRecord);
     },

@@ -1,2 +1,3 @@
 export { openDatabase, inTransaction } from './sqlite-database.ts';
 export type { OpenDatabaseOptions } from './sqlite-database.ts';
+export { createStatementCache } from './statement-cache.ts';
