@@ -39,6 +39,7 @@ const environmentSchema = z.object({
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   API_KEYS: optionalString,
+  CORS_ORIGINS: z.string().default('https://smith.langchain.com'),
   LANGGRAPH_CONFIG: optionalString,
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   RUN_EVENT_RETENTION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
@@ -79,6 +80,8 @@ export interface Config {
   limits: { maxHops: number; maxToolAttempts: number };
   /** API keys, each with a tenant and scopes; empty means open mode (loopback only). */
   apiKeys: ApiKey[];
+  /** Browser origins allowed to call the API (LangGraph Studio's by default). */
+  corsOrigins: string[];
   /** A langgraph.json whose graphs to serve instead of Overseer's own. */
   langgraphConfig?: string;
   runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number };
@@ -127,6 +130,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
     apiKeys: parseApiKeys(values.API_KEYS),
+    corsOrigins: values.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     langgraphConfig: values.LANGGRAPH_CONFIG ? path.resolve(values.LANGGRAPH_CONFIG) : undefined,
     runs: {
       concurrency: values.RUN_CONCURRENCY,

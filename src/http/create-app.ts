@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './app-env.ts';
@@ -27,6 +28,16 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
+  // LangGraph Studio runs in the browser and calls this server directly.
+  app.use(
+    '*',
+    cors({
+      origin: services.config.corsOrigins,
+      allowHeaders: ['content-type', 'x-api-key', 'authorization', 'last-event-id', 'x-request-id'],
+      exposeHeaders: ['content-location', 'x-request-id'],
+      maxAge: 600,
+    }),
+  );
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();

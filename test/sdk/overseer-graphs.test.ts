@@ -140,6 +140,17 @@ describe('the official SDK against Overseer\'s own graphs', () => {
     expect(response.status).toBe(404);
   });
 
+  it('lets LangGraph Studio\'s origin call it from a browser (CORS)', async () => {
+    const preflight = await fetch(`${server.url}/threads/search`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://smith.langchain.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://smith.langchain.com');
+    const other = await fetch(`${server.url}/ok`, { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('serves its OpenAPI document and a docs page', async () => {
     const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(
