@@ -6,7 +6,7 @@
  *   npm run bench:cancel
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../test/support/free-port.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
@@ -19,12 +19,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-bench-cancel-'));
 const services = await createServices(
   loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', LANGGRAPH_CONFIG: path.resolve(import.meta.dirname, '../test/fixtures/langgraph.json') }),
 );
-const port = await new Promise<number>((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as { port: number };
-    probe.close(() => resolve(free));
-  });
-});
+const port = await freePort();
 const server = serve({ fetch: createApp(services).fetch, hostname: '127.0.0.1', port });
 const url = `http://127.0.0.1:${port}`;
 const post = async (route: string, body?: unknown) =>

@@ -4,8 +4,8 @@ import { validate } from '@langchain/langgraph-checkpoint-validation';
 import type { CheckpointSaverTestInitializer } from '@langchain/langgraph-checkpoint-validation';
 import { Cluster, Redis } from 'ioredis';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
-import { startRedisTestServer } from './redis-test-server.ts';
-import type { RedisTestServer } from './redis-test-server.ts';
+import { startRedisTestServer } from '../../test/support/redis-test-server.ts';
+import type { RedisTestServer } from '../../test/support/redis-test-server.ts';
 
 // The validation suite calls vitest's globals, and our vitest config keeps globals off.
 Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });

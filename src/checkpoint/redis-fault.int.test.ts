@@ -4,8 +4,8 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
 import { createRedisClient } from './redis-client.ts';
-import { startRedisTestServer } from './redis-test-server.ts';
-import type { RedisTestServer } from './redis-test-server.ts';
+import { startRedisTestServer } from '../../test/support/redis-test-server.ts';
+import type { RedisTestServer } from '../../test/support/redis-test-server.ts';
 
 // Our own redis-server child, so stopping it never touches the shared Redis on 6379.
 let server: RedisTestServer;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisTestServer, type RedisTestServer } from '../checkpoint/redis-test-server.ts';
+import { startRedisTestServer, type RedisTestServer } from '../../test/support/redis-test-server.ts';
 import { AppError } from '../errors.ts';
 import { createRedisRunRepository } from './redis-run-repository.ts';
 import { describeRunRepositoryContract, runRecord, threadRecord } from './run-repository-contract.ts';

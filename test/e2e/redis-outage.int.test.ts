@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisTestServer, type RedisTestServer } from '../../src/checkpoint/redis-test-server.ts';
+import { startRedisTestServer, type RedisTestServer } from '../support/redis-test-server.ts';
 import { createTestHarness, userMessage, type TestHarness } from '../support/test-services.ts';
 
 // The service on Redis checkpoints keeps serving through a Redis outage: runs fail with a
