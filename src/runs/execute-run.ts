@@ -1,5 +1,4 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
-import { uuid6 } from '@langchain/langgraph-checkpoint';
 import { AppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/graph-catalog.ts';
 import type { AuditLog } from '../observability/index.ts';
@@ -8,6 +7,7 @@ import type { RunRecord, RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
+import { readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
 import { toWireValue } from './to-wire-json.ts';
 import { logError } from '../observability/index.ts';
 
@@ -28,11 +28,6 @@ export interface RunExecutorDependencies {
   fetch?: typeof fetch;
   /** Called once per run, after its record is final. */
   onSettled: (record: RunRecord, outcome: RunOutcome) => void;
-}
-
-interface SnapshotTask {
-  id: string;
-  interrupts?: Array<{ id?: string; value: unknown }>;
 }
 
 /**
@@ -59,39 +54,11 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
   }
   const executions = new Map<string, { controller: AbortController; action?: 'interrupt' | 'rollback' }>();
 
-  async function snapshotOf(record: RunRecord) {
-    const entry = dependencies.catalog.get(record.assistant_id);
-    if (!entry) return undefined;
-    const state = await entry.graph.getState({ configurable: { thread_id: record.thread_id } });
-    const tasks = (state.tasks ?? []) as SnapshotTask[];
-    const interruptsByTask: Record<string, unknown[]> = {};
-    for (const task of tasks) if (task.interrupts?.length) interruptsByTask[task.id] = toWireValue(task.interrupts);
-    const interrupts = Object.values(interruptsByTask).flat();
-    const values = toWireValue<Record<string, unknown> | null>(state.values) ?? {};
-    return { values, interruptsByTask, interrupts };
-  }
+  const snapshotOf = (record: RunRecord) => readThreadSnapshot(dependencies.catalog, record);
 
-  /** Copy the pre-run checkpoint to the head of the thread, so the cancelled run leaves no trace in its state. */
   async function rollBack(record: RunRecord) {
-    if (!record.checkpoint_before) {
-      await checkpointer.deleteThread(record.thread_id);
-      await repository.updateThread(record.tenant_id, record.thread_id, { status: 'idle', values: null, interrupts: {} });
-      return;
-    }
-    const tuple = await checkpointer.getTuple({
-      configurable: { thread_id: record.thread_id, checkpoint_ns: '', checkpoint_id: record.checkpoint_before },
-    });
-    const head = await checkpointer.getTuple({ configurable: { thread_id: record.thread_id, checkpoint_ns: '' } });
-    if (tuple && head) {
-      await checkpointer.put(
-        head.config,
-        // Checkpoint ids must be uuid6 so they sort after the head in every saver.
-        { ...tuple.checkpoint, id: uuid6(-3), ts: new Date().toISOString() },
-        { ...tuple.metadata, source: 'update', step: (head.metadata?.step ?? 0) + 1 } as never,
-        {},
-      );
-    }
-    const snapshot = await snapshotOf(record);
+    await restoreCheckpoint(checkpointer, record.thread_id, record.checkpoint_before ?? null);
+    const snapshot = record.checkpoint_before ? await snapshotOf(record) : undefined;
     await repository.updateThread(record.tenant_id, record.thread_id, {
       status: 'idle',
       values: snapshot?.values ?? null,

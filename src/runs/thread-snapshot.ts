@@ -1,0 +1,46 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { uuid6 } from '@langchain/langgraph-checkpoint';
+import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { RunRecord } from './run-records.ts';
+import { toWireValue } from './to-wire-json.ts';
+
+interface SnapshotTask {
+  id: string;
+  interrupts?: Array<{ id?: string; value: unknown }>;
+}
+
+/** A thread's values and pending interrupts (by task) as the API serves them. */
+export async function readThreadSnapshot(catalog: GraphCatalog, record: Pick<RunRecord, 'assistant_id' | 'thread_id'>) {
+  const entry = catalog.get(record.assistant_id);
+  if (!entry) return undefined;
+  const state = await entry.graph.getState({ configurable: { thread_id: record.thread_id } });
+  const tasks = (state.tasks ?? []) as SnapshotTask[];
+  const interruptsByTask: Record<string, unknown[]> = {};
+  for (const task of tasks) if (task.interrupts?.length) interruptsByTask[task.id] = toWireValue(task.interrupts);
+  const interrupts = Object.values(interruptsByTask).flat();
+  const values = toWireValue<Record<string, unknown> | null>(state.values) ?? {};
+  return { values, interruptsByTask, interrupts };
+}
+
+/**
+ * Make `checkpointId` the thread's state again by copying it to the head (or empty the thread
+ * when there was none), so a rolled-back run leaves no trace in the state while its
+ * checkpoints stay in the history. Works through the checkpointer contract alone.
+ */
+export async function restoreCheckpoint(checkpointer: BaseCheckpointSaver, threadId: string, checkpointId: string | null): Promise<void> {
+  if (!checkpointId) {
+    await checkpointer.deleteThread(threadId);
+    return;
+  }
+  const target = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '', checkpoint_id: checkpointId } });
+  const head = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } });
+  if (!target || !head) return;
+  await checkpointer.put(
+    head.config,
+    // Checkpoint ids must be uuid6 so they sort after the head in every saver.
+    { ...target.checkpoint, id: uuid6(-3), ts: new Date().toISOString() },
+    { ...target.metadata, source: 'update', step: (head.metadata?.step ?? 0) + 1 } as never,
+    // The copied channel values are already stored under their versions.
+    {},
+  );
+}
