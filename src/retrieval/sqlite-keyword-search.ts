@@ -4,6 +4,7 @@ import { quoteTerm } from './build-match-query.ts';
 import { filterClause } from './filter-clause.ts';
 import { inverseDocumentFrequency, scoreKeywordCandidates } from './keyword-relevance.ts';
 import type { SearchFilter } from './retriever.ts';
+import type { KeywordStatistics } from './sqlite-keyword-statistics.ts';
 import { tenantToken } from './sqlite-retrieval-schema.ts';
 
 export interface KeywordSearchOptions {
@@ -32,14 +33,16 @@ const pruneAbove = 5_000;
  * documents never shift another tenant's scores. Filters on documents or sources join the
  * chunks table.
  */
-export function searchKeywords(database: DatabaseSync, options: KeywordSearchOptions): Array<{ id: number; relevance: number }> {
+export function searchKeywords(
+  database: DatabaseSync,
+  statistics: KeywordStatistics,
+  options: KeywordSearchOptions,
+): Array<{ id: number; relevance: number }> {
   const terms = contentTerms(options.query);
   if (terms.length === 0) return [];
   const tenant = `tenant_token : ${quoteTerm(tenantToken(options.tenantId))}`;
-  const count = database.prepare('SELECT count(*) AS count FROM retrieval_chunks_fts WHERE retrieval_chunks_fts MATCH ?');
-  const chunkCount = Number(count.get(tenant)?.count ?? 0);
+  const { chunkCount, frequencies } = statistics.read(options.tenantId, terms);
   if (chunkCount === 0) return [];
-  const frequencies = terms.map((term) => Number(count.get(`${tenant} AND ${quoteTerm(term)}`)?.count ?? 0));
   const weights = frequencies.map((documentFrequency) => inverseDocumentFrequency(documentFrequency, chunkCount));
 
   const rare = terms.filter((_, index) => chunkCount < pruneAbove || (frequencies[index] ?? 0) <= commonShare * chunkCount);

@@ -9,12 +9,14 @@ export type LoadedHit = Omit<SearchHit, 'score' | 'scores'> & { rowId: number };
  */
 export function loadHits(database: DatabaseSync, tenantId: string, rowIds: readonly number[]): LoadedHit[] {
   if (rowIds.length === 0) return [];
+  // The unary plus keeps the planner off the (tenant_id, ...) index: with it, SQLite walks every
+  // chunk of the tenant (5 ms at 100k) instead of looking the few ids up by primary key.
   const rows = database
     .prepare(
       `SELECT id, document_id, chunk_index, text, title, source, headings FROM retrieval_chunks
-        WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`,
+        WHERE id IN (SELECT value FROM json_each(?)) AND +tenant_id = ?`,
     )
-    .all(tenantId, JSON.stringify(rowIds));
+    .all(JSON.stringify(rowIds), tenantId);
   const byId = new Map(rows.map((row) => [Number(row.id), row]));
   return rowIds.flatMap((rowId) => {
     const row = byId.get(rowId);

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../errors.ts';
+import { ensureSignatureTable } from './sqlite-signature-table.ts';
 
 /**
  * Create the retrieval tables if they are missing. Chunk rows share their rowid with the FTS5
@@ -36,6 +37,10 @@ export function createRetrievalSchema(database: DatabaseSync): void {
       ON retrieval_chunks (tenant_id, document_id, chunk_index);
 
     CREATE TABLE IF NOT EXISTS retrieval_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+    -- Bumped by every write transaction of a tenant, so caches of its statistics and signatures
+    -- know when they are stale, whichever connection or process wrote.
+    CREATE TABLE IF NOT EXISTS retrieval_generations (tenant_id TEXT PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
   `);
   ensureFullTextIndex(database);
 }
@@ -132,4 +137,11 @@ export function ensureVectorTable(database: DatabaseSync, dimensions: number): v
   database
     .prepare(`INSERT OR IGNORE INTO retrieval_settings (key, value) VALUES ('vector_dimensions', ?)`)
     .run(String(dimensions));
+  ensureSignatureTable(database, dimensions);
+}
+
+/** The vector length the index holds, if it holds vectors. */
+export function storedVectorDimensions(database: DatabaseSync): number | undefined {
+  const stored = database.prepare(`SELECT value FROM retrieval_settings WHERE key = 'vector_dimensions'`).get();
+  return stored === undefined ? undefined : Number(stored.value);
 }

@@ -15,6 +15,15 @@ describeRetrieverConformance('SQLite hybrid with the hashing embedder', async ()
   createSqliteRetriever({ database: openDatabase(':memory:'), embeddings: new HashingEmbedder(), ownsDatabase: true }),
 );
 
+describeRetrieverConformance('SQLite hybrid through vector signatures', async () =>
+  createSqliteRetriever({
+    database: openDatabase(':memory:'),
+    embeddings: new HashingEmbedder(),
+    exactDenseSearchUpTo: 0,
+    ownsDatabase: true,
+  }),
+);
+
 const manual = {
   id: 'manual',
   source: 'manual.md',
@@ -120,6 +129,38 @@ describe('SQLite retriever', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
+  });
+
+  it('sees documents and statistics changed through another retriever on the same database', async () => {
+    const database = openDatabase(':memory:');
+    const reader = createSqliteRetriever({ database, embeddings: new HashingEmbedder(), exactDenseSearchUpTo: 0 });
+    const writer = createSqliteRetriever({ database, embeddings: new HashingEmbedder() });
+    await writer.upsertDocuments('t', [manual]);
+    const dense = (query: string) => reader.search({ tenantId: 't', query, mode: 'dense' });
+    expect((await dense('kettle descaling')).map((hit) => hit.documentId)).not.toContain('kettle');
+    const before = await reader.search({ tenantId: 't', query: 'toaster crumb', mode: 'keyword' });
+    const kettle = { id: 'kettle', source: 'kettle.md', text: '# Kettle\n\nDescale the kettle monthly. The toaster is elsewhere.' };
+    await writer.upsertDocuments('t', [kettle]);
+    expect((await dense('kettle descaling'))[0]?.documentId).toBe('kettle');
+    // "toaster" is now in two chunks of two, so it weighs less, exactly as a fresh retriever sees it.
+    const after = await reader.search({ tenantId: 't', query: 'toaster crumb', mode: 'keyword' });
+    const fresh = await createSqliteRetriever({ database }).search({ tenantId: 't', query: 'toaster crumb', mode: 'keyword' });
+    expect(after.map((hit) => hit.score)).toEqual(fresh.map((hit) => hit.score));
+    expect(after[0]?.score).not.toBe(before[0]?.score);
+    await writer.deleteDocuments('t', ['kettle']);
+    expect((await dense('kettle descaling')).map((hit) => hit.documentId)).not.toContain('kettle');
+    database.close();
+  });
+
+  it('computes signatures once for vectors stored before signatures existed', async () => {
+    const database = openDatabase(':memory:');
+    await createSqliteRetriever({ database, embeddings: new HashingEmbedder() }).upsertDocuments('t', [manual]);
+    database.exec('DROP TABLE retrieval_chunk_signatures; DROP TABLE retrieval_chunk_embeddings');
+    const retriever = createSqliteRetriever({ database, embeddings: new HashingEmbedder(), exactDenseSearchUpTo: 0 });
+    const [hit] = await retriever.search({ tenantId: 't', query: 'crumb tray', mode: 'dense' });
+    expect(hit?.text).toContain('crumb tray');
+    expect(hit?.score).toBeGreaterThan(0.5);
+    database.close();
   });
 
   it('refuses documents with missing or repeated ids and calls after close', async () => {

@@ -7,9 +7,12 @@ import { filterMatchesNothing } from './filter-clause.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
 import { emptyUpsertReport } from './retriever.ts';
 import type { Retriever, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
-import { isZeroVector, searchDense } from './sqlite-dense-search.ts';
+import { isZeroVector } from './sqlite-dense-search.ts';
 import { searchKeywords } from './sqlite-keyword-search.ts';
-import { createRetrievalSchema, ensureVectorTable, hasVectorTable } from './sqlite-retrieval-schema.ts';
+import { createKeywordStatistics } from './sqlite-keyword-statistics.ts';
+import { bumpGeneration } from './sqlite-generation.ts';
+import { createRetrievalSchema, ensureVectorTable, hasVectorTable, storedVectorDimensions } from './sqlite-retrieval-schema.ts';
+import { createSignatureSearch } from './sqlite-signature-search.ts';
 import { writeDocuments } from './sqlite-write-documents.ts';
 import { embeddingText, prepareDocument } from './prepare-document.ts';
 import type { PreparedDocument } from './prepare-document.ts';
@@ -26,6 +29,11 @@ export interface SqliteRetrieverOptions {
   chunking?: ChunkOptions;
   /** Close the database when the retriever closes (default false: the caller owns it). */
   ownsDatabase?: boolean;
+  /**
+   * Tenants with at most this many vectors get exact dense search; larger ones scan SimHash
+   * signatures and rescore the nearest candidates exactly (default 20,000).
+   */
+  exactDenseSearchUpTo?: number;
 }
 
 /**
@@ -40,7 +48,11 @@ export interface SqliteRetrieverOptions {
 export function createSqliteRetriever(options: SqliteRetrieverOptions): Retriever {
   const { database, embeddings } = options;
   createRetrievalSchema(database);
-  if (embeddings !== undefined && options.dimensions !== undefined) ensureVectorTable(database, options.dimensions);
+  // With a known size, create the vector tables now (and bring an older index's up to date).
+  const knownDimensions = options.dimensions ?? storedVectorDimensions(database);
+  if (embeddings !== undefined && knownDimensions !== undefined) ensureVectorTable(database, knownDimensions);
+  const keywordStatistics = createKeywordStatistics(database);
+  const denseSearch = createSignatureSearch(database, { exactUpTo: options.exactDenseSearchUpTo });
   let closed = false;
 
   const assertOpen = (): void => {
@@ -91,6 +103,7 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       assertTenantId(tenantId);
       if (documentIds.length === 0) return 0;
       return inTransaction(database, () => {
+        bumpGeneration(database, tenantId);
         const result = database
           .prepare('DELETE FROM retrieval_documents WHERE tenant_id = ? AND document_id IN (SELECT value FROM json_each(?))')
           .run(tenantId, JSON.stringify(documentIds));
@@ -121,10 +134,10 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       const candidates = Math.max(limit * 4, 40);
       const scope = { tenantId: request.tenantId, filter: request.filter, candidates };
 
-      const keyword = mode === 'dense' ? [] : searchKeywords(database, { ...scope, query: request.query });
+      const keyword = mode === 'dense' ? [] : searchKeywords(database, keywordStatistics, { ...scope, query: request.query });
       const useDense = embeddings !== undefined && mode !== 'keyword' && hasVectorTable(database);
       const dense = useDense
-        ? searchDense(database, { ...scope, vector: await embedOrThrow(() => embeddings.embedQuery(request.query)) })
+        ? denseSearch.search({ ...scope, vector: await embedOrThrow(() => embeddings.embedQuery(request.query)) })
         : [];
       assertOpen();
 

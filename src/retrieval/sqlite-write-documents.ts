@@ -2,6 +2,9 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { PreparedDocument } from './prepare-document.ts';
 import type { SourceDocument, UpsertReport } from './retriever.ts';
 import { toVectorBlob } from './sqlite-dense-search.ts';
+import { bumpGeneration } from './sqlite-generation.ts';
+import { signatureBlob } from './sqlite-signature-table.ts';
+import { createVectorSigner } from './vector-signature.ts';
 
 interface StoredChunk {
   id: number;
@@ -48,12 +51,25 @@ export function writeDocuments(
         )
       : undefined;
   const deleteVector = vectors.size > 0 ? database.prepare('DELETE FROM retrieval_chunk_vectors WHERE chunk_id = ?') : undefined;
+  const saveSignature =
+    vectors.size > 0
+      ? database.prepare('INSERT OR REPLACE INTO retrieval_chunk_signatures (tenant_id, chunk_id, signature) VALUES (?, ?, ?)')
+      : undefined;
+  const copyVector =
+    vectors.size > 0 ? database.prepare('INSERT OR REPLACE INTO retrieval_chunk_embeddings (chunk_id, embedding) VALUES (?, ?)') : undefined;
+  const [firstVector] = vectors.values();
+  const signer = firstVector === undefined ? undefined : createVectorSigner(firstVector.length);
+  const changes = (): number => report.added + report.updated + report.chunks.written + report.chunks.deleted;
+  const changesBefore = changes();
 
   const attachVector = (chunkId: number, hash: string, document: SourceDocument): void => {
     const vector = vectors.get(hash);
     if (vector === undefined || insertVector === undefined) return;
     deleteVector?.run(BigInt(chunkId));
-    insertVector.run(BigInt(chunkId), tenantId, toVectorBlob(vector), document.id, document.source);
+    const blob = toVectorBlob(vector);
+    insertVector.run(BigInt(chunkId), tenantId, blob, document.id, document.source);
+    copyVector?.run(chunkId, blob);
+    if (signer !== undefined) saveSignature?.run(tenantId, chunkId, signatureBlob(signer.sign(vector)));
   };
 
   for (const { document, chunks, hash } of documents) {
@@ -103,4 +119,6 @@ export function writeDocuments(
       }
     }
   }
+  // Re-sending unchanged documents must not throw away the search caches of the tenant.
+  if (changes() !== changesBefore || vectors.size > 0) bumpGeneration(database, tenantId);
 }
