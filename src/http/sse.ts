@@ -41,8 +41,11 @@ export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: 
       clearInterval(keepAlive);
     }
   });
-  // Set after streamSSE, which writes its own plain `no-cache`.
-  response.headers.set('Cache-Control', 'no-cache, no-transform');
-  response.headers.set('X-Accel-Buffering', 'no');
+  // Set after streamSSE, which writes its own plain `no-cache`: on the response itself, and on
+  // the context, whose headers Hono reapplies when later middleware (CORS) rebuilds the response.
+  for (const [name, value] of [['Cache-Control', 'no-cache, no-transform'], ['X-Accel-Buffering', 'no']] as const) {
+    response.headers.set(name, value);
+    c.header(name, value);
+  }
   return response;
 }
