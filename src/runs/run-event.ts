@@ -11,6 +11,7 @@ export const streamModes = [
   'messages',
   'messages-tuple',
   'custom',
+  'events',
   'debug',
   'tasks',
   'checkpoints',

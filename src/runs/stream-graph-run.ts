@@ -32,6 +32,8 @@ const libraryModes: Record<StreamMode, string[]> = {
   debug: ['debug'],
   tasks: ['tasks'],
   checkpoints: ['checkpoints'],
+  // Events come from streamEvents itself; no library mode is needed for them.
+  events: [],
 };
 
 /**
@@ -49,7 +51,7 @@ export async function* streamGraphRun(
   const input = request.command
     ? new Command({ resume: request.command.resume, goto: request.command.goto as never, update: request.command.update })
     : (request.input ?? null);
-  const stream = await graph.stream(input as never, {
+  const options = {
     configurable: { ...request.configurable, run_id: request.runId },
     streamMode: modes as never,
     subgraphs: request.subgraphs ?? false,
@@ -62,16 +64,17 @@ export async function* streamGraphRun(
     tags: request.tags,
     durability: request.durability,
     ...(request.recursionLimit ? { recursionLimit: request.recursionLimit } : {}),
-  });
+  };
   const partials = new Map<string, BaseMessage>();
   const completed = new Set<string>();
-  for await (const chunk of stream as AsyncIterable<unknown[]>) {
+
+  function* fromChunk(chunk: unknown[]): Generator<RunEvent> {
     const [namespace, mode, data] = (request.subgraphs ? chunk : [[], ...chunk]) as [string[], string, unknown];
     const suffix = namespace.length > 0 ? `|${namespace.join('|')}` : '';
     if (mode === 'messages') {
       if (requested.has('messages-tuple')) yield { event: `messages${suffix}`, data };
       if (requested.has('messages')) yield* legacyMessageEvents(data as [BaseMessage, Record<string, unknown>], partials);
-      continue;
+      return;
     }
     if (mode === 'values' && namespace.length === 0) request.onValues?.(data);
     if (mode === 'values' && requested.has('messages')) {
@@ -80,6 +83,27 @@ export async function* streamGraphRun(
     }
     if (requested.has(mode as StreamMode)) yield { event: `${mode}${suffix}`, data };
   }
+
+  if (!requested.has('events')) {
+    for await (const chunk of (await graph.stream(input as never, options)) as AsyncIterable<unknown[]>) yield* fromChunk(chunk);
+    return;
+  }
+  // `events` needs LangChain's event stream; the graph's own chunks arrive in it as the root
+  // run's `on_chain_stream` events (as the LangGraph API server reads them).
+  for await (const event of graph.streamEvents(input as never, { ...options, version: 'v2' }) as AsyncIterable<StreamEvent>) {
+    if (event.event === 'on_chain_stream' && event.run_id === request.runId) {
+      yield* fromChunk(event.data.chunk as unknown[]);
+    } else if (!event.tags?.includes('langsmith:hidden')) {
+      yield { event: 'events', data: event };
+    }
+  }
+}
+
+interface StreamEvent {
+  event: string;
+  run_id: string;
+  tags?: string[];
+  data: { chunk?: unknown };
 }
 
 function* legacyMessageEvents(

@@ -108,6 +108,18 @@ describe('supervisor over HTTP with the offline model', () => {
     expect(complete[1]!.content).toMatch(/24 months/);
   });
 
+  it('streams LangChain events next to graph chunks in events mode', async () => {
+    const response = await harness.post('/runs/stream', {
+      assistant_id: 'supervisor',
+      input: userMessage('What is the warranty on electronics?'),
+      stream_mode: ['values', 'events'],
+    });
+    const events = parseSse(await response.text());
+    expect(events.some((event) => event.event === 'values')).toBe(true);
+    const kinds = new Set(events.filter((event) => event.event === 'events').map((event) => (event.data as { event: string }).event));
+    expect([...kinds]).toEqual(expect.arrayContaining(['on_chain_start', 'on_chat_model_stream', 'on_chain_end']));
+  });
+
   it('streams subgraph events under their namespace when asked', async () => {
     const response = await harness.post('/runs/stream', {
       assistant_id: 'supervisor',

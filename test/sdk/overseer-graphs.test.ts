@@ -83,6 +83,7 @@ describe('the official SDK against Overseer\'s own graphs', () => {
       debug: /^debug$/,
       tasks: /^tasks$/,
       checkpoints: /^checkpoints$/,
+      events: /^events$/,
     };
     for (const [mode, pattern] of Object.entries(expected)) {
       const events: string[] = [];
