@@ -20,6 +20,7 @@ import { RedisCheckpointSaver } from '../src/checkpoint/redis-checkpoint-saver.t
 import { createRedisClient } from '../src/checkpoint/redis-client.ts';
 import { SqliteCheckpointSaver } from '../src/checkpoint/sqlite-checkpoint-saver.ts';
 import { openDatabase } from '../src/storage/index.ts';
+import { deleteKeysMatching } from '../test/support/redis-keys.ts';
 
 const smallThreads = 1_000;
 const largeThreadSize = 10_000;
@@ -139,12 +140,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nRedis round trips: ${putRoundTrips} per put, ${latestRoundTrips} per getTuple(latest)`);
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await client.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeysMatching(client, `${prefix}:*`);
     client.disconnect();
     database.close();
     rmSync(directory, { recursive: true, force: true });

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validate } from '@langchain/langgraph-checkpoint-validation';
 import type { CheckpointSaverTestInitializer } from '@langchain/langgraph-checkpoint-validation';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
-import { startRedisTestServer } from '../../test/support/redis-test-server.ts';
+import { startRedisTestCluster } from '../../test/support/redis-test-server.ts';
 import type { RedisTestServer } from '../../test/support/redis-test-server.ts';
 
 // The validation suite calls vitest's globals, and our vitest config keeps globals off.
@@ -21,14 +21,7 @@ const initializer: CheckpointSaverTestInitializer<RedisCheckpointSaver> = {
   checkpointerName: 'redis-ioredis-cluster',
   beforeAllTimeout: 30_000,
   beforeAll: async () => {
-    server = await startRedisTestServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1']);
-    const admin = new Redis(server.url);
-    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    admin.disconnect();
-    cluster = new Cluster([{ host: '127.0.0.1', port: server.port }]);
+    ({ server, cluster } = await startRedisTestCluster());
   },
   afterAll: async () => {
     cluster.disconnect();

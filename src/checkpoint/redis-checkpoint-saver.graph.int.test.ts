@@ -4,18 +4,14 @@ import { Annotation, Command, END, START, StateGraph, interrupt } from '@langcha
 import { Redis } from 'ioredis';
 import { createRedisThreadKeys } from './redis-checkpoint-keys.ts';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
+import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
 
 const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const prefix = `test:redis-graph:${randomUUID()}`;
 const saver = new RedisCheckpointSaver({ client, keyPrefix: prefix });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await client.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(client, `${prefix}:*`);
   client.disconnect();
 });
 

@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { createRedisThreadKeys, listThreadKeys } from './redis-checkpoint-keys.ts';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
 import { createRedisClient } from './redis-client.ts';
+import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
 
 const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const prefix = `test:redis-saver:${randomUUID()}`;
@@ -44,12 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await client.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysMatching(client, `${prefix}:*`);
   client.disconnect();
 });
 

@@ -4,6 +4,7 @@ import { deltaChannelHistoryTests, validate } from '@langchain/langgraph-checkpo
 import type { CheckpointSaverTestInitializer } from '@langchain/langgraph-checkpoint-validation';
 import { Redis } from 'ioredis';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
+import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
 
 // The validation suite calls vitest's globals, and our vitest config keeps globals off.
 Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it });
@@ -12,15 +13,7 @@ const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const runId = randomUUID();
 
 async function deleteKeysWithPrefix(prefix: string): Promise<void> {
-  // Scanning is fine here: test clean-up, never a request path.
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) {
-      await client.unlink(...keys);
-    }
-  } while (cursor !== '0');
+  await deleteKeysMatching(client, `${prefix}:*`);
 }
 
 // Any name but `memory` (and the official packages' names) runs every test, none skipped.

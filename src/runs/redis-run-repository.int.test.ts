@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisTestServer, type RedisTestServer } from '../../test/support/redis-test-server.ts';
+import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
 import { AppError } from '../errors.ts';
 import { createRedisRunRepository } from './redis-run-repository.ts';
 import { describeRunRepositoryContract, runRecord, threadRecord } from './run-repository-contract.ts';
+import { keysMatching } from '../../test/support/redis-keys.ts';
 
 const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const runPrefix = `test:run-repository:${randomUUID()}:`;
@@ -17,16 +18,7 @@ afterAll(async () => {
 const uniquePrefix = () => `${runPrefix}${randomUUID()}:`;
 
 /** Test-only SCAN of what a prefix holds; the repository itself never scans. */
-async function keysUnder(prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
+const keysUnder = (prefix: string) => keysMatching(client, `${prefix}*`);
 
 async function deleteKeysUnder(prefix: string): Promise<void> {
   const keys = await keysUnder(prefix);
@@ -46,14 +38,7 @@ describe('on a Redis Cluster', () => {
   let cluster: Cluster;
 
   beforeAll(async () => {
-    server = await startRedisTestServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1']);
-    const admin = new Redis(server.url);
-    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    admin.disconnect();
-    cluster = new Cluster([{ host: '127.0.0.1', port: server.port }]);
+    ({ server, cluster } = await startRedisTestCluster());
   });
   afterAll(async () => {
     cluster.disconnect();

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.ts';
 import { RedisStore } from './redis-store.ts';
 import { describeStoreBehaviour } from './store-behaviour.ts';
+import { keysMatching } from '../../test/support/redis-keys.ts';
 
 const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const runPrefix = `test:redis-store:${randomUUID()}`;
@@ -14,16 +15,7 @@ function nextPrefix(): string {
   return `${runPrefix}:${storeCount}`;
 }
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  return keys;
-}
+const keysUnder = (prefix: string) => keysMatching(client, `${prefix}:*`);
 
 /** Commands the client sends while `work` runs. */
 async function commandsDuring(work: () => Promise<unknown>): Promise<string[]> {

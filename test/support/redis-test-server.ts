@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Cluster, Redis } from 'ioredis';
 import { freePort } from './free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,4 +70,16 @@ export async function startRedisTestServer(extraArgs: string[] = []): Promise<Re
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** A private one-node Redis Cluster owning every slot, and a Cluster client for it. */
+export async function startRedisTestCluster(): Promise<{ server: RedisTestServer; cluster: Cluster }> {
+  const server = await startRedisTestServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1']);
+  const admin = new Redis(server.url);
+  await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+  while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  admin.disconnect();
+  return { server, cluster: new Cluster([{ host: '127.0.0.1', port: server.port }]) };
 }
