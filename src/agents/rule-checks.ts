@@ -1,5 +1,6 @@
 import type { RuleCheck } from './prompts/reviewer-prompt.ts';
 import { citedLabels } from './prompts/retriever-prompt.ts';
+import { daysSinceDelivery, lateRefundWindowDays } from '../tools/index.ts';
 
 interface ReviewedAction {
   tool: string;
@@ -88,6 +89,16 @@ export function runRuleChecks(subject: ReviewSubject): RuleCheck[] {
       passed: late,
       detail: late ? 'the shipment check confirms the order was late' : 'the request says the order was late, but no shipment check confirmed it',
     });
+    const refunded = done.some((action) => action.tool === 'issue_refund');
+    const { deliveredAt, asOf } = (sla?.result ?? {}) as { deliveredAt?: string | null; asOf?: string };
+    if (refunded && deliveredAt && asOf) {
+      const days = daysSinceDelivery(deliveredAt, asOf);
+      checks.push({
+        name: 'late-refund-window',
+        passed: days <= lateRefundWindowDays,
+        detail: `refund requested ${days} day(s) after delivery (window: ${lateRefundWindowDays})`,
+      });
+    }
   }
   return checks;
 }

@@ -52,6 +52,18 @@ describe('supervisor over HTTP with the offline model', () => {
     expect(again.result.answer).toMatch(/nothing left to refund/);
   });
 
+  it('declines a late-delivery refund requested after the 30-day window', async () => {
+    const later = await createTestHarness({}, { clock: () => new Date('2026-11-25T12:00:00Z') });
+    try {
+      const response = await later.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage('Please refund order 1001 because it arrived late.') });
+      const state = (await response.json()) as FinalState;
+      expect(refundsOf(later.services, 1001)).toHaveLength(0);
+      expect(state.result.answer).toMatch(/more than 30 days ago/);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('declines a late-delivery refund for an order that arrived on time', async () => {
     const state = await wait('Refund order 1002 because it arrived late.');
     expect(refundsOf(harness.services, 1002)).toHaveLength(0);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { createApp } from '../../src/http/index.ts';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.ts';
+import { ordersReferenceDate } from '../../src/tools/index.ts';
 
 export interface TestHarness {
   services: Services;
@@ -20,7 +21,8 @@ export async function createTestHarness(
 ): Promise<TestHarness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, ...environment });
-  const services = await createServices(config, overrides);
+  // The seeded orders' stories are told as of `ordersReferenceDate`; tests see the world then.
+  const services = await createServices(config, { clock: () => ordersReferenceDate, ...overrides });
   const app = createApp(services);
   return {
     services,

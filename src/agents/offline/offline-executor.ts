@@ -1,6 +1,7 @@
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { readExecutorTask } from '../prompts/executor-prompt.ts';
 import type { BoundTool } from '../bound-tool.ts';
+import { daysSinceDelivery, lateRefundWindowDays } from '../../tools/index.ts';
 import type { OfflinePolicy } from './offline-chat-model.ts';
 
 type Observations = Map<string, { status: string; result?: Record<string, unknown>; message?: string }>;
@@ -95,6 +96,14 @@ function refundStep(facts: Facts, orderId: number): Step {
     if (sla.status !== 'ok') return { done: describeOutcome('check_shipment_sla', sla) };
     if (sla.result?.late !== true) {
       return { done: `Order ${orderId} was not delivered late, so it is not eligible for a late-delivery refund. No refund was issued.` };
+    }
+    const { deliveredAt, asOf } = sla.result as { deliveredAt?: string | null; asOf?: string };
+    if (deliveredAt && asOf && daysSinceDelivery(deliveredAt, asOf) > lateRefundWindowDays) {
+      return {
+        done:
+          `Order ${orderId} was delivered late, but on ${deliveredAt.slice(0, 10)}, more than ${lateRefundWindowDays} days ago; ` +
+          `late-delivery refunds must be requested within ${lateRefundWindowDays} days of delivery. No refund was issued.`,
+      };
     }
   }
   const order = observations.get('lookup_order');

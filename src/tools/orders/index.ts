@@ -11,6 +11,8 @@ export {
   slaDaysByService,
   latePenaltyPercentPerDay,
   latePenaltyCapPercent,
+  lateRefundWindowDays,
+  daysSinceDelivery,
   promisedByOf,
   daysLateOf,
   latePenaltyOf,

@@ -9,6 +9,14 @@ export type ShippingService = 'standard' | 'express' | 'overnight';
 export const slaDaysByService: Record<ShippingService, number> = { standard: 7, express: 3, overnight: 1 };
 export const latePenaltyPercentPerDay = 10;
 export const latePenaltyCapPercent = 50;
+/** A late order may be refunded in full on request within this many days of delivery. */
+export const lateRefundWindowDays = 30;
+
+/** Whole days from a delivery timestamp to an `asOf` calendar date (YYYY-MM-DD). */
+export function daysSinceDelivery(deliveredAt: string, asOf: string): number {
+  const delivered = Date.parse(deliveredAt.slice(0, 10));
+  return Math.floor((Date.parse(asOf.slice(0, 10)) - delivered) / 86_400_000);
+}
 
 /** The promised delivery date: the order date plus the service's SLA days. */
 export function promisedByOf(orderedAt: string, service: ShippingService): string {

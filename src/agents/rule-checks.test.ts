@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runRuleChecks } from './rule-checks.ts';
+
+const failed = (checks: ReturnType<typeof runRuleChecks>) => checks.filter((check) => !check.passed).map((check) => check.name);
+const sla = (deliveredAt: string, asOf: string) => ({ tool: 'check_shipment_sla', args: {}, risk: 'read' as const, status: 'ok', result: { late: true, deliveredAt, asOf } });
+const refund = { tool: 'issue_refund', args: { orderId: 1001, amountCents: 100 }, risk: 'irreversible' as const, status: 'ok', result: {} };
+
+describe('reviewer rule checks', () => {
+  it('passes a cited answer whose citations were retrieved', () => {
+    const checks = runRuleChecks({ task: 'What is the warranty?', answer: 'Two years [warranty#1].', citations: [{ documentId: 'warranty', chunkIndex: 1 }], actions: [] });
+    expect(failed(checks)).toEqual([]);
+  });
+
+  it('fails an answer that cites nothing, or cites what was not retrieved', () => {
+    expect(failed(runRuleChecks({ task: 'q', answer: 'Refunds take two years.', citations: [], actions: [] }))).toEqual(['answer-cites-sources']);
+    expect(failed(runRuleChecks({ task: 'q', answer: 'Yes [made-up#3].', citations: [], actions: [] }))).toEqual(['citations-resolve']);
+  });
+
+  it('fails an effect performed twice and an effect that failed unresolved', () => {
+    const twice = runRuleChecks({ task: 'refund order 1001', citations: [], actions: [refund, refund] });
+    expect(failed(twice)).toContain('no-duplicate-effects');
+    const broken = runRuleChecks({ task: 'refund order 1001', citations: [], actions: [{ ...refund, status: 'in_doubt' }] });
+    expect(failed(broken)).toContain('actions-succeeded');
+  });
+
+  it('requires policy evidence and a verified late delivery for a late refund, inside the 30-day window', () => {
+    const citations = [{ documentId: 'refund-policy', chunkIndex: 2 }];
+    expect(failed(runRuleChecks({ task: 'refund order 1001 because it arrived late', citations, actions: [sla('2026-03-13T10:00:00Z', '2026-04-01'), refund] }))).toEqual([]);
+    expect(failed(runRuleChecks({ task: 'refund order 1001 because it arrived late', citations: [], actions: [refund] }))).toEqual([
+      'action-backed-by-policy',
+      'late-delivery-verified',
+    ]);
+    expect(failed(runRuleChecks({ task: 'refund order 1001 because it arrived late', citations, actions: [sla('2026-03-13T10:00:00Z', '2026-11-25'), refund] }))).toEqual([
+      'late-refund-window',
+    ]);
+  });
+});
