@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/index.ts';
+import { createTestHarness, userMessage, type TestHarness } from '../support/test-services.ts';
+
+describe('service contracts', () => {
+  let harness: TestHarness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  it('mounts inside another Hono app', async () => {
+    harness = await createTestHarness();
+    const parent = new Hono();
+    parent.get('/', (c) => c.text('parent'));
+    parent.route('/agents', createApp(harness.services));
+    expect(await (await parent.request('/agents/ok')).json()).toEqual({ ok: true });
+    const response = await parent.request('/agents/runs/wait', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assistant_id: 'supervisor', input: userMessage('How long is the warranty on electronics?') }),
+    });
+    const state = (await response.json()) as { messages: Array<{ content: string }> };
+    expect(state.messages.at(-1)!.content).toMatch(/24 months/);
+    expect(await (await parent.request('/')).text()).toBe('parent');
+  });
+
+  it('refuses a body over 1 MiB with 413 and keeps serving', async () => {
+    harness = await createTestHarness();
+    const response = await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage('x'.repeat(1_100_000)) });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await harness.app.request('/ok')).status).toBe(200);
+  });
+
+  it('settles runs a stopped process left running when it starts again', async () => {
+    harness = await createTestHarness();
+    const { repository, config } = harness.services;
+    const now = new Date().toISOString();
+    await repository.createThread({ thread_id: 'left-behind', tenant_id: 'default', created_at: now, updated_at: now, metadata: { graph_id: 'supervisor' }, status: 'busy', values: null, interrupts: {} });
+    await repository.putRun({
+      run_id: 'run-left-behind',
+      thread_id: 'left-behind',
+      assistant_id: 'supervisor',
+      tenant_id: 'default',
+      created_at: now,
+      updated_at: now,
+      status: 'running',
+      metadata: {},
+      multitask_strategy: 'reject',
+      kwargs: { config: {}, stream_mode: ['values'], subgraphs: false, temporary: false, on_disconnect: 'continue' },
+    });
+    // A new process on the same database file.
+    const restarted = await createTestHarness({ SQLITE_PATH: config.sqlitePath });
+    try {
+      const run = await restarted.services.repository.getRun('default', 'run-left-behind');
+      expect(run).toMatchObject({ status: 'error', error: { message: 'The server stopped while this run was in progress' } });
+      expect((await restarted.services.repository.getThread('default', 'left-behind'))!.status).toBe('idle');
+      // The thread takes new runs again.
+      const response = await restarted.post('/threads/left-behind/runs/wait', { assistant_id: 'supervisor', input: userMessage('Do you ship to Canada?') });
+      expect(response.status).toBe(200);
+    } finally {
+      await restarted.close();
+    }
+  });
+});
