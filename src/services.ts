@@ -70,10 +70,16 @@ const graphDescriptions: Record<string, string> = {
   reviewer: 'Checks an answer or action against criteria and policy',
 };
 
-/** Test hooks: parts to use instead of the ones built from configuration. */
+/** Test hooks and embedding choices: parts to use instead of the ones built from configuration. */
 export interface ServiceOverrides {
   models?: ModelsByRole;
   clock?: () => Date;
+  /**
+   * Settle runs a stopped process left pending or running (default true). A process that shares
+   * the database but serves no runs itself (the graphs loaded by `langgraph dev`) must not, or it
+   * would fail the runs of the server beside it.
+   */
+  recoverRuns?: boolean;
 }
 
 /**
@@ -158,7 +164,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       concurrency: config.runs.concurrency,
       resultRetentionMs: config.runs.eventRetentionSeconds * 1_000,
     });
-    await runs.recover();
+    if (overrides.recoverRuns !== false) await runs.recover();
     return {
       config,
       database,

@@ -6,7 +6,8 @@
 import { loadConfig } from './config.ts';
 import { createServices } from './services.ts';
 
-const services = await createServices(loadConfig());
+// This process only hands graphs to `langgraph dev`; the server beside it may be running runs.
+const services = await createServices(loadConfig(), { recoverRuns: false });
 
 export const supervisor = services.graphs.supervisor;
 export const retriever = services.graphs.retriever;
