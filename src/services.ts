@@ -4,10 +4,16 @@ import type { Redis } from 'ioredis';
 import { createModels, type ModelsByRole } from './agents/index.ts';
 import { createRedisClient, RedisCheckpointSaver, SqliteCheckpointSaver } from './checkpoint/index.ts';
 import type { Config } from './config.ts';
-import { createGraphs, defaultTenantId, type CompiledGraphs, type ExecutionSafety } from './graphs/index.ts';
+import {
+  createGraphCatalog,
+  createGraphs,
+  defaultTenantId,
+  loadLangGraphConfig,
+  type CompiledGraphs,
+  type ExecutionSafety,
+  type GraphCatalog,
+} from './graphs/index.ts';
 import { createAuditLog, type AuditLog } from './observability/index.ts';
-import { createGraphCatalog, type GraphCatalog } from './graphs/graph-catalog.ts';
-import { loadLangGraphConfig } from './graphs/load-langgraph-config.ts';
 import { createInProcessEventBus, createRedisRunRepository, createRunManager, createSqliteRunRepository, type RunEventBus, type RunManager, type RunRepository } from './runs/index.ts';
 import {
   createEmbeddings,

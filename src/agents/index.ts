@@ -6,3 +6,4 @@ export { ScriptedChatModel, type ScriptedReply, type ScriptedStep, type Recorded
 export type { BoundTool } from './bound-tool.ts';
 export * from './prompts/index.ts';
 export { overlapScore, tokenize } from './text-similarity.ts';
+export { runRuleChecks, type ReviewSubject } from './rule-checks.ts';

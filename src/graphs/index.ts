@@ -2,7 +2,10 @@ export { createSupervisorGraph, type SupervisorGraphOptions } from './supervisor
 export { createRetrieverGraph, type RetrieverGraphOptions } from './retriever.ts';
 export { createExecutorGraph, type ExecutorGraphOptions } from './executor.ts';
 export { createReviewerGraph } from './reviewer.ts';
-export { createGraphs, graphFactories, graphNames, isGraphName, type GraphName, type CompiledGraphs } from './registry.ts';
+export { createGraphs, graphFactories, graphNames, type GraphName, type CompiledGraphs } from './registry.ts';
+export { createGraphCatalog, assistantIdOf, type GraphCatalog, type GraphEntry, type AnyCompiledGraph } from './graph-catalog.ts';
+export { describeGraphSchemas, type GraphSchemas } from './graph-schemas.ts';
+export { loadLangGraphConfig } from './load-langgraph-config.ts';
 export { defaultGraphLimits, type GraphDependencies, type GraphLimits, type ExecutionSafety } from './graph-dependencies.ts';
 export { handoffSchema, specialistNames, type Handoff, type Step, type SpecialistName, type Citation, type ActionRecord } from './handoff.ts';
 export { SupervisorState, RetrieverState, ExecutorState, ReviewerState, type RunResult } from './state.ts';

@@ -26,7 +26,3 @@ export function createGraphs(dependencies: GraphDependencies): CompiledGraphs {
     reviewer: graphFactories.reviewer(dependencies),
   };
 }
-
-export function isGraphName(value: string): value is GraphName {
-  return value in graphFactories;
-}

@@ -1,8 +1,7 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { AIMessage } from '@langchain/core/messages';
 import { z } from 'zod';
-import { buildReviewerMessages, verdictToolName } from '../agents/index.ts';
-import { runRuleChecks } from '../agents/rule-checks.ts';
+import { buildReviewerMessages, runRuleChecks, verdictToolName } from '../agents/index.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { SpecialistReport } from './handoff.ts';
 import { ReviewerState } from './state.ts';

@@ -1,6 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError, toPublicError } from '../errors.ts';
-import type { AnyCompiledGraph, GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { AnyCompiledGraph, GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type { RunEventBus } from './run-event-bus.ts';
 import type { RunRecord, RunStatus } from './run-records.ts';

@@ -1,7 +1,7 @@
 import { v7 as uuid7 } from '@langchain/core/utils/uuid';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError } from '../errors.ts';
-import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';

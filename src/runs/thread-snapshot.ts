@@ -1,6 +1,6 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { uuid6 } from '@langchain/langgraph-checkpoint';
-import type { GraphCatalog } from '../graphs/graph-catalog.ts';
+import type { GraphCatalog } from '../graphs/index.ts';
 import type { RunRecord } from './run-records.ts';
 import { toWireValue } from './to-wire-json.ts';
 

@@ -1,4 +1,4 @@
-import type { AnyCompiledGraph } from '../graphs/graph-catalog.ts';
+import type { AnyCompiledGraph } from '../graphs/index.ts';
 import { toWireValue } from './to-wire-json.ts';
 
 interface Snapshot {

@@ -1,4 +1,4 @@
-import type { SpecialistName } from '../../graphs/handoff.ts';
+import type { SpecialistName } from '../../graphs/index.ts';
 import { readRouterTrail, type RouterTrail } from '../prompts/router-prompt.ts';
 import { overlapScore } from '../text-similarity.ts';
 import type { OfflinePolicy } from './offline-chat-model.ts';

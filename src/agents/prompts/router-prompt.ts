@@ -1,5 +1,5 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import type { SpecialistName, Step } from '../../graphs/handoff.ts';
+import type { SpecialistName, Step } from '../../graphs/index.ts';
 
 /** What each specialist is for; the router model (and the offline router) chooses by these. */
 export const specialistDescriptions: Record<SpecialistName, string> = {

@@ -1,7 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
-import type { GraphEntry } from '../../graphs/graph-catalog.ts';
-import { describeGraphSchemas, type GraphSchemas } from '../../graphs/graph-schemas.ts';
+import { describeGraphSchemas, type GraphEntry, type GraphSchemas } from '../../graphs/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { assistantSchema, errorResponses, jsonResponse } from '../schemas/resources.ts';

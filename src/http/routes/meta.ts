@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { graphNames } from '../../graphs/index.ts';
 import type { AppEnv } from '../app-env.ts';
 
 /** Liveness and what this server is. */
@@ -10,7 +9,7 @@ export const metaRoutes = new Hono<AppEnv>()
     return c.json({
       name: 'overseer',
       version: '0.1.0',
-      graphs: graphNames,
+      graphs: c.var.services.catalog.list().map((entry) => entry.graphId),
       mode: {
         checkpointer: config.redis ? 'redis' : 'sqlite',
         retrieval: config.qdrant ? 'qdrant' : 'sqlite',
