@@ -37,6 +37,9 @@ const environmentSchema = z.object({
   EMBEDDING_MODEL: optionalString,
   MAX_HOPS: z.coerce.number().int().min(1).max(50).default(8),
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  SAMPLE_AS_OF: z
+    .union([z.literal('now'), z.iso.date(), z.iso.datetime()])
+    .default('2026-04-01T12:00:00.000Z'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   API_KEYS: optionalString,
   CORS_ORIGINS: z.string().default('https://smith.langchain.com'),
@@ -78,6 +81,12 @@ export interface Config {
     embeddingModel?: string;
   };
   limits: { maxHops: number; maxToolAttempts: number };
+  /**
+   * When the sample orders domain thinks it is: its seeded orders live in early 2026, so by
+   * default its tools see the world from 2026-04-01 on (time passes from start-up); `now` uses
+   * the real clock. Approvals, audit and runs always use the real clock.
+   */
+  sampleAsOf: Date | 'now';
   /** API keys, each with a tenant and scopes; empty means open mode (loopback only). */
   apiKeys: ApiKey[];
   /** Browser origins allowed to call the API (LangGraph Studio's by default). */
@@ -129,6 +138,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       embeddingModel: values.EMBEDDING_MODEL,
     },
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
+    sampleAsOf: values.SAMPLE_AS_OF === 'now' ? 'now' : new Date(values.SAMPLE_AS_OF),
     apiKeys: parseApiKeys(values.API_KEYS),
     corsOrigins: values.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     langgraphConfig: values.LANGGRAPH_CONFIG ? path.resolve(values.LANGGRAPH_CONFIG) : undefined,

@@ -110,7 +110,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       : createSqliteRetriever({ database, embeddings });
     const ingestionJobs = createIngestionJobs({ retriever, directory: config.knowledgeBaseDir });
     const knowledgeBase = await ingestDirectory(retriever, config.knowledgeBaseDir, { tenantId: defaultTenantId });
-    const tools = createToolRegistry([...createOrderTools({ database, clock: overrides.clock }), createRunSqlTool({ database })]);
+    const tools = createToolRegistry([
+      ...createOrderTools({ database, clock: overrides.clock ?? sampleClock(config.sampleAsOf) }),
+      createRunSqlTool({ database }),
+    ]);
     const models = overrides.models ?? createModels(config.models);
     let checkpointer: BaseCheckpointSaver;
     let store: BaseStore;
@@ -220,4 +223,11 @@ function watchRedisHealth(redis: Redis): void {
     down = false;
     console.log('Redis available again');
   });
+}
+
+/** The sample domain's clock: from its as-of date on, moving with real time (or the real clock). */
+function sampleClock(asOf: Date | 'now'): (() => Date) | undefined {
+  if (asOf === 'now') return undefined;
+  const startedAt = Date.now();
+  return () => new Date(asOf.getTime() + (Date.now() - startedAt));
 }

@@ -52,6 +52,16 @@ describe('supervisor over HTTP with the offline model', () => {
     expect(again.result.answer).toMatch(/nothing left to refund/);
   });
 
+  it('runs the sample domain as of its seed date by default, so the README example refunds', async () => {
+    const fresh = await createTestHarness({}, { clock: undefined });
+    try {
+      await fresh.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage('Please refund order 1001 because it arrived late.') });
+      expect(refundsOf(fresh.services, 1001)).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('declines a late-delivery refund requested after the 30-day window', async () => {
     const later = await createTestHarness({}, { clock: () => new Date('2026-11-25T12:00:00Z') });
     try {
