@@ -14,3 +14,12 @@ export function bumpGeneration(database: DatabaseSync, tenantId: string): void {
 export function readGeneration(database: DatabaseSync, tenantId: string): number {
   return Number(database.prepare('SELECT generation FROM retrieval_generations WHERE tenant_id = ?').get(tenantId)?.generation ?? 0);
 }
+
+/**
+ * SQL for the generation the current write transaction will commit as, for a tenant given by
+ * the SQL expression `tenant`. Rows tagged with it are newer than any cache of the generation
+ * before, because every write transaction of a tenant bumps its generation exactly once, last.
+ */
+export function nextGenerationSql(tenant: string): string {
+  return `(coalesce((SELECT generation FROM retrieval_generations WHERE tenant_id = ${tenant}), 0) + 1)`;
+}

@@ -152,6 +152,34 @@ describe('SQLite retriever', () => {
     database.close();
   });
 
+  it('returns a chunk written after a query and never a deleted one through vector signatures', async () => {
+    const database = openDatabase(':memory:');
+    const reader = createSqliteRetriever({ database, embeddings: new HashingEmbedder(), exactDenseSearchUpTo: 0 });
+    const writer = createSqliteRetriever({ database, embeddings: new HashingEmbedder() });
+    const fresh = () => createSqliteRetriever({ database, embeddings: new HashingEmbedder(), exactDenseSearchUpTo: 0 });
+    const kettle = { id: 'kettle', source: 'kettle.md', text: '# Kettle\n\nDescale the kettle monthly with citric acid.' };
+    const lamp = { id: 'lamp', source: 'lamp.md', text: '# Lamp\n\nReplace the lamp bulb with a warm LED.' };
+    const dense = async (retriever: ReturnType<typeof fresh>, query: string) =>
+      (await retriever.search({ tenantId: 't', query, mode: 'dense' })).map((hit) => `${hit.documentId}: ${hit.text}`);
+
+    await writer.upsertDocuments('t', [manual]);
+    expect(await dense(reader, 'kettle descaling')).not.toContainEqual(expect.stringContaining('kettle'));
+    await writer.upsertDocuments('t', [kettle]);
+    expect((await dense(reader, 'descale the kettle'))[0]).toBe('kettle: Descale the kettle monthly with citric acid.');
+
+    // The kettle holds the highest chunk id, so the lamp's chunk takes the same id after the delete.
+    await writer.deleteDocuments('t', ['kettle']);
+    await writer.upsertDocuments('t', [lamp]);
+    const afterReuse = await dense(reader, 'descale the kettle');
+    expect(afterReuse).not.toContainEqual(expect.stringContaining('kettle:'));
+    expect((await dense(reader, 'replace the lamp bulb'))[0]).toBe('lamp: Replace the lamp bulb with a warm LED.');
+    expect(afterReuse).toEqual(await dense(fresh(), 'descale the kettle'));
+
+    await writer.deleteDocuments('t', ['manual']);
+    expect(await dense(reader, 'crumb tray toaster')).toEqual(['lamp: Replace the lamp bulb with a warm LED.']);
+    database.close();
+  });
+
   it('computes signatures once for vectors stored before signatures existed', async () => {
     const database = openDatabase(':memory:');
     await createSqliteRetriever({ database, embeddings: new HashingEmbedder() }).upsertDocuments('t', [manual]);
@@ -160,6 +188,17 @@ describe('SQLite retriever', () => {
     const [hit] = await retriever.search({ tenantId: 't', query: 'crumb tray', mode: 'dense' });
     expect(hit?.text).toContain('crumb tray');
     expect(hit?.score).toBeGreaterThan(0.5);
+    database.close();
+  });
+
+  it('keeps searching signatures stored before they were tagged with a generation', async () => {
+    const database = openDatabase(':memory:');
+    await createSqliteRetriever({ database, embeddings: new HashingEmbedder() }).upsertDocuments('t', [manual]);
+    database.exec('DROP INDEX retrieval_chunk_signatures_by_generation; ALTER TABLE retrieval_chunk_signatures DROP COLUMN generation');
+    const retriever = createSqliteRetriever({ database, embeddings: new HashingEmbedder(), exactDenseSearchUpTo: 0 });
+    expect((await retriever.search({ tenantId: 't', query: 'crumb tray', mode: 'dense' }))[0]?.text).toContain('crumb tray');
+    await retriever.upsertDocuments('t', [{ id: 'kettle', source: 'kettle.md', text: '# Kettle\n\nDescale the kettle monthly.' }]);
+    expect((await retriever.search({ tenantId: 't', query: 'descale the kettle', mode: 'dense' }))[0]?.documentId).toBe('kettle');
     database.close();
   });
 

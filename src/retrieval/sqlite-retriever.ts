@@ -13,6 +13,7 @@ import { createKeywordStatistics } from './sqlite-keyword-statistics.ts';
 import { bumpGeneration } from './sqlite-generation.ts';
 import { createRetrievalSchema, ensureVectorTable, hasVectorTable, storedVectorDimensions } from './sqlite-retrieval-schema.ts';
 import { createSignatureSearch } from './sqlite-signature-search.ts';
+import { pruneTombstones } from './sqlite-signature-table.ts';
 import { writeDocuments } from './sqlite-write-documents.ts';
 import { embeddingText, prepareDocument } from './prepare-document.ts';
 import type { PreparedDocument } from './prepare-document.ts';
@@ -103,10 +104,12 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       assertTenantId(tenantId);
       if (documentIds.length === 0) return 0;
       return inTransaction(database, () => {
-        bumpGeneration(database, tenantId);
         const result = database
           .prepare('DELETE FROM retrieval_documents WHERE tenant_id = ? AND document_id IN (SELECT value FROM json_each(?))')
           .run(tenantId, JSON.stringify(documentIds));
+        // Last, as in every write: the tombstones the delete left are tagged with the generation it makes.
+        pruneTombstones(database, tenantId);
+        bumpGeneration(database, tenantId);
         return Number(result.changes);
       });
     },

@@ -3,7 +3,7 @@ import type { PreparedDocument } from './prepare-document.ts';
 import type { SourceDocument, UpsertReport } from './retriever.ts';
 import { toVectorBlob } from './sqlite-dense-search.ts';
 import { bumpGeneration } from './sqlite-generation.ts';
-import { signatureBlob } from './sqlite-signature-table.ts';
+import { pruneTombstones, saveSignatureStatement, signatureBlob } from './sqlite-signature-table.ts';
 import { createVectorSigner } from './vector-signature.ts';
 
 interface StoredChunk {
@@ -51,10 +51,7 @@ export function writeDocuments(
         )
       : undefined;
   const deleteVector = vectors.size > 0 ? database.prepare('DELETE FROM retrieval_chunk_vectors WHERE chunk_id = ?') : undefined;
-  const saveSignature =
-    vectors.size > 0
-      ? database.prepare('INSERT OR REPLACE INTO retrieval_chunk_signatures (tenant_id, chunk_id, signature) VALUES (?, ?, ?)')
-      : undefined;
+  const saveSignature = vectors.size > 0 ? saveSignatureStatement(database) : undefined;
   const copyVector =
     vectors.size > 0 ? database.prepare('INSERT OR REPLACE INTO retrieval_chunk_embeddings (chunk_id, embedding) VALUES (?, ?)') : undefined;
   const [firstVector] = vectors.values();
@@ -119,6 +116,10 @@ export function writeDocuments(
       }
     }
   }
-  // Re-sending unchanged documents must not throw away the search caches of the tenant.
-  if (changes() !== changesBefore || vectors.size > 0) bumpGeneration(database, tenantId);
+  // Re-sending unchanged documents must not throw away the search caches of the tenant. The
+  // bump comes last: signatures and tombstones above are tagged with the generation it makes.
+  if (changes() !== changesBefore || vectors.size > 0) {
+    pruneTombstones(database, tenantId);
+    bumpGeneration(database, tenantId);
+  }
 }
