@@ -17,7 +17,7 @@ export function readRunContext(config: LangGraphRunnableConfig | undefined, tool
   const configurable = (config?.configurable ?? {}) as Record<string, unknown>;
   const scopes = Array.isArray(configurable.scopes)
     ? configurable.scopes.filter((scope): scope is string => typeof scope === 'string')
-    : [...new Set((tools?.list() ?? []).flatMap((tool) => tool.scopes))];
+    : allScopesOf(tools);
   const runId = typeof configurable.run_id === 'string' ? configurable.run_id : config?.runId;
   return {
     tenantId: typeof configurable.tenant_id === 'string' ? configurable.tenant_id : defaultTenantId,
@@ -25,4 +25,16 @@ export function readRunContext(config: LangGraphRunnableConfig | undefined, tool
     threadId: typeof configurable.thread_id === 'string' ? configurable.thread_id : (runId ?? 'stateless'),
     runId,
   };
+}
+
+// Open mode grants every scope the registry declares; a registry never changes, so compute it once.
+const scopesByRegistry = new WeakMap<ToolRegistry, string[]>();
+function allScopesOf(tools: ToolRegistry | undefined): string[] {
+  if (!tools) return [];
+  let scopes = scopesByRegistry.get(tools);
+  if (!scopes) {
+    scopes = [...new Set(tools.list().flatMap((tool) => tool.scopes))];
+    scopesByRegistry.set(tools, scopes);
+  }
+  return scopes;
 }

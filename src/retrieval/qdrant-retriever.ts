@@ -23,7 +23,7 @@ import { buildQueryRequest, scorePoints, tenantStatistics } from './qdrant-searc
 import type { Retriever, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
 import { documentSparseVector } from './sparse-vector.ts';
 import type { SparseVectorOptions } from './sparse-vector.ts';
-import { assertDocuments, assertTenantId, resolveLimit } from './validate-request.ts';
+import { assertDocuments, assertTenantId, validateSearchRequest } from './validate-request.ts';
 
 export interface QdrantRetrieverOptions {
   /** A ready client; otherwise one is made from `url` and `apiKey`. */
@@ -166,13 +166,7 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
     },
 
     async search(request: SearchRequest): Promise<SearchHit[]> {
-      assertTenantId(request.tenantId);
-      const limit = resolveLimit(request.limit);
-      const mode = request.mode ?? 'hybrid';
-      if (mode === 'dense' && embeddings === undefined) {
-        throw new AppError('BAD_REQUEST', 'Dense search needs an embedding model, and this retriever has none');
-      }
-      if (typeof request.query !== 'string') throw new AppError('BAD_REQUEST', 'The search query must be a string');
+      const { limit, mode } = validateSearchRequest(request, { dense: embeddings !== undefined });
       await ensureReady();
       if (filterMatchesNothing(request.filter)) return [];
       const queryVector = embeddings !== undefined && mode !== 'keyword' && request.query.trim() !== '' ? await embed(() => embeddings.embedQuery(request.query)) : undefined;

@@ -18,7 +18,7 @@ import { writeDocuments } from './sqlite-write-documents.ts';
 import { embeddingText, prepareDocument } from './prepare-document.ts';
 import type { PreparedDocument } from './prepare-document.ts';
 import { loadHits } from './sqlite-load-hits.ts';
-import { assertDocuments, assertTenantId, resolveLimit } from './validate-request.ts';
+import { assertDocuments, assertTenantId, validateSearchRequest } from './validate-request.ts';
 
 export interface SqliteRetrieverOptions {
   /** From `openDatabase`; sqlite-vec must be loaded when `embeddings` is given. */
@@ -125,13 +125,7 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
 
     async search(request: SearchRequest): Promise<SearchHit[]> {
       assertOpen();
-      assertTenantId(request.tenantId);
-      const limit = resolveLimit(request.limit);
-      const mode = request.mode ?? 'hybrid';
-      if (mode === 'dense' && embeddings === undefined) {
-        throw new AppError('BAD_REQUEST', 'Dense search needs an embedding model, and this retriever has none');
-      }
-      if (typeof request.query !== 'string') throw new AppError('BAD_REQUEST', 'The search query must be a string');
+      const { limit, mode } = validateSearchRequest(request, { dense: embeddings !== undefined });
       if (filterMatchesNothing(request.filter)) return [];
       // Fusion and relevance re-ranking need more than `limit` candidates from each side.
       const candidates = Math.max(limit * 4, 40);

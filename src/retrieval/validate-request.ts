@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { SourceDocument } from './retriever.ts';
+import type { SearchMode, SearchRequest, SourceDocument } from './retriever.ts';
 
 const defaultLimit = 5;
 const maximumLimit = 100;
@@ -32,4 +32,19 @@ export function assertDocuments(documents: readonly SourceDocument[]): void {
     if (typeof document.source !== 'string' || document.source === '') issues.push(`documents[${index}].source is empty`);
   });
   if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'Some documents are invalid', { details: issues });
+}
+
+/**
+ * The checks every backend makes before searching: a tenant, a sane limit, a string query, and
+ * no dense search without an embedding model. Returns the limit and mode to use.
+ */
+export function validateSearchRequest(request: SearchRequest, options: { dense: boolean }): { limit: number; mode: SearchMode } {
+  assertTenantId(request.tenantId);
+  const limit = resolveLimit(request.limit);
+  const mode = request.mode ?? 'hybrid';
+  if (mode === 'dense' && !options.dense) {
+    throw new AppError('BAD_REQUEST', 'Dense search needs an embedding model, and this retriever has none');
+  }
+  if (typeof request.query !== 'string') throw new AppError('BAD_REQUEST', 'The search query must be a string');
+  return { limit, mode };
 }
