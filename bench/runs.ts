@@ -7,12 +7,16 @@
  * client has its own thread, so every run is checkpointed in SQLite and its history grows).
  *
  *   npm run bench:runs            (about four minutes)
+ *   npm run bench:runs -- --server overseer --kind thread   (one server, one kind: for profiling)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../test/support/free-port.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: only } = parseArgs({ options: { server: { type: 'string' }, kind: { type: 'string' } } });
 
 const configPath = path.resolve(import.meta.dirname, 'fixtures/langgraph.json');
 const scenarios = [
@@ -138,12 +142,13 @@ async function startAnchor() {
 const format = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 type Result = Awaited<ReturnType<typeof measure>>;
 const results: Record<string, Record<string, Result>> = { overseer: {}, 'langgraph dev': {} };
-const kinds: Kind[] = ['stateless', 'thread'];
-const servers = [
+const kinds = (['stateless', 'thread'] as Kind[]).filter((kind) => !only.kind || kind === only.kind);
+const allServers = [
   ['overseer', startOverseer, 1] as const,
   // The anchor manages ~2 runs/s at one client: fewer runs keep the bench short.
   ['langgraph dev', startAnchor, 0.3] as const,
 ];
+const servers = allServers.filter(([name]) => !only.server || name.startsWith(only.server));
 console.log('server          runs on    clients  runs   runs/s    p50 ms   p99 ms   first event p50 ms');
 for (const [name, start, share] of servers) {
   const server = await start();
@@ -161,8 +166,9 @@ for (const [name, start, share] of servers) {
   }
 }
 for (const kind of kinds) for (const { concurrency } of scenarios) {
-  const ours = results.overseer![`${kind}/${concurrency}`]!;
-  const theirs = results['langgraph dev']![`${kind}/${concurrency}`]!;
+  const ours = results.overseer![`${kind}/${concurrency}`];
+  const theirs = results['langgraph dev']![`${kind}/${concurrency}`];
+  if (!ours || !theirs) continue;
   console.log(
     `${kind} runs, concurrency ${concurrency}: throughput ${format(ours.runsPerSecond / theirs.runsPerSecond)}x, p50 latency ${format(theirs.p50 / ours.p50)}x lower`,
   );

@@ -25,7 +25,7 @@ import {
   type Retriever,
   type UpsertReport,
 } from './retrieval/index.ts';
-import { openDatabase } from './storage/index.ts';
+import { flushGroupCommit, openDatabase } from './storage/index.ts';
 import { RedisStore, SqliteStore } from './store/index.ts';
 import {
   createOrderTools,
@@ -200,6 +200,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         await retriever.close();
         await store.stop();
         redis?.disconnect();
+        flushGroupCommit(database);
         database.close();
       },
     };

@@ -11,7 +11,7 @@ import type {
   SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import { AppError } from '../errors.ts';
-import { inTransaction, openDatabase } from '../storage/index.ts';
+import { flushGroupCommit, groupCommit, openDatabase } from '../storage/index.ts';
 import { createCheckpointTables } from './sqlite-checkpoint-schema.ts';
 import { prepareCheckpointStatements } from './sqlite-checkpoint-statements.ts';
 import type { CheckpointRow, CheckpointStatements } from './sqlite-checkpoint-statements.ts';
@@ -28,7 +28,8 @@ export interface SqliteCheckpointSaverOptions {
 /**
  * LangGraph checkpointer on the embedded SQLite database (`node:sqlite`).
  * Checkpoints, channel values (one blob per channel version) and pending writes live in
- * `checkpoint_*` tables; every `put` and `putWrites` is one transaction.
+ * `checkpoint_*` tables; every `put` and `putWrites` is atomic, and commits together with the
+ * other writes of the same turn (see `groupCommit`).
  * @example
  * const checkpointer = SqliteCheckpointSaver.fromFile('./data/overseer.db');
  * const graph = builder.compile({ checkpointer });
@@ -60,7 +61,10 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
 
   /** Close the database if this saver opened it (`fromFile`); a database passed in stays with its owner. */
   close(): void {
-    if (this.#ownsDatabase && this.database.isOpen) this.database.close();
+    if (this.#ownsDatabase && this.database.isOpen) {
+      flushGroupCommit(this.database);
+      this.database.close();
+    }
   }
 
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -107,7 +111,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         return [channel, String(version), type, bytes] as const;
       }),
     );
-    inTransaction(this.database, () => {
+    await groupCommit(this.database, () => {
       for (const [channel, version, type, bytes] of blobs) {
         this.#statements.insertChannelBlob.run(threadId, namespace, channel, version, type, bytes);
       }
@@ -138,7 +142,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         return { channel, index: WRITES_IDX_MAP[channel] ?? index, type, bytes };
       }),
     );
-    inTransaction(this.database, () => {
+    await groupCommit(this.database, () => {
       for (const { channel, index, type, bytes } of rows) {
         const statement = index < 0 ? this.#statements.upsertWrite : this.#statements.insertWrite;
         statement.run(threadId, namespace, checkpointId, taskId, index, channel, type, bytes, taskPath ?? '');
@@ -147,7 +151,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
   }
 
   async deleteThread(threadId: string): Promise<void> {
-    inTransaction(this.database, () => {
+    await groupCommit(this.database, () => {
       this.#statements.deleteThreadWrites.run(threadId);
       this.#statements.deleteThreadBlobs.run(threadId);
       this.#statements.deleteThreadCheckpoints.run(threadId);

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../errors.ts';
-import { inTransaction } from '../storage/index.ts';
+import { groupCommit } from '../storage/index.ts';
 import { canonicalJson } from '../tools/index.ts';
 import { chainAuditRecord, clampAuditLimit, type AuditLog, type AuditRecord } from './audit-log.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
@@ -49,7 +49,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`;
 
 /**
  * The audit log in SQLite (tables `audit_log`, `audit_heads`): each append reads the
- * tenant's head and inserts the next record in one transaction.
+ * tenant's head and inserts the next record atomically.
  * @example const audit = createSqliteAuditLog(database); await audit.append({ tenantId, type: 'run.started', runId });
  */
 export function createSqliteAuditLog(database: DatabaseSync, options: { clock?: () => Date } = {}): AuditLog {
@@ -67,7 +67,9 @@ export function createSqliteAuditLog(database: DatabaseSync, options: { clock?: 
   const selectTenants = database.prepare('SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1');
 
   return {
-    append: async (entry) => storage(() => inTransaction(database, () => {
+    // Appends commit with the other writes of the turn; each reads the head inside its own
+    // write, so records queued together still chain in order.
+    append: (entry) => storageAsync(groupCommit(database, () => {
       const head = selectHead.get(entry.tenantId) as { seq: number; hash: string } | undefined;
       const record = chainAuditRecord(entry, head, clock());
       insert.run(record.seq, record.tenantId, record.at, record.type, record.runId ?? null, record.threadId ?? null,
@@ -96,9 +98,21 @@ function storage<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('STORAGE_ERROR', 'The audit log is unavailable', { cause: error });
+    throw asStorageError(error);
   }
+}
+
+async function storageAsync<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    throw asStorageError(error);
+  }
+}
+
+function asStorageError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError('STORAGE_ERROR', 'The audit log is unavailable', { cause: error });
 }
 
 function toRecord(row: AuditRow): AuditRecord {

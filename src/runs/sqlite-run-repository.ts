@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../errors.ts';
-import { createStatementCache } from '../storage/index.ts';
+import { createStatementCache, groupCommit } from '../storage/index.ts';
 import { metadataMatches, type RunRepository, type ThreadSearch } from './run-repository.ts';
 import type { RunRecord, ThreadRecord } from './run-records.ts';
 
@@ -72,6 +72,9 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
   const now = () => clock().toISOString();
   const selectThread = prepared('SELECT * FROM run_threads WHERE tenant_id = ? AND thread_id = ?');
   const selectRun = prepared('SELECT record FROM run_records WHERE tenant_id = ? AND run_id = ?');
+  // Record writes commit together with the run's checkpoints and audit records (one commit per
+  // turn of the event loop instead of one per statement).
+  const write = <T>(work: () => T) => groupCommit(database, work);
 
   function readThread(tenantId: string, threadId: string): ThreadRecord | undefined {
     const row = selectThread.get(tenantId, threadId) as ThreadRow | undefined;
@@ -97,7 +100,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
 
   return {
     async createThread(thread) {
-      prepared(
+      await write(() => prepared(
           `INSERT INTO run_threads (tenant_id, thread_id, created_at, updated_at, status, metadata, thread_values, interrupts)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -110,13 +113,14 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
           JSON.stringify(thread.metadata),
           thread.values === null || thread.values === undefined ? null : JSON.stringify(thread.values),
           JSON.stringify(thread.interrupts),
-        );
+        ));
       return thread;
     },
     async getThread(tenantId, threadId) {
       return readThread(tenantId, threadId);
     },
-    async updateThread(tenantId, threadId, patch) {
+    updateThread: (tenantId, threadId, patch) => write(() => {
+      // Read inside the write: a patch queued just before this one is already applied.
       const current = readThread(tenantId, threadId);
       if (!current) return undefined;
       const next: ThreadRecord = {
@@ -140,12 +144,12 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
           threadId,
         );
       return next;
-    },
-    async deleteThread(tenantId, threadId) {
+    }),
+    deleteThread: (tenantId, threadId) => write(() => {
       prepared('DELETE FROM run_records WHERE tenant_id = ? AND thread_id = ?').run(tenantId, threadId);
       const result = prepared('DELETE FROM run_threads WHERE tenant_id = ? AND thread_id = ?').run(tenantId, threadId);
       return Number(result.changes) > 0;
-    },
+    }),
     async searchThreads(tenantId, search) {
       return matchingThreads(tenantId, search).slice(search.offset, search.offset + search.limit);
     },
@@ -153,7 +157,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
       return matchingThreads(tenantId, search).length;
     },
 
-    async putRun(run) {
+    putRun: (run) => write(() => {
       const owner = prepared('SELECT tenant_id FROM run_records WHERE run_id = ?').get(run.run_id) as { tenant_id: string } | undefined;
       if (owner && owner.tenant_id !== run.tenant_id) throw new AppError('CONFLICT', `Run ${run.run_id} already exists`);
       prepared(
@@ -161,7 +165,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
            ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, record = excluded.record`,
         )
         .run(run.run_id, run.tenant_id, run.thread_id, run.created_at, run.status, JSON.stringify(run));
-    },
+    }),
     async getRun(tenantId, runId) {
       const row = selectRun.get(tenantId, runId) as { record: string } | undefined;
       return row ? (JSON.parse(row.record) as RunRecord) : undefined;
@@ -182,16 +186,16 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
         .all(tenantId, threadId) as Array<{ record: string }>;
       return rows.map((row) => JSON.parse(row.record) as RunRecord);
     },
-    async updateRun(runId, patch) {
+    updateRun: (runId, patch) => write(() => {
       const row = prepared('SELECT record FROM run_records WHERE run_id = ?').get(runId) as { record: string } | undefined;
       if (!row) return;
       const run = { ...(JSON.parse(row.record) as RunRecord), ...patch, updated_at: now() };
       prepared('UPDATE run_records SET status = ?, record = ? WHERE run_id = ?').run(run.status, JSON.stringify(run), runId);
-    },
-    async deleteRun(tenantId, runId) {
+    }),
+    deleteRun: (tenantId, runId) => write(() => {
       const result = prepared('DELETE FROM run_records WHERE tenant_id = ? AND run_id = ?').run(tenantId, runId);
       return Number(result.changes) > 0;
-    },
+    }),
     async staleRuns() {
       const rows = prepared(`SELECT record FROM run_records WHERE status IN ('pending', 'running') ORDER BY created_at ASC`)
         .all() as Array<{ record: string }>;
