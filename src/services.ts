@@ -25,7 +25,7 @@ import {
   type Retriever,
   type UpsertReport,
 } from './retrieval/index.ts';
-import { flushGroupCommit, openDatabase } from './storage/index.ts';
+import { flushGroupCommit, openDatabase, startWalCheckpointer } from './storage/index.ts';
 import { RedisStore, SqliteStore } from './store/index.ts';
 import {
   createOrderTools,
@@ -96,6 +96,7 @@ export interface ServiceOverrides {
  */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const database = openDatabase(config.sqlitePath);
+  const walCheckpointer = startWalCheckpointer(database);
   let redis: Redis | undefined;
   try {
     ensureOrdersSchema(database);
@@ -201,11 +202,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         await store.stop();
         redis?.disconnect();
         flushGroupCommit(database);
+        await walCheckpointer.stop();
         database.close();
       },
     };
   } catch (error) {
     redis?.disconnect();
+    await walCheckpointer.stop();
     database.close();
     throw error;
   }
