@@ -1,35 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { AppError, isAppError } from '../errors.ts';
 import { metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
 import { isActive, type RunRecord, type ThreadRecord } from './run-records.ts';
-
-/*
- * Key layout. Everything a tenant owns sits under one `{tenant:<id>}` hash tag, so on a
- * Redis Cluster a tenant lives on one slot and each tenant-level write (record plus its
- * index entries) is one MULTI or Lua script. Per-thread tags would not do: the tenant's
- * thread indexes span all its threads. The price is that one very large tenant cannot be
- * spread over several nodes.
- *
- *   {tenant}:threads:created        sorted set  thread id by created_at (ms)
- *   {tenant}:threads:updated        sorted set  thread id by updated_at (ms)
- *   {tenant}:thread:<id>            hash        thread fields except metadata, each JSON
- *   {tenant}:thread:<id>:metadata   hash        metadata key → JSON value, so a PATCH merge is one HSET
- *   {tenant}:thread:<id>:runs       sorted set  run id by created_at (ms)
- *   {tenant}:thread:<id>:active     set         pending or running run ids
- *   {tenant}:run:<id>               hash        run fields, each JSON
- *
- * `updateRun` and `staleRuns` have no tenant, so two keys under a separate `{global}` tag
- * answer "whose run is this" and "which runs are active anywhere". They are on another slot,
- * so a run write is two atomic steps, ordered so that a crash between them never hides an
- * active run from `staleRuns`: a run enters the global active set before its record turns
- * active and leaves it after the record stops being active. `staleRuns` reads the records
- * and drops entries whose run has finished, so a leftover entry is harmless.
- *
- * Ids are URI-encoded in key names: a brace or colon in an id can neither move the hash tag
- * nor make two keys collide. Records are hashes of JSON fields rather than one JSON string,
- * so scripts set fields without decoding JSON in Lua (cjson turns `[]` into `{}`).
- */
+import { createKeys } from './redis-run-keys.ts';
+import { claimRunScript, createThreadScript, deleteThreadScript, updateRunScript, updateThreadScript, type LuaScript } from './redis-run-scripts.ts';
+import { compareBytes, fromFields, fromFlatFields, scoredMembers, scoreOf, toFields, toThread } from './redis-run-fields.ts';
 
 export interface RedisRunRepositoryOptions {
   /** A standalone client or a Cluster; every command names keys of one slot. */
@@ -37,132 +12,6 @@ export interface RedisRunRepositoryOptions {
   /** Start of every key, ending in a separator, e.g. `overseer:runs:`. May not contain braces. */
   keyPrefix: string;
   clock?: () => Date;
-}
-
-const encode = encodeURIComponent;
-
-function createKeys(prefix: string) {
-  const global = `${prefix}{global}`;
-  return {
-    runOwners: `${global}:run-owners`,
-    activeRuns: `${global}:active-runs`,
-    tenant(tenantId: string) {
-      const base = `${prefix}{tenant:${encode(tenantId)}}`;
-      const thread = (threadId: string) => `${base}:thread:${encode(threadId)}`;
-      return {
-        threadsByCreation: `${base}:threads:created`,
-        threadsByUpdate: `${base}:threads:updated`,
-        thread,
-        metadata: (threadId: string) => `${thread(threadId)}:metadata`,
-        threadRuns: (threadId: string) => `${thread(threadId)}:runs`,
-        threadActive: (threadId: string) => `${thread(threadId)}:active`,
-        run: (runId: string) => `${base}:run:${encode(runId)}`,
-      };
-    },
-  };
-}
-
-interface LuaScript {
-  source: string;
-  sha: string;
-}
-
-function luaScript(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
-
-// ARGV: thread id, created score, updated score, number of thread fields, their pairs, then metadata pairs.
-const createThreadScript = luaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local metadataStart = 5 + tonumber(ARGV[4]) * 2
-redis.call('HSET', KEYS[1], unpack(ARGV, 5, metadataStart - 1))
-if #ARGV >= metadataStart then redis.call('HSET', KEYS[2], unpack(ARGV, metadataStart)) end
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
-return 1`);
-
-// ARGV: thread id, updated score, number of thread fields, their field/value pairs, then metadata pairs.
-const updateThreadScript = luaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local metadataStart = 4 + tonumber(ARGV[3]) * 2
-redis.call('HSET', KEYS[1], unpack(ARGV, 4, metadataStart - 1))
-if #ARGV >= metadataStart then redis.call('HSET', KEYS[2], unpack(ARGV, metadataStart)) end
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
-return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}`);
-
-// Deletes only if ARGV[2..] is exactly the thread's run index, read just before; -1 asks the caller to read again.
-const deleteThreadScript = luaScript(`
-if redis.call('ZCARD', KEYS[5]) ~= #ARGV - 1 then return -1 end
-for index = 2, #ARGV do
-  if not redis.call('ZSCORE', KEYS[5], ARGV[index]) then return -1 end
-end
-local existed = redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('ZREM', KEYS[4], ARGV[1])
-for index = 2, #KEYS do
-  if index ~= 3 and index ~= 4 then redis.call('DEL', KEYS[index]) end
-end
-return existed`);
-
-// A run id belongs to one tenant and thread for good, so one tenant cannot overwrite another's run.
-const claimRunScript = luaScript(`
-local owner = redis.call('HGET', KEYS[1], ARGV[1])
-if owner and owner ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if ARGV[3] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) end
-return 1`);
-
-// ARGV: run id, number of fields to set, their field/value pairs, then fields to delete.
-const updateRunScript = luaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local deleteStart = 3 + tonumber(ARGV[2]) * 2
-redis.call('HSET', KEYS[1], unpack(ARGV, 3, deleteStart - 1))
-if #ARGV >= deleteStart then redis.call('HDEL', KEYS[1], unpack(ARGV, deleteStart)) end
-local status = redis.call('HGET', KEYS[1], 'status')
-if status == '"pending"' or status == '"running"' then
-  redis.call('SADD', KEYS[2], ARGV[1])
-else
-  redis.call('SREM', KEYS[2], ARGV[1])
-end
-return status`);
-
-/** Field/value pairs of a record, each value JSON; undefined fields are left out, as JSON.stringify does. */
-function toFields(record: object): string[] {
-  return Object.entries(record).flatMap(([field, value]) => (value === undefined ? [] : [field, JSON.stringify(value)]));
-}
-
-function fromFields(fields: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, JSON.parse(value)]));
-}
-
-function fromFlatFields(flat: string[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (let index = 0; index < flat.length; index += 2) fields[flat[index]!] = flat[index + 1]!;
-  return fields;
-}
-
-function toThread(fields: Record<string, string>, metadata: Record<string, string>): ThreadRecord {
-  return { ...(fromFields(fields) as Omit<ThreadRecord, 'metadata'>), metadata: fromFields(metadata) };
-}
-
-function scoreOf(timestamp: string): number {
-  const milliseconds = Date.parse(timestamp);
-  return Number.isFinite(milliseconds) ? milliseconds : 0;
-}
-
-/** Byte order of the UTF-8 strings, as SQLite's BINARY collation and sorted-set members compare. */
-function compareBytes(left: string, right: string): number {
-  return Buffer.compare(Buffer.from(left), Buffer.from(right));
-}
-
-/** ZRANGE WITHSCORES replies flat under RESP2 and as pairs under RESP3. */
-function scoredMembers(reply: unknown[]): Array<{ member: string; score: number }> {
-  if (reply.length > 0 && Array.isArray(reply[0])) {
-    return (reply as Array<[string, string | number]>).map(([member, score]) => ({ member, score: Number(score) }));
-  }
-  const members: Array<{ member: string; score: number }> = [];
-  for (let index = 0; index < reply.length; index += 2) members.push({ member: String(reply[index]), score: Number(reply[index + 1]) });
-  return members;
 }
 
 async function execAll(commands: ChainableCommander): Promise<unknown[]> {
