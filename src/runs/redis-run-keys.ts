@@ -1,7 +1,7 @@
 /*
  * Key layout of the Redis run repository. Everything a tenant owns sits under one
- * `{tenant:<id>}` hash tag, so on a Redis Cluster a tenant lives on one slot and each tenant-
- * level write (record plus its index entries) is one MULTI or Lua script. Per-thread tags
+ * `{tenant:<id>}` hash tag, so on a Redis Cluster a tenant lives on one slot and each
+ * tenant-level write (record plus its index entries) is one MULTI or Lua script. Per-thread tags
  * would not do: the tenant's thread indexes span all its threads. The price is that one very
  * large tenant cannot be spread over several nodes.
  *
