@@ -166,21 +166,24 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       }
     } finally {
       executions.delete(record.run_id);
-      if (persistent && !deleted) {
-        await repository
-          .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
-          .catch((updateError: unknown) => logError(`run ${record.run_id}: could not record its outcome:`, updateError));
-      }
-      await dependencies.audit
-        ?.append({
-          tenantId: record.tenant_id,
-          type: 'run.finished',
-          runId: record.run_id,
-          threadId: record.thread_id,
-          actor: 'system',
-          data: { status: outcome.status, error: outcome.error ?? null },
-        })
-        .catch((auditError: unknown) => logError(`run ${record.run_id}: could not audit its end:`, auditError));
+      // Independent writes, issued together: one commit (SQLite) or concurrent round trips (Redis).
+      await Promise.all([
+        persistent && !deleted
+          ? repository
+            .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
+            .catch((updateError: unknown) => logError(`run ${record.run_id}: could not record its outcome:`, updateError))
+          : undefined,
+        dependencies.audit
+          ?.append({
+            tenantId: record.tenant_id,
+            type: 'run.finished',
+            runId: record.run_id,
+            threadId: record.thread_id,
+            actor: 'system',
+            data: { status: outcome.status, error: outcome.error ?? null },
+          })
+          .catch((auditError: unknown) => logError(`run ${record.run_id}: could not audit its end:`, auditError)),
+      ]);
       bus.end(record.run_id);
       dependencies.onSettled({ ...record, status: outcome.status }, outcome);
       if (record.kwargs.webhook) {
