@@ -1,6 +1,6 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
-import { AppError, isAppError } from '../errors.ts';
-import { metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
+import { AppError } from '../errors.ts';
+import { guardStorageErrors, metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
 import { isActive, type RunRecord, type ThreadRecord } from './run-records.ts';
 import { createKeys } from './redis-run-keys.ts';
 import { claimRunScript, createThreadScript, deleteThreadScript, updateRunScript, updateThreadScript, type LuaScript } from './redis-run-scripts.ts';
@@ -20,10 +20,6 @@ async function execAll(commands: ChainableCommander): Promise<unknown[]> {
   const failed = results.find(([error]) => error !== null);
   if (failed) throw failed[0];
   return results.map(([, reply]) => reply);
-}
-
-function toStorageError(error: unknown): AppError {
-  return isAppError(error) ? error : new AppError('STORAGE_ERROR', 'Run store unavailable', { cause: error });
 }
 
 const threadPageSize = 100;
@@ -283,16 +279,3 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
 }
 
 /** Wraps every method so a Redis failure surfaces as STORAGE_ERROR; AppErrors pass through. */
-function guardStorageErrors(repository: RunRepository): RunRepository {
-  const guarded = {} as Record<string, unknown>;
-  for (const [name, method] of Object.entries(repository) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    guarded[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw toStorageError(error);
-      }
-    };
-  }
-  return guarded as unknown as RunRepository;
-}

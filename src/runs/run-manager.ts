@@ -251,17 +251,21 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         if (active.length > 0 && strategy === 'reject') {
           throw new AppError('CONFLICT', 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
         }
-        await repository.putRun(run);
-        remember(run);
-        try {
-          const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: entry.assistantId };
-          await repository.updateThread(tenantId, threadId, { status: 'busy', metadata: metadataPatch });
-        } catch (error) {
-          // The run was stored but cannot start: record why, so it never looks pending.
-          forget(run.run_id);
-          await repository.updateRun(run.run_id, { status: 'error', error: { code: 'STORAGE_ERROR', message: 'Run could not be started' } }).catch(() => undefined);
-          throw error;
+        const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: entry.assistantId };
+        // Issued together: one commit (SQLite) or concurrent round trips (Redis).
+        const [stored, marked] = await Promise.allSettled([
+          repository.putRun(run),
+          repository.updateThread(tenantId, threadId, { status: 'busy', metadata: metadataPatch }),
+        ]);
+        if (stored.status === 'rejected' || marked.status === 'rejected') {
+          // Undo the half that landed, so the run never looks pending and the thread never busy.
+          if (stored.status === 'fulfilled') {
+            await repository.updateRun(run.run_id, { status: 'error', error: { code: 'STORAGE_ERROR', message: 'Run could not be started' } }).catch(() => undefined);
+          }
+          if (marked.status === 'fulfilled') await repository.updateThread(tenantId, threadId, { status: thread.status }).catch(() => undefined);
+          throw stored.status === 'rejected' ? stored.reason : (marked as PromiseRejectedResult).reason;
         }
+        remember(run);
         if (active.length === 0) schedule(run, request.afterSeconds);
         else if (strategy === 'interrupt' || strategy === 'rollback') {
           for (const other of active) await cancelRecord(other, strategy);

@@ -1,3 +1,4 @@
+import { AppError, isAppError } from '../errors.ts';
 import type { RunRecord, RunStatus, ThreadRecord, ThreadStatus } from './run-records.ts';
 
 export interface ThreadSearch {
@@ -45,4 +46,22 @@ export interface RunRepository {
 export function metadataMatches(metadata: Record<string, unknown>, filter: Record<string, unknown> | undefined): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([key, value]) => JSON.stringify(metadata[key]) === JSON.stringify(value));
+}
+
+/**
+ * The same repository with every failure of the store underneath (Redis, SQLite) turned into
+ * `AppError('STORAGE_ERROR')` (HTTP 503) with the cause kept; `AppError`s pass unchanged.
+ */
+export function guardStorageErrors(repository: RunRepository): RunRepository {
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(repository) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    guarded[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        throw isAppError(error) ? error : new AppError('STORAGE_ERROR', 'Run store unavailable', { cause: error });
+      }
+    };
+  }
+  return guarded as unknown as RunRepository;
 }

@@ -64,4 +64,26 @@ describe('service contracts', () => {
       await restarted.close();
     }
   });
+
+  it('starts no run and leaves the thread as it was when storing the start half fails', async () => {
+    harness = await createTestHarness();
+    const { database, repository } = harness.services;
+    const created = await harness.post('/threads', {});
+    const { thread_id: threadId } = (await created.json()) as { thread_id: string };
+    // A real storage fault, in SQLite itself: the thread cannot be marked busy.
+    database.exec(`CREATE TRIGGER refuse_busy BEFORE UPDATE ON run_threads WHEN NEW.status = 'busy'
+      BEGIN SELECT RAISE(ABORT, 'disk refused the write'); END`);
+    const refused = await harness.post(`/threads/${threadId}/runs`, { assistant_id: 'supervisor', input: userMessage('Do you ship to Canada?') });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('STORAGE_ERROR');
+    const runs = await repository.listRuns('default', threadId, { limit: 10, offset: 0 });
+    expect(runs.map((run) => run.status)).toEqual(['error']);
+    expect(runs[0]!.error).toEqual({ code: 'STORAGE_ERROR', message: 'Run could not be started' });
+    expect((await repository.getThread('default', threadId))!.status).toBe('idle');
+    // Once storage works again the thread takes runs: nothing was left pending or busy.
+    database.exec('DROP TRIGGER refuse_busy');
+    const response = await harness.post(`/threads/${threadId}/runs/wait`, { assistant_id: 'supervisor', input: userMessage('Do you ship to Canada?') });
+    expect(response.status).toBe(200);
+    expect((await repository.getThread('default', threadId))!.status).toBe('idle');
+  });
 });
