@@ -32,7 +32,7 @@ import { runLoadScript } from './redis-checkpoint-load-script.ts';
 import type { LoadResult } from './redis-checkpoint-load-script.ts';
 import { decodeCheckpoint, encodeCheckpointRecord, encodeValue, encodeWrite } from './redis-checkpoint-records.ts';
 import { scanThreadIds } from './redis-thread-scan.ts';
-import { assertTransactionSucceeded, withStorageErrors } from './redis-storage-error.ts';
+import { assertTransactionSucceeded, withStorageErrors } from './checkpoint-storage-error.ts';
 
 export interface RedisCheckpointSaverOptions {
   /** An ioredis client or cluster; see `createRedisClient` for recommended timeouts. */

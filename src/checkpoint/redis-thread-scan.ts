@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { threadIdOfTimelineKey, timelineKeyPattern } from './redis-checkpoint-keys.ts';
-import { withStorageErrors } from './redis-storage-error.ts';
+import { withStorageErrors } from './checkpoint-storage-error.ts';
 
 /**
  * Every thread id under a prefix, found by SCAN over the thread timeline keys (on

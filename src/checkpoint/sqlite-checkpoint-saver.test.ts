@@ -169,11 +169,20 @@ describe('SqliteCheckpointSaver', () => {
   it('rolls back the channel blobs of a put whose checkpoint row cannot be stored', async () => {
     database.exec(`CREATE TRIGGER refuse_checkpoint BEFORE INSERT ON checkpoint_checkpoints
       BEGIN SELECT RAISE(ABORT, 'refused'); END`);
-    await expect(saver.put(thread, checkpointWith({ answer: 42 }, { answer: 1 }), loopMetadata, { answer: 1 })).rejects.toThrow(
-      /refused/,
-    );
+    const failure = await saver.put(thread, checkpointWith({ answer: 42 }, { answer: 1 }), loopMetadata, { answer: 1 }).catch((error: unknown) => error);
+    // One clear code for callers (HTTP 503), SQLite's own error kept as the cause.
+    expect(failure).toBeInstanceOf(AppError);
+    expect(failure).toMatchObject({ code: 'STORAGE_ERROR' });
+    expect(String((failure as AppError).cause)).toMatch(/refused/);
     expect(count('checkpoint_blobs')).toBe(0);
     expect(database.isTransaction).toBe(false);
+  });
+
+  it('reports a database it cannot read as STORAGE_ERROR', async () => {
+    await saver.put(thread, checkpointWith({ answer: 42 }, { answer: 1 }), loopMetadata, { answer: 1 });
+    database.exec('DROP TABLE checkpoint_checkpoints');
+    await expect(saver.getTuple(thread)).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
+    await expect(collect(saver.list(thread))).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
   });
 
   it('deletes the checkpoints, blobs and writes of one thread only', async () => {

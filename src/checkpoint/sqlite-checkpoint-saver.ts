@@ -12,6 +12,7 @@ import type {
 } from '@langchain/langgraph-checkpoint';
 import { AppError } from '../errors.ts';
 import { flushGroupCommit, groupCommit, openDatabase } from '../storage/index.ts';
+import { withStorageErrors } from './checkpoint-storage-error.ts';
 import { createCheckpointTables } from './sqlite-checkpoint-schema.ts';
 import { prepareCheckpointStatements } from './sqlite-checkpoint-statements.ts';
 import type { CheckpointRow, CheckpointStatements } from './sqlite-checkpoint-statements.ts';
@@ -29,7 +30,7 @@ export interface SqliteCheckpointSaverOptions {
  * LangGraph checkpointer on the embedded SQLite database (`node:sqlite`).
  * Checkpoints, channel values (one blob per channel version) and pending writes live in
  * `checkpoint_*` tables; every `put` and `putWrites` is atomic, and commits together with the
- * other writes of the same turn (see `groupCommit`).
+ * other writes of the same turn (see `groupCommit`). SQLite failures become `STORAGE_ERROR`.
  * @example
  * const checkpointer = SqliteCheckpointSaver.fromFile('./data/overseer.db');
  * const graph = builder.compile({ checkpointer });
@@ -72,15 +73,17 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     if (threadId === undefined || threadId === null || threadId === '') return undefined;
     const namespace = String(config.configurable?.checkpoint_ns ?? '');
     const checkpointId = getCheckpointId(config);
-    const row = checkpointId
-      ? this.#statements.selectCheckpoint.get(String(threadId), namespace, checkpointId)
-      : this.#statements.selectLatestCheckpoint.get(String(threadId), namespace);
-    return row === undefined ? undefined : this.#readTuple(row as unknown as CheckpointRow);
+    return withStorageErrors(async () => {
+      const row = checkpointId
+        ? this.#statements.selectCheckpoint.get(String(threadId), namespace, checkpointId)
+        : this.#statements.selectLatestCheckpoint.get(String(threadId), namespace);
+      return row === undefined ? undefined : this.#readTuple(row as unknown as CheckpointRow);
+    });
   }
 
   async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
     const query = buildListQuery(config, options);
-    const rows = this.database.prepare(query.sql).all(...query.parameters) as unknown as CheckpointRow[];
+    const rows = await withStorageErrors(async () => this.database.prepare(query.sql).all(...query.parameters) as unknown as CheckpointRow[]);
     let remaining = query.remainingLimit;
     for (const row of rows) {
       if (remaining !== undefined && remaining <= 0) return;
@@ -111,7 +114,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         return [channel, String(version), type, bytes] as const;
       }),
     );
-    await groupCommit(this.database, () => {
+    await withStorageErrors(() => groupCommit(this.database, () => {
       for (const [channel, version, type, bytes] of blobs) {
         this.#statements.insertChannelBlob.run(threadId, namespace, channel, version, type, bytes);
       }
@@ -124,7 +127,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         checkpointBytes,
         metadataJson,
       );
-    });
+    }));
     return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id } };
   }
 
@@ -142,20 +145,20 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         return { channel, index: WRITES_IDX_MAP[channel] ?? index, type, bytes };
       }),
     );
-    await groupCommit(this.database, () => {
+    await withStorageErrors(() => groupCommit(this.database, () => {
       for (const { channel, index, type, bytes } of rows) {
         const statement = index < 0 ? this.#statements.upsertWrite : this.#statements.insertWrite;
         statement.run(threadId, namespace, checkpointId, taskId, index, channel, type, bytes, taskPath ?? '');
       }
-    });
+    }));
   }
 
   async deleteThread(threadId: string): Promise<void> {
-    await groupCommit(this.database, () => {
+    await withStorageErrors(() => groupCommit(this.database, () => {
       this.#statements.deleteThreadWrites.run(threadId);
       this.#statements.deleteThreadBlobs.run(threadId);
       this.#statements.deleteThreadCheckpoints.run(threadId);
-    });
+    }));
   }
 
   // Integer versions collide when a thread forks (time travel, updateState on an old

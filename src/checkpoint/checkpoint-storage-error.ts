@@ -1,9 +1,9 @@
 import { AppError, isAppError } from '../errors.ts';
 
 /**
- * Runs one Redis operation and turns any failure (connection refused or closed,
- * command timeout, retries exhausted, a server error reply) into a STORAGE_ERROR,
- * so callers see one clear code and the raw ioredis error stays in `cause`.
+ * Runs one storage operation and turns any failure (Redis: connection refused or closed,
+ * command timeout, retries exhausted, an error reply; SQLite: locked, full, I/O error) into a
+ * STORAGE_ERROR (HTTP 503), so callers see one clear code and the raw error stays in `cause`.
  */
 export async function withStorageErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
