@@ -197,6 +197,21 @@ describe('RedisCheckpointSaver', () => {
     ]);
   });
 
+  it('answers the latest checkpoint id of a namespace in one round trip, without loading it', async () => {
+    const saver = createSaver();
+    const threadId = randomUUID();
+    const root = { configurable: { thread_id: threadId, checkpoint_ns: '' } };
+    const first = await saver.put(root, checkpointWith({ a: 1 }, { a: 1 }), metadata, { a: 1 });
+    const second = await saver.put(first, checkpointWith({ a: 2 }, { a: 2 }), metadata, { a: 2 });
+    await saver.put({ configurable: { thread_id: threadId, checkpoint_ns: 'child:1' } }, checkpointWith({ b: 1 }, { b: 1 }), metadata, { b: 1 });
+    const traffic = await countTraffic(async () => {
+      expect(await saver.latestCheckpointId(threadId)).toBe(second.configurable!.checkpoint_id);
+    });
+    expect(traffic).toEqual({ roundTrips: 1, commands: ['zrevrangebylex'] });
+    expect(await saver.latestCheckpointId(threadId, 'child:1')).toBe((await saver.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: 'child:1' } }))!.checkpoint.id);
+    expect(await saver.latestCheckpointId(randomUUID())).toBeUndefined();
+  });
+
   it('lists every namespace of a thread newest first', async () => {
     const saver = createSaver();
     const threadId = randomUUID();

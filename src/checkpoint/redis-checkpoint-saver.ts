@@ -25,6 +25,8 @@ import {
   createRedisThreadKeys,
   listThreadKeys,
   listRange,
+  rangeOf,
+  splitMember,
   timelineMember,
   writeField,
 } from './redis-checkpoint-keys.ts';
@@ -88,6 +90,17 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     const selection = checkpointId ? ['members', checkpointMember(namespace, checkpointId)] : ['latest', namespace];
     const [loaded] = await this.load(threadId, selection);
     return loaded;
+  }
+
+  /**
+   * The id of a thread's newest checkpoint in a namespace, without loading it: one range read
+   * on the namespace index (the run manager's rollback point for every thread run).
+   */
+  async latestCheckpointId(threadId: string, namespace = ''): Promise<string | undefined> {
+    const keys = createRedisThreadKeys(this.keyPrefix, threadId);
+    const { min, max } = rangeOf(namespace);
+    const [member] = await withStorageErrors(() => this.client.zrevrangebylex(keys.namespaceIndex, max, min, 'LIMIT', 0, 1));
+    return member === undefined ? undefined : splitMember(member)[1];
   }
 
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {

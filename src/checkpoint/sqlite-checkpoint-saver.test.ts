@@ -185,6 +185,15 @@ describe('SqliteCheckpointSaver', () => {
     await expect(collect(saver.list(thread))).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
   });
 
+  it('answers the latest checkpoint id of a namespace without loading the checkpoint', async () => {
+    const first = await saver.put(thread, checkpointWith({ a: 1 }, { a: 1 }), loopMetadata, { a: 1 });
+    const second = await saver.put(first, checkpointWith({ a: 2 }, { a: 2 }), loopMetadata, { a: 2 });
+    const child = await saver.put({ configurable: { thread_id: 'thread-1', checkpoint_ns: 'child:1' } }, checkpointWith({ b: 1 }, { b: 1 }), loopMetadata, { b: 1 });
+    expect(await saver.latestCheckpointId('thread-1')).toBe(second.configurable!.checkpoint_id);
+    expect(await saver.latestCheckpointId('thread-1', 'child:1')).toBe(child.configurable!.checkpoint_id);
+    expect(await saver.latestCheckpointId('no-such-thread')).toBeUndefined();
+  });
+
   it('deletes the checkpoints, blobs and writes of one thread only', async () => {
     const other = { configurable: { thread_id: 'thread-2', checkpoint_ns: '' } };
     for (const config of [thread, other]) {

@@ -81,6 +81,17 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     });
   }
 
+  /**
+   * The id of a thread's newest checkpoint in a namespace, without loading it: one read of the
+   * primary key (the run manager's rollback point for every thread run).
+   */
+  async latestCheckpointId(threadId: string, namespace = ''): Promise<string | undefined> {
+    return withStorageErrors(async () => {
+      const row = this.#statements.selectLatestCheckpointId.get(threadId, namespace) as { checkpoint_id: string } | undefined;
+      return row?.checkpoint_id;
+    });
+  }
+
   async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
     const query = buildListQuery(config, options);
     const rows = await withStorageErrors(async () => this.database.prepare(query.sql).all(...query.parameters) as unknown as CheckpointRow[]);

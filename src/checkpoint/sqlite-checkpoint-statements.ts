@@ -49,6 +49,10 @@ export function prepareCheckpointStatements(database: DatabaseSync) {
        WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
     ),
     selectLatestCheckpoint: prepare(selectLatestCheckpointSql),
+    selectLatestCheckpointId: prepare(
+      `SELECT checkpoint_id FROM checkpoint_checkpoints WHERE thread_id = ? AND checkpoint_ns = ?
+       ORDER BY checkpoint_id DESC LIMIT 1`,
+    ),
     upsertCheckpoint: prepare(
       `INSERT INTO checkpoint_checkpoints (${checkpointColumns}) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET

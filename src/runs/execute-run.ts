@@ -7,7 +7,7 @@ import type { RunRecord, RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
-import { readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
+import { latestCheckpointIdOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
 import { toWireValue } from './to-wire-json.ts';
 import { logError } from '../observability/index.ts';
 
@@ -79,8 +79,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       if (persistent) {
         // Where a rollback returns to. Kept on the live record: a run's status and this id are
         // in memory while it runs and stored when it ends (a crash is settled by recover()).
-        const head = await checkpointer.getTuple({ configurable: { thread_id: record.thread_id, checkpoint_ns: '' } });
-        record.checkpoint_before = head?.config.configurable?.checkpoint_id ?? null;
+        record.checkpoint_before = await latestCheckpointIdOf(checkpointer, record.thread_id);
       }
       record.status = 'running';
       record.updated_at = new Date().toISOString();

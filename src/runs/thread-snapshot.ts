@@ -44,3 +44,20 @@ export async function restoreCheckpoint(checkpointer: BaseCheckpointSaver, threa
     {},
   );
 }
+
+interface KnowsLatestCheckpointId {
+  latestCheckpointId(threadId: string, namespace?: string): Promise<string | undefined>;
+}
+
+/**
+ * The id of a thread's newest root checkpoint, or null for a thread without one. Our savers
+ * answer from their index without loading the state (which grows with the conversation);
+ * any other saver loads the latest tuple.
+ */
+export async function latestCheckpointIdOf(checkpointer: BaseCheckpointSaver, threadId: string): Promise<string | null> {
+  if (typeof (checkpointer as Partial<KnowsLatestCheckpointId>).latestCheckpointId === 'function') {
+    return (await (checkpointer as unknown as KnowsLatestCheckpointId).latestCheckpointId(threadId, '')) ?? null;
+  }
+  const head = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } });
+  return (head?.config.configurable?.checkpoint_id as string | undefined) ?? null;
+}
