@@ -58,6 +58,22 @@ describe('SQLite retriever', () => {
     await retriever.close();
   });
 
+  it('answers UPSTREAM_UNAVAILABLE when the embedding model fails a hybrid query, and keyword search still works', async () => {
+    const inner = new HashingEmbedder({ dimensions: 64 });
+    const embeddings = {
+      embedDocuments: (texts: string[]) => inner.embedDocuments(texts),
+      embedQuery: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+      },
+    };
+    const retriever = createSqliteRetriever({ database: openDatabase(':memory:'), embeddings, ownsDatabase: true });
+    await retriever.upsertDocuments('t', [manual]);
+    await expect(retriever.search({ tenantId: 't', query: 'crumb tray', mode: 'hybrid' })).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    const hits = await retriever.search({ tenantId: 't', query: 'crumb tray', mode: 'keyword' });
+    expect(hits[0]?.text).toMatch(/crumb tray/);
+    await retriever.close();
+  });
+
   it('keeps the vector and full-text indexes in step with the chunks', async () => {
     const database = openDatabase(':memory:');
     const retriever = createSqliteRetriever({ database, embeddings: new HashingEmbedder() });

@@ -131,11 +131,12 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       const candidates = Math.max(limit * 4, 40);
       const scope = { tenantId: request.tenantId, filter: request.filter, candidates };
 
-      const keyword = mode === 'dense' ? [] : searchKeywords(database, keywordStatistics, { ...scope, query: request.query });
       const useDense = embeddings !== undefined && mode !== 'keyword' && hasVectorTable(database);
-      const dense = useDense
-        ? denseSearch.search({ ...scope, vector: await embedOrThrow(() => embeddings.embedQuery(request.query)) })
-        : [];
+      // Ask the embedding model first: its round trip overlaps the keyword search below.
+      const queryVector = useDense ? embedOrThrow(() => embeddings.embedQuery(request.query)) : undefined;
+      queryVector?.catch(() => undefined); // awaited below; a keyword failure must not leave it unhandled
+      const keyword = mode === 'dense' ? [] : searchKeywords(database, keywordStatistics, { ...scope, query: request.query });
+      const dense = queryVector ? denseSearch.search({ ...scope, vector: await queryVector }) : [];
       assertOpen();
 
       const keywordScores = new Map(keyword.map((entry) => [entry.id, entry.relevance]));
