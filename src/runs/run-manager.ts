@@ -3,12 +3,13 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError } from '../errors.ts';
 import type { GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
+import { copyThreadCheckpoints } from './copy-thread-checkpoints.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
 import type { StreamMode } from './run-event.ts';
 import type { RunEventBus, SequencedRunEvent } from './run-event-bus.ts';
 import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
-import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus } from './run-records.ts';
+import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import { logError } from '../observability/index.ts';
 
@@ -69,6 +70,8 @@ export interface RunManager {
   delete(tenantId: string, runId: string): Promise<void>;
   /** Cancel the thread's runs, then delete its checkpoints and records. */
   deleteThread(tenantId: string, threadId: string): Promise<boolean>;
+  /** A new thread with a copy of the thread's checkpoints (all of its history), values and metadata. */
+  copyThread(tenantId: string, threadId: string, newThreadId: string): Promise<ThreadRecord>;
   /** Settle runs a previous process left pending or running. */
   recover(): Promise<number>;
   shutdown(): Promise<void>;
@@ -328,6 +331,24 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       }
       await dependencies.checkpointer.deleteThread(threadId);
       return repository.deleteThread(tenantId, threadId);
+    },
+
+    async copyThread(tenantId, threadId, newThreadId) {
+      // Under the source's lock: no run starts on it while its history is read.
+      return withThreadLock(threadKey(tenantId, threadId), async () => {
+        const thread = await repository.getThread(tenantId, threadId);
+        if (!thread) throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
+        await copyThreadCheckpoints(dependencies.checkpointer, threadId, newThreadId);
+        const now = clock().toISOString();
+        return repository.createThread({
+          ...thread,
+          thread_id: newThreadId,
+          created_at: now,
+          updated_at: now,
+          // The copy runs nothing yet: a busy source gives an idle copy of what was stored.
+          status: thread.status === 'busy' ? 'idle' : thread.status,
+        });
+      });
     },
 
     async recover() {

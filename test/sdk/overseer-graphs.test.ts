@@ -43,6 +43,58 @@ describe('the official SDK against Overseer\'s own graphs', () => {
     );
     const subgraphs = await client.assistants.getSubgraphs('supervisor');
     expect(Object.keys(subgraphs).sort()).toEqual(['executor', 'retriever', 'reviewer']);
+    const executorOnly = await client.assistants.getSubgraphs('supervisor', { namespace: 'executor' });
+    expect(Object.keys(executorOnly)).toEqual(['executor']);
+    expect(executorOnly.executor).toEqual(subgraphs.executor);
+  });
+
+  it('counts assistants, with and without a filter', async () => {
+    expect(await client.assistants.count()).toBe(4);
+    expect(await client.assistants.count({ graphId: 'executor' })).toBe(1);
+    expect(await client.assistants.count({ graphId: 'no-such-graph' })).toBe(0);
+  });
+
+  it('copies a thread with its whole history; the copy and the original then go their own ways', async () => {
+    const original = await client.threads.create({ metadata: { customer: 'c-7' } });
+    await client.runs.wait(original.thread_id, 'supervisor', { input: ask('How long is the warranty on electronics?') });
+    const historyBefore = await client.threads.getHistory(original.thread_id, { limit: 100 });
+
+    const copy = await client.threads.copy(original.thread_id);
+    expect(copy.thread_id).not.toBe(original.thread_id);
+    expect(copy.metadata).toMatchObject({ customer: 'c-7', graph_id: 'supervisor' });
+    const copiedHistory = await client.threads.getHistory(copy.thread_id, { limit: 100 });
+    expect(copiedHistory.map((state) => state.checkpoint.checkpoint_id)).toEqual(historyBefore.map((state) => state.checkpoint.checkpoint_id));
+    expect(copiedHistory.map((state) => state.values)).toEqual(historyBefore.map((state) => state.values));
+    expect(copiedHistory.every((state) => state.checkpoint.thread_id === copy.thread_id)).toBe(true);
+
+    // A run on the copy continues its conversation and leaves the original alone.
+    const continued = (await client.runs.wait(copy.thread_id, 'supervisor', { input: ask('Do you ship to Canada?') })) as { messages: Message[] };
+    expect(continued.messages.filter((message) => message.type === 'human')).toHaveLength(2);
+    const originalState = await client.threads.getState<{ messages: Message[] }>(original.thread_id);
+    expect(originalState.values.messages.filter((message) => message.type === 'human')).toHaveLength(1);
+    await expect(client.threads.copy('no-such-thread')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('creates a batch of stateless runs, or none when an entry is bad', async () => {
+    // The SDK sends batch entries as given, so the API's own field names pass through.
+    const keep = { on_completion: 'keep' } as Record<string, unknown>;
+    const runs = await client.runs.createBatch([
+      { assistantId: 'supervisor', input: ask('How long is the warranty on electronics?'), ...keep },
+      { assistantId: 'supervisor', input: ask('Do you ship to Canada?'), ...keep },
+    ]);
+    expect(runs).toHaveLength(2);
+    const answers = await Promise.all(runs.map((run) => client.runs.join(run.thread_id, run.run_id))) as Array<{ messages: Message[] }>;
+    expect(answers[0]!.messages.at(-1)!.content).toMatch(/24 months/);
+    expect(answers[1]!.messages.at(-1)!.content).toMatch(/Canada/);
+
+    const before = await server.services.repository.countThreads('default', {});
+    await expect(
+      client.runs.createBatch([
+        { assistantId: 'supervisor', input: ask('How long is the warranty on electronics?'), ...keep },
+        { assistantId: 'no-such-assistant', input: ask('x'), ...keep },
+      ]),
+    ).rejects.toMatchObject({ status: 404 });
+    expect(await server.services.repository.countThreads('default', {})).toBe(before);
   });
 
   it('keeps a conversation on a thread: state, history, metadata, search', async () => {

@@ -47,6 +47,24 @@ describe('run lifecycle through the SDK, on graphs from a langgraph.json', () =>
     expect((await client.threads.get(thread.thread_id)).status).toBe('idle');
   });
 
+  it('copies an interrupted thread; the copy resumes on its own and the original stays paused', async () => {
+    const thread = await client.threads.create();
+    await client.runs.wait(thread.thread_id, 'approval', { input: { request: 'refund order 1005' } });
+    const copy = await client.threads.copy(thread.thread_id);
+    expect(copy.status).toBe('interrupted');
+    const copiedState = await client.threads.getState(copy.thread_id);
+    expect(copiedState.next).toEqual(['ask']);
+    // The interrupt is a pending write of the checkpoint: copied with it.
+    expect(copiedState.tasks[0]!.interrupts).toEqual((await client.threads.getState(thread.thread_id)).tasks[0]!.interrupts);
+    expect(copiedState.tasks[0]!.interrupts).toHaveLength(1);
+
+    const resumed = (await client.runs.wait(copy.thread_id, 'approval', { command: { resume: 'rejected' } })) as { decision: string };
+    expect(resumed.decision).toBe('rejected');
+    expect((await client.threads.get(copy.thread_id)).status).toBe('idle');
+    expect((await client.threads.get(thread.thread_id)).status).toBe('interrupted');
+    expect((await client.threads.getState(thread.thread_id)).next).toEqual(['ask']);
+  });
+
   it('pauses before a node with interrupt_before, and goes on with a null input', async () => {
     const thread = await client.threads.create();
     await client.runs.wait(thread.thread_id, 'slow', { input: { count: 2, delayMs: 1 }, interruptBefore: ['work'] });

@@ -24,6 +24,12 @@ function toAssistant(entry: GraphEntry) {
 
 const assistantParams = z.object({ assistant_id: z.string().min(1).max(200).openapi({ example: 'supervisor' }) });
 
+const assistantFilter = z.object({
+  graph_id: z.string().optional(),
+  name: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
 const searchRoute = createRoute({
   method: 'post',
   path: '/assistants/search',
@@ -34,10 +40,7 @@ const searchRoute = createRoute({
       required: false,
       content: {
         'application/json': {
-          schema: z.object({
-            graph_id: z.string().optional(),
-            name: z.string().optional(),
-            metadata: z.record(z.string(), z.unknown()).optional(),
+          schema: assistantFilter.extend({
             limit: z.number().int().min(1).max(1_000).default(10),
             offset: z.number().int().min(0).default(0),
           }),
@@ -46,6 +49,15 @@ const searchRoute = createRoute({
     },
   },
   responses: { 200: jsonResponse(z.array(assistantSchema), 'Matching assistants'), ...errorResponses },
+});
+
+const countRoute = createRoute({
+  method: 'post',
+  path: '/assistants/count',
+  tags: ['assistants'],
+  summary: 'Count assistants matching a filter',
+  request: { body: { required: false, content: { 'application/json': { schema: assistantFilter } } } },
+  responses: { 200: jsonResponse(z.number().int(), 'How many assistants match'), ...errorResponses },
 });
 
 const getRoute = createRoute({
@@ -73,12 +85,24 @@ const schemasRoute = createRoute({
   responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), 'Input, output, state, config and context JSON schemas'), ...errorResponses },
 });
 
+const subgraphsQuery = z.object({ recurse: z.enum(['true', 'false']).optional() });
+const subgraphsResponses = { 200: jsonResponse(z.record(z.string(), z.unknown()), 'Schemas of each subgraph by namespace'), ...errorResponses };
+
 const subgraphsRoute = createRoute({
   method: 'get',
   path: '/assistants/{assistant_id}/subgraphs',
   tags: ['assistants'],
-  request: { params: assistantParams, query: z.object({ recurse: z.enum(['true', 'false']).optional() }) },
-  responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), 'Schemas of each subgraph by namespace'), ...errorResponses },
+  request: { params: assistantParams, query: subgraphsQuery },
+  responses: subgraphsResponses,
+});
+
+const namespaceSubgraphsRoute = createRoute({
+  method: 'get',
+  path: '/assistants/{assistant_id}/subgraphs/{namespace}',
+  tags: ['assistants'],
+  summary: 'Schemas of the subgraphs under one namespace',
+  request: { params: assistantParams.extend({ namespace: z.string().min(1).max(500) }), query: subgraphsQuery },
+  responses: subgraphsResponses,
 });
 
 /** Assistants: one per served graph, with its drawing and schemas. */
@@ -100,15 +124,32 @@ export function createAssistantRoutes() {
     return schemas;
   }
 
+  function matchingAssistants(services: AppEnv['Variables']['services'], filter: z.infer<typeof assistantFilter>) {
+    return services.catalog
+      .list()
+      .filter((entry) => (!filter.graph_id || entry.graphId === filter.graph_id) && (!filter.name || entry.graphId.includes(filter.name)))
+      .map(toAssistant)
+      .filter((assistant) => !filter.metadata || Object.entries(filter.metadata).every(([key, value]) => (assistant.metadata as Record<string, unknown>)[key] === value));
+  }
+
+  async function subgraphSchemas(entry: GraphEntry, namespace: string | undefined, recurse: boolean) {
+    const result: Record<string, unknown> = {};
+    for await (const [name, subgraph] of entry.graph.getSubgraphsAsync(namespace, recurse)) {
+      result[name] = describeGraphSchemas(name, subgraph);
+    }
+    return result;
+  }
+
   app.openapi(searchRoute, (c) => {
     requireScope(c.var.caller, 'assistants:read');
     const query = c.req.valid('json') ?? { limit: 10, offset: 0 };
-    const matches = c.var.services.catalog
-      .list()
-      .filter((entry) => (!query.graph_id || entry.graphId === query.graph_id) && (!query.name || entry.graphId.includes(query.name)))
-      .map(toAssistant)
-      .filter((assistant) => !query.metadata || Object.entries(query.metadata).every(([key, value]) => (assistant.metadata as Record<string, unknown>)[key] === value));
+    const matches = matchingAssistants(c.var.services, query);
     return c.json(matches.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
+  });
+
+  app.openapi(countRoute, (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    return c.json(matchingAssistants(c.var.services, c.req.valid('json') ?? {}).length, 200);
   });
 
   app.openapi(getRoute, (c) => {
@@ -133,11 +174,13 @@ export function createAssistantRoutes() {
   app.openapi(subgraphsRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
     const entry = entryOf(c.var.services, c.req.valid('param').assistant_id);
-    const result: Record<string, unknown> = {};
-    for await (const [namespace, subgraph] of entry.graph.getSubgraphsAsync(undefined, c.req.valid('query').recurse === 'true')) {
-      result[namespace] = describeGraphSchemas(namespace, subgraph);
-    }
-    return c.json(result, 200);
+    return c.json(await subgraphSchemas(entry, undefined, c.req.valid('query').recurse === 'true'), 200);
+  });
+
+  app.openapi(namespaceSubgraphsRoute, async (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    const { assistant_id: assistantId, namespace } = c.req.valid('param');
+    return c.json(await subgraphSchemas(entryOf(c.var.services, assistantId), namespace, c.req.valid('query').recurse === 'true'), 200);
   });
 
   return app;

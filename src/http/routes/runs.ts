@@ -132,6 +132,29 @@ export function createRunRoutes() {
   app.openapi(createRoute({ method: 'post', path: '/runs/wait', tags: ['runs'], summary: 'Create a stateless run and wait for its final values', request: runBody, responses: { 200: valuesResponse, ...errorResponses } }), (async (c: Context<AppEnv>) =>
     waitCreated(c, (c.req as unknown as { valid(target: 'json'): RunCreate }).valid('json'))) as never,
   );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/runs/batch',
+      tags: ['runs'],
+      summary: 'Create several stateless runs (in the background)',
+      request: { body: { required: true, content: { 'application/json': { schema: z.array(runCreateSchema).min(1).max(100) } } } },
+      responses: { 200: jsonResponse(z.array(runSchema), 'The runs, in request order'), ...errorResponses },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'runs:write');
+      // Every entry is checked before any run is created, so a bad entry creates nothing.
+      const requests = c.req.valid('json').map((body) => toCreateRequest(c, body));
+      requests.forEach((request, index) => {
+        if (!c.var.services.catalog.get(request.assistantId)) {
+          throw new AppError('NOT_FOUND', `Assistant "${request.assistantId}" not found (batch entry ${index})`);
+        }
+      });
+      const created: RunRecord[] = [];
+      for (const request of requests) created.push(await c.var.services.runs.create(request));
+      return c.json(created.map(publicRun) as never, 200);
+    },
+  );
   app.openapi(createRoute({ method: 'get', path: '/runs/{run_id}/stream', tags: ['runs'], summary: 'Join a stateless run\'s stream (Last-Event-ID resumes)', request: { params: statelessRunParams }, responses: { 200: eventStreamResponse, ...errorResponses } }), (async (c: Context<AppEnv>) =>
     rejoin(c, c.req.param('run_id')!)) as never,
   );

@@ -171,6 +171,22 @@ export function createThreadRoutes() {
     },
   );
 
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/threads/{thread_id}/copy',
+      tags: ['threads'],
+      summary: 'Copy a thread: a new thread with all its checkpoints, values and metadata',
+      request: { params: threadParams },
+      responses: { 200: jsonResponse(threadSchema, 'The new thread'), ...errorResponses },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'threads:write');
+      const copy = await c.var.services.runs.copyThread(c.var.caller.tenantId, c.req.valid('param').thread_id, randomUUID());
+      return c.json(publicThread(copy) as never, 200);
+    },
+  );
+
   async function stateResponse(c: Context<AppEnv>, threadId: string, options: { checkpointId?: string; checkpointNs?: string; subgraphs?: boolean }) {
     requireScope(c.var.caller, 'threads:read');
     const thread = await threadOf(c, threadId);
