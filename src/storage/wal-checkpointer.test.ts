@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
@@ -48,6 +50,15 @@ describe('startWalCheckpointer', () => {
     await checkpointer.stop();
     expect(statSync(`${file}-wal`).size).toBe(0);
     expect(database.prepare('SELECT count(*) AS count FROM payload').get()).toEqual({ count: 16 });
+  });
+
+  it('finishes stopping before the process ends, though the worker alone would not keep it alive', async () => {
+    const script = path.resolve(import.meta.dirname, '../../test/fixtures/stop-wal-checkpointer.ts');
+    const other = path.join(directory, 'other.db');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, other]);
+    expect(stdout.trim()).toBe('stopped');
+    // The last connection to close removes an empty WAL file altogether.
+    expect(existsSync(`${other}-wal`) ? statSync(`${other}-wal`).size : 0).toBe(0);
   });
 
   it('starts nothing for an in-memory database', async () => {

@@ -35,6 +35,9 @@ export function startWalCheckpointer(database: DatabaseSync, options: WalCheckpo
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Unreferenced so it never keeps a process alive by itself; while stopping, though, the
+      // event loop must wait for its last checkpoint and exit.
+      worker.ref();
       worker.postMessage({ type: 'stop' });
       await exited;
     },
