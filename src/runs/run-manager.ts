@@ -338,16 +338,22 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       return withThreadLock(threadKey(tenantId, threadId), async () => {
         const thread = await repository.getThread(tenantId, threadId);
         if (!thread) throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
-        await copyThreadCheckpoints(dependencies.checkpointer, threadId, newThreadId);
         const now = clock().toISOString();
-        return repository.createThread({
-          ...thread,
-          thread_id: newThreadId,
-          created_at: now,
-          updated_at: now,
-          // The copy runs nothing yet: a busy source gives an idle copy of what was stored.
-          status: thread.status === 'busy' ? 'idle' : thread.status,
-        });
+        try {
+          await copyThreadCheckpoints(dependencies.checkpointer, threadId, newThreadId);
+          return await repository.createThread({
+            ...thread,
+            thread_id: newThreadId,
+            created_at: now,
+            updated_at: now,
+            // The copy runs nothing yet: a busy source gives an idle copy of what was stored.
+            status: thread.status === 'busy' ? 'idle' : thread.status,
+          });
+        } catch (error) {
+          // No half-made copy: checkpoints written under the new id go with the failure.
+          await dependencies.checkpointer.deleteThread(newThreadId).catch(() => undefined);
+          throw error;
+        }
       });
     },
 

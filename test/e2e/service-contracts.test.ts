@@ -86,4 +86,23 @@ describe('service contracts', () => {
     expect(response.status).toBe(200);
     expect((await repository.getThread('default', threadId))!.status).toBe('idle');
   });
+
+  it('leaves no half-made copy when copying a thread fails', async () => {
+    harness = await createTestHarness();
+    const { database } = harness.services;
+    const created = await harness.post('/threads', {});
+    const { thread_id: threadId } = (await created.json()) as { thread_id: string };
+    expect((await harness.post(`/threads/${threadId}/runs/wait`, { assistant_id: 'supervisor', input: userMessage('Do you ship to Canada?') })).status).toBe(200);
+    const checkpointThreads = () => database.prepare('SELECT count(DISTINCT thread_id) AS count FROM checkpoint_checkpoints').get();
+    const before = checkpointThreads();
+    // The checkpoints copy, then the new thread's record cannot be stored.
+    database.exec(`CREATE TRIGGER refuse_thread BEFORE INSERT ON run_threads BEGIN SELECT RAISE(ABORT, 'disk refused the write'); END`);
+    const refused = await harness.post(`/threads/${threadId}/copy`, {});
+    expect(refused.status).toBe(503);
+    expect(checkpointThreads()).toEqual(before);
+    database.exec('DROP TRIGGER refuse_thread');
+    const copied = await harness.post(`/threads/${threadId}/copy`, {});
+    expect(copied.status).toBe(200);
+    expect(checkpointThreads()).toEqual({ count: Number((before as { count: number }).count) + 1 });
+  });
 });
