@@ -18,19 +18,43 @@ database.exec('PRAGMA busy_timeout = 100');
 // PASSIVE never blocks the serving connection's readers or writers; it copies what it can.
 const passive = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 
-function checkpoint(statement: ReturnType<DatabaseSync['prepare']>): void {
+/** Longest pause while nothing is written: an idle server wakes this thread once a second. */
+const idleIntervalMs = 1_000;
+
+interface CheckpointResult {
+  busy: number;
+  /** Frames in the WAL. */
+  log: number;
+  /** Frames of the WAL already copied into the database file. */
+  checkpointed: number;
+}
+
+function checkpoint(statement: ReturnType<DatabaseSync['prepare']>): CheckpointResult | undefined {
   try {
-    statement.get();
+    return statement.get() as unknown as CheckpointResult;
   } catch (error) {
     parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    return undefined;
   }
 }
 
-const timer = setInterval(() => checkpoint(passive), intervalMs);
+// Every `intervalMs` while commits arrive; the pause doubles (up to a second) while the WAL
+// stays as it was, and drops back at the first new frame.
+let delay = intervalMs;
+let lastLog = -1;
+let timer: ReturnType<typeof setTimeout>;
+function tick(): void {
+  const result = checkpoint(passive);
+  const unchanged = result !== undefined && result.log === lastLog && result.checkpointed === result.log;
+  lastLog = result?.log ?? -1;
+  delay = unchanged ? Math.min(delay * 2, Math.max(intervalMs, idleIntervalMs)) : intervalMs;
+  timer = setTimeout(tick, delay);
+}
+timer = setTimeout(tick, intervalMs);
 
 parentPort?.on('message', (message: { type: string }) => {
   if (message.type !== 'stop') return;
-  clearInterval(timer);
+  clearTimeout(timer);
   // On shutdown, fold everything in and shrink the WAL file back to nothing.
   checkpoint(database.prepare('PRAGMA wal_checkpoint(TRUNCATE)'));
   database.close();

@@ -8,7 +8,7 @@ export interface WalCheckpointer {
 }
 
 export interface WalCheckpointerOptions {
-  /** How often the worker checkpoints (default 50 ms). */
+  /** How often the worker checkpoints while commits arrive (default 50 ms; up to 1 s when idle). */
   intervalMs?: number;
 }
 
