@@ -105,6 +105,41 @@ const namespaceSubgraphsRoute = createRoute({
   responses: subgraphsResponses,
 });
 
+const versionsRoute = createRoute({
+  method: 'post',
+  path: '/assistants/{assistant_id}/versions',
+  tags: ['assistants'],
+  summary: 'Versions of an assistant (one: assistants are the served graphs)',
+  request: {
+    params: assistantParams,
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.object({
+            metadata: z.record(z.string(), z.unknown()).optional(),
+            limit: z.number().int().min(1).max(1_000).default(10),
+            offset: z.number().int().min(0).default(0),
+          }),
+        },
+      },
+    },
+  },
+  responses: { 200: jsonResponse(z.array(assistantSchema), 'Versions, newest first'), ...errorResponses },
+});
+
+const latestRoute = createRoute({
+  method: 'post',
+  path: '/assistants/{assistant_id}/latest',
+  tags: ['assistants'],
+  summary: 'Choose the version an assistant runs (only version 1 exists)',
+  request: { params: assistantParams, body: { required: true, content: { 'application/json': { schema: z.object({ version: z.number().int() }) } } } },
+  responses: { 200: jsonResponse(assistantSchema, 'The assistant'), ...errorResponses },
+});
+
+const notAllowed = { 405: jsonResponse(z.unknown(), 'Assistants come from the served langgraph.json'), ...errorResponses };
+const definedByConfig = 'Assistants are the graphs named in langgraph.json (one each); they are not created, changed or deleted through the API';
+
 /** Assistants: one per served graph, with its drawing and schemas. */
 export function createAssistantRoutes() {
   const app = new OpenAPIHono<AppEnv>();
@@ -146,6 +181,29 @@ export function createAssistantRoutes() {
     const matches = matchingAssistants(c.var.services, query);
     return c.json(matches.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
   });
+
+  app.openapi(versionsRoute, (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    const assistant = toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id));
+    const query = c.req.valid('json') ?? { limit: 10, offset: 0 };
+    const matches = !query.metadata || Object.entries(query.metadata).every(([key, value]) => (assistant.metadata as Record<string, unknown>)[key] === value);
+    return c.json((matches ? [assistant] : []).slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
+  });
+
+  app.openapi(latestRoute, (c) => {
+    requireScope(c.var.caller, 'assistants:read');
+    const assistant = toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id));
+    const { version } = c.req.valid('json');
+    if (version !== assistant.version) throw new AppError('NOT_FOUND', `Assistant "${assistant.assistant_id}" has no version ${version}`);
+    return c.json(assistant, 200);
+  });
+
+  const refuse = () => {
+    throw new AppError('METHOD_NOT_ALLOWED', definedByConfig);
+  };
+  app.openapi(createRoute({ method: 'post', path: '/assistants', tags: ['assistants'], summary: 'Not served: assistants come from langgraph.json', responses: notAllowed }), refuse);
+  app.openapi(createRoute({ method: 'patch', path: '/assistants/{assistant_id}', tags: ['assistants'], summary: 'Not served: assistants come from langgraph.json', request: { params: assistantParams }, responses: notAllowed }), refuse);
+  app.openapi(createRoute({ method: 'delete', path: '/assistants/{assistant_id}', tags: ['assistants'], summary: 'Not served: assistants come from langgraph.json', request: { params: assistantParams }, responses: notAllowed }), refuse);
 
   app.openapi(countRoute, (c) => {
     requireScope(c.var.caller, 'assistants:read');
