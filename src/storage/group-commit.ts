@@ -99,8 +99,8 @@ function commitBatch(database: DatabaseSync, batch: QueuedWrite[]): void {
     }
   }
   if (failed) {
-    // Nothing of this batch is durable: every write that had not failed on its own gets the
-    // reason, and the transaction is undone if SQLite left it open.
+    // Nothing of this batch is durable: every write of it is rejected with the reason (even one
+    // that had failed on its own), and the transaction is undone if SQLite left it open.
     if (database.isOpen && database.isTransaction) {
       try {
         database.exec('ROLLBACK');
