@@ -69,6 +69,19 @@ describe('groupCommit', () => {
     expect(database.isTransaction).toBe(false);
   });
 
+  it('rejects the whole batch when a write makes SQLite abandon the transaction, and claims nothing durable', async () => {
+    const settled = await Promise.allSettled([
+      groupCommit(database, insert('first')),
+      // OR ROLLBACK: the constraint failure ends the whole transaction, not just this statement.
+      groupCommit(database, () => database.prepare("INSERT OR ROLLBACK INTO items (name) VALUES ('first')").run()),
+      groupCommit(database, insert('third')),
+    ]);
+    expect(settled.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(names(database)).toEqual([]);
+    expect(database.isTransaction).toBe(false);
+    expect(await groupCommit(database, insert('after'))).toBeGreaterThan(0);
+  });
+
   it('lets each write see the writes queued before it (read-modify-write stays consistent)', async () => {
     database.exec("INSERT INTO items (name) VALUES ('counter:0')");
     const bump = () => {
