@@ -83,3 +83,31 @@ export function toPublicError(
   }
   return { code: 'INTERNAL', message: 'Internal server error' };
 }
+
+/**
+ * A failure of the store underneath (SQLite locked, full or corrupt; Redis down or timing out) as
+ * one `STORAGE_ERROR` (HTTP 503) naming the store, with the original kept as `cause`. An
+ * `AppError` (a mistake the store code found itself) passes unchanged.
+ * @example throw toStorageError(error, 'The audit log is unavailable');
+ */
+export function toStorageError(error: unknown, message: string): AppError {
+  return isAppError(error) ? error : new AppError('STORAGE_ERROR', message, { cause: error });
+}
+
+/** Run synchronous store work; its failures become `toStorageError(error, message)`. */
+export function guardStorage<T>(message: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw toStorageError(error, message);
+  }
+}
+
+/** Run asynchronous store work; its failures become `toStorageError(error, message)`. */
+export async function guardStorageAsync<T>(message: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toStorageError(error, message);
+  }
+}

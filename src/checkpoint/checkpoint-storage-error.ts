@@ -1,23 +1,8 @@
-import { AppError, isAppError } from '../errors.ts';
+import { guardStorageAsync } from '../errors.ts';
 
-/**
- * Runs one storage operation and turns any failure (Redis: connection refused or closed,
- * command timeout, retries exhausted, an error reply; SQLite: locked, full, I/O error) into a
- * STORAGE_ERROR (HTTP 503), so callers see one clear code and the raw error stays in `cause`.
- */
-export async function withStorageErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toStorageError(error);
-  }
-}
-
-export function toStorageError(error: unknown): AppError {
-  if (isAppError(error)) {
-    return error;
-  }
-  return new AppError('STORAGE_ERROR', 'Checkpoint store unavailable', { cause: error });
+/** Runs one checkpoint store operation; any failure of the store becomes STORAGE_ERROR (HTTP 503). */
+export function withStorageErrors<T>(work: () => Promise<T>): Promise<T> {
+  return guardStorageAsync('Checkpoint store unavailable', work);
 }
 
 /** ioredis resolves EXEC with one `[error, result]` pair per command; any error fails the whole call. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors.ts';
+import { AppError, guardStorageAsync } from '../errors.ts';
 import { chainAuditRecord, clampAuditLimit, type AuditLog, type AuditRecord } from './audit-log.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
@@ -100,11 +100,4 @@ export function createRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
   };
 }
 
-async function storage<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('STORAGE_ERROR', 'The audit log is unavailable', { cause: error });
-  }
-}
+const storage = <T>(work: () => Promise<T>) => guardStorageAsync('The audit log is unavailable', work);

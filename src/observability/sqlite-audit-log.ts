@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { AppError } from '../errors.ts';
+import { guardStorage, guardStorageAsync } from '../errors.ts';
 import { groupCommit } from '../storage/index.ts';
 import { canonicalJson } from '../tools/index.ts';
 import { chainAuditRecord, clampAuditLimit, type AuditLog, type AuditRecord } from './audit-log.ts';
@@ -69,7 +69,7 @@ export function createSqliteAuditLog(database: DatabaseSync, options: { clock?: 
   return {
     // Appends commit with the other writes of the turn; each reads the head inside its own
     // write, so records queued together still chain in order.
-    append: (entry) => storageAsync(groupCommit(database, () => {
+    append: (entry) => guardStorageAsync(unavailable, () => groupCommit(database, () => {
       const head = selectHead.get(entry.tenantId) as { seq: number; hash: string } | undefined;
       const record = chainAuditRecord(entry, head, clock());
       insert.run(record.seq, record.tenantId, record.at, record.type, record.runId ?? null, record.threadId ?? null,
@@ -94,26 +94,8 @@ export function createSqliteAuditLog(database: DatabaseSync, options: { clock?: 
   };
 }
 
-function storage<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw asStorageError(error);
-  }
-}
-
-async function storageAsync<T>(pending: Promise<T>): Promise<T> {
-  try {
-    return await pending;
-  } catch (error) {
-    throw asStorageError(error);
-  }
-}
-
-function asStorageError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  return new AppError('STORAGE_ERROR', 'The audit log is unavailable', { cause: error });
-}
+const unavailable = 'The audit log is unavailable';
+const storage = <T>(work: () => T) => guardStorage(unavailable, work);
 
 function toRecord(row: AuditRow): AuditRecord {
   return {

@@ -5,6 +5,7 @@ export { createRunManager, type RunManager, type CreateRunRequest, type CancelAc
 export { createInProcessEventBus, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
 export { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
 export type { RunRepository, ThreadSearch, ThreadPatch } from './run-repository.ts';
+export { metadataMatches } from './run-repository.ts';
 export { createSqliteRunRepository } from './sqlite-run-repository.ts';
 export type { RunRecord, ThreadRecord, RunStatus, ThreadStatus, MultitaskStrategy, RunKwargs } from './run-records.ts';
 export { isActive } from './run-records.ts';

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../errors.ts';
+import { toStorageError } from '../errors.ts';
 import type { RunRecord, RunStatus, ThreadRecord, ThreadStatus } from './run-records.ts';
 
 export interface ThreadSearch {
@@ -59,7 +59,7 @@ export function guardStorageErrors(repository: RunRepository): RunRepository {
       try {
         return await method(...args);
       } catch (error) {
-        throw isAppError(error) ? error : new AppError('STORAGE_ERROR', 'Run store unavailable', { cause: error });
+        throw toStorageError(error, 'Run store unavailable');
       }
     };
   }

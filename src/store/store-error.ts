@@ -1,5 +1,5 @@
 import { InvalidNamespaceError } from '@langchain/langgraph-checkpoint';
-import { AppError, isAppError } from '../errors.ts';
+import { toStorageError } from '../errors.ts';
 
 /**
  * Infrastructure failures (SQLite busy or corrupt, Redis down or timing out) become one
@@ -7,6 +7,6 @@ import { AppError, isAppError } from '../errors.ts';
  * `InvalidNamespaceError` for a bad namespace, `RangeError` for a bad ttl, `AppError` as is.
  */
 export function toStoreError(error: unknown): unknown {
-  if (isAppError(error) || error instanceof InvalidNamespaceError || error instanceof RangeError) return error;
-  return new AppError('STORAGE_ERROR', 'Memory store unavailable', { cause: error });
+  if (error instanceof InvalidNamespaceError || error instanceof RangeError) return error;
+  return toStorageError(error, 'Memory store unavailable');
 }

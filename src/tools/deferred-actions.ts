@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
-import { AppError } from '../errors.ts';
+import { AppError, guardStorage } from '../errors.ts';
 
 export type DeferredActionStatus = 'pending' | 'done' | 'failed';
 
@@ -110,14 +110,7 @@ export function createSqliteDeferredActionQueue(database: DatabaseSync, options:
   };
 }
 
-function storage<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('STORAGE_ERROR', 'The deferred action queue is unavailable', { cause: error });
-  }
-}
+const storage = <T>(work: () => T) => guardStorage('The deferred action queue is unavailable', work);
 
 function toAction(row: DeferredRow): DeferredAction {
   const action: DeferredAction = {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors.ts';
+import { AppError, guardStorageAsync } from '../errors.ts';
 import type { EffectClaim, EffectLedger, EffectRecord, EffectStatus } from './effect-ledger.ts';
 
 export interface RedisEffectLedgerOptions {
@@ -76,13 +76,7 @@ export function createRedisEffectLedger(options: RedisEffectLedgerOptions): Effe
   };
 }
 
-async function storage<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw new AppError('STORAGE_ERROR', 'The effect ledger is unavailable', { cause: error });
-  }
-}
+const storage = <T>(work: () => Promise<T>) => guardStorageAsync('The effect ledger is unavailable', work);
 
 function toRecord(key: string, flat: string[]): EffectRecord {
   const fields: Record<string, string> = {};

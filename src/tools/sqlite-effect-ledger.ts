@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { AppError } from '../errors.ts';
+import { AppError, guardStorage } from '../errors.ts';
 import type { EffectClaim, EffectClaimRequest, EffectLedger, EffectRecord, EffectStatus } from './effect-ledger.ts';
 
 export interface SqliteEffectLedgerOptions {
@@ -93,14 +93,7 @@ export function createSqliteEffectLedger(database: DatabaseSync, options: Sqlite
 }
 
 // SQLite faults are infrastructure failures: callers see one typed error, the cause keeps the detail.
-function storage<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('STORAGE_ERROR', 'The effect ledger is unavailable', { cause: error });
-  }
-}
+const storage = <T>(work: () => T) => guardStorage('The effect ledger is unavailable', work);
 
 function toRecord(row: EffectRow): EffectRecord {
   const record: EffectRecord = {

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
 import { describeGraphSchemas, type GraphEntry, type GraphSchemas } from '../../graphs/index.ts';
+import { metadataMatches } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { assistantSchema, errorResponses, jsonResponse } from '../schemas/resources.ts';
@@ -30,6 +31,11 @@ const assistantFilter = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+const pageFields = {
+  limit: z.number().int().min(1).max(1_000).default(10),
+  offset: z.number().int().min(0).default(0),
+};
+
 const searchRoute = createRoute({
   method: 'post',
   path: '/assistants/search',
@@ -40,10 +46,7 @@ const searchRoute = createRoute({
       required: false,
       content: {
         'application/json': {
-          schema: assistantFilter.extend({
-            limit: z.number().int().min(1).max(1_000).default(10),
-            offset: z.number().int().min(0).default(0),
-          }),
+          schema: assistantFilter.extend(pageFields),
         },
       },
     },
@@ -116,11 +119,7 @@ const versionsRoute = createRoute({
       required: false,
       content: {
         'application/json': {
-          schema: z.object({
-            metadata: z.record(z.string(), z.unknown()).optional(),
-            limit: z.number().int().min(1).max(1_000).default(10),
-            offset: z.number().int().min(0).default(0),
-          }),
+          schema: assistantFilter.pick({ metadata: true }).extend(pageFields),
         },
       },
     },
@@ -164,7 +163,7 @@ export function createAssistantRoutes() {
       .list()
       .filter((entry) => (!filter.graph_id || entry.graphId === filter.graph_id) && (!filter.name || entry.graphId.includes(filter.name)))
       .map(toAssistant)
-      .filter((assistant) => !filter.metadata || Object.entries(filter.metadata).every(([key, value]) => (assistant.metadata as Record<string, unknown>)[key] === value));
+      .filter((assistant) => metadataMatches(assistant.metadata, filter.metadata));
   }
 
   async function subgraphSchemas(entry: GraphEntry, namespace: string | undefined, recurse: boolean) {
@@ -186,8 +185,7 @@ export function createAssistantRoutes() {
     requireScope(c.var.caller, 'assistants:read');
     const assistant = toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id));
     const query = c.req.valid('json') ?? { limit: 10, offset: 0 };
-    const matches = !query.metadata || Object.entries(query.metadata).every(([key, value]) => (assistant.metadata as Record<string, unknown>)[key] === value);
-    return c.json((matches ? [assistant] : []).slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
+    return c.json((metadataMatches(assistant.metadata, query.metadata) ? [assistant] : []).slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
   });
 
   app.openapi(latestRoute, (c) => {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { AppError } from '../../errors.ts';
+import { AppError, guardStorageAsync } from '../../errors.ts';
 import { statusByVerdict, type ApprovalRequest, type ApprovalStatus, type ApprovalStore, type NewApprovalRequest } from './approval-request.ts';
 import { checkDecisionInput, expiredError, isExpired } from './check-decision-input.ts';
 
@@ -72,10 +72,4 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
   };
 }
 
-async function storage<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw new AppError('STORAGE_ERROR', 'The approval store is unavailable', { cause: error });
-  }
-}
+const storage = <T>(work: () => Promise<T>) => guardStorageAsync('The approval store is unavailable', work);

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { AppError } from '../../errors.ts';
+import { guardStorage } from '../../errors.ts';
 import { inTransaction } from '../../storage/index.ts';
 import { statusByVerdict, type ApprovalRequest, type ApprovalStatus, type ApprovalStore, type NewApprovalRequest } from './approval-request.ts';
 import { checkDecisionInput, expiredError, isExpired } from './check-decision-input.ts';
@@ -74,14 +74,7 @@ export function createSqliteApprovalStore(database: DatabaseSync, options: { clo
   };
 }
 
-function storage<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('STORAGE_ERROR', 'The approval store is unavailable', { cause: error });
-  }
-}
+const storage = <T>(work: () => T) => guardStorage('The approval store is unavailable', work);
 
 function toRequest(row: ApprovalRow): ApprovalRequest {
   const request = { ...(JSON.parse(row.request_json) as NewApprovalRequest), status: row.status } as ApprovalRequest;
