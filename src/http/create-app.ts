@@ -1,12 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './app-env.ts';
 import { errorResponse } from './error-response.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { jsonBodyLimits } from './middleware/json-body-limits.ts';
+import { corsPolicy } from './middleware/cors-policy.ts';
 import { requestId } from './middleware/request-id.ts';
 import { createApprovalRoutes } from './routes/approvals.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
@@ -28,16 +29,8 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
-  // LangGraph Studio runs in the browser and calls this server directly.
-  app.use(
-    '*',
-    cors({
-      origin: services.config.corsOrigins,
-      allowHeaders: ['content-type', 'x-api-key', 'authorization', 'last-event-id', 'x-request-id'],
-      exposeHeaders: ['content-location', 'x-request-id'],
-      maxAge: 600,
-    }),
-  );
+  // LangGraph Studio and local front ends run in the browser and call this server directly.
+  app.use('*', corsPolicy({ origins: services.config.corsOrigins, openMode: services.config.apiKeys.length === 0 }));
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
@@ -52,6 +45,8 @@ export function createApp(services: Services) {
     }),
   );
   app.use('*', authenticate(services.config.apiKeys));
+  // After authentication, so an anonymous caller never gets its body read.
+  app.use('*', jsonBodyLimits(services.config.jsonLimits));
   app.route('/', metaRoutes);
   for (const routes of [
     createAssistantRoutes(),
