@@ -1,8 +1,9 @@
 import { AppError } from '../errors.ts';
+import { defaultTenant } from './checkpoint-tenant.ts';
 
 /**
- * Key layout of the Redis checkpointer. A thread owns exactly seven keys, all under
- * one `{thread}` hash tag, whatever its number of checkpoints or namespaces: so a
+ * Key layout of the Redis checkpointer. A tenant's thread owns exactly seven keys, all under
+ * one hash tag, whatever its number of checkpoints or namespaces: so a
  * write can refresh the whole thread's TTL in the same transaction, `deleteThread`
  * is one UNLINK, and Redis Cluster keeps a thread on one slot. Namespaces live in
  * members and fields, never in key names.
@@ -31,11 +32,22 @@ export interface RedisThreadKeys {
 const separator = '\u0000';
 const timelineSuffix = ':timeline';
 
-/** Every key of one thread, in the order the load script expects them as KEYS. */
-export function createRedisThreadKeys(prefix: string, threadId: string): RedisThreadKeys {
-  // Encoding keeps braces and colons of a thread id from moving the hash tag or
-  // making two threads' keys collide.
-  const base = `${prefix}:{${encodeURIComponent(threadId)}}`;
+/**
+ * The hash tag of one tenant's thread: `{tenant:thread}`, both URI-encoded, and `{thread}` for
+ * the default tenant, which is the layout every thread had before checkpoints were keyed by
+ * tenant (so existing data stays the default tenant's). Encoding keeps braces and colons of an
+ * id from moving the hash tag, and since `encodeURIComponent` never emits `:`, a tag holds a
+ * colon exactly when it names a tenant, and splits at it in one way only: no two (tenant,
+ * thread) pairs share a tag.
+ */
+function threadTag(tenant: string, threadId: string): string {
+  const thread = encodeURIComponent(threadId);
+  return tenant === defaultTenant ? thread : `${encodeURIComponent(tenant)}:${thread}`;
+}
+
+/** Every key of one tenant's thread, in the order the load script expects them as KEYS. */
+export function createRedisThreadKeys(prefix: string, tenant: string, threadId: string): RedisThreadKeys {
+  const base = `${prefix}:{${threadTag(tenant, threadId)}}`;
   return {
     namespaceIndex: `${base}:namespace-index`,
     timeline: `${base}${timelineSuffix}`,
@@ -51,14 +63,17 @@ export function listThreadKeys(keys: RedisThreadKeys): string[] {
   return [keys.namespaceIndex, keys.timeline, keys.checkpoints, keys.channels, keys.blobs, keys.writes, keys.writeIndex];
 }
 
-/** SCAN pattern matching the timeline key of every thread under a prefix. */
+/** SCAN pattern matching the timeline key of every thread of every tenant under a prefix. */
 export function timelineKeyPattern(prefix: string): string {
   return `${prefix.replace(/[*?[\]\\]/g, (character) => `\\${character}`)}:{*}${timelineSuffix}`;
 }
 
-/** Inverse of the timeline key of `createRedisThreadKeys`. */
-export function threadIdOfTimelineKey(prefix: string, key: string): string {
-  return decodeURIComponent(key.slice(prefix.length + 2, key.length - timelineSuffix.length - 1));
+/** Inverse of the timeline key of `createRedisThreadKeys`: whose thread it is. */
+export function threadOfTimelineKey(prefix: string, key: string): { tenant: string; threadId: string } {
+  const tag = key.slice(prefix.length + 2, key.length - timelineSuffix.length - 1);
+  const colon = tag.indexOf(':');
+  if (colon < 0) return { tenant: defaultTenant, threadId: decodeURIComponent(tag) };
+  return { tenant: decodeURIComponent(tag.slice(0, colon)), threadId: decodeURIComponent(tag.slice(colon + 1)) };
 }
 
 export function checkpointMember(namespace: string, checkpointId: string): string {

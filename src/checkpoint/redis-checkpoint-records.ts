@@ -82,9 +82,10 @@ export interface DecodedCheckpoint {
   parentId: string | undefined;
 }
 
+/** `thread` is the configurable that names the thread in returned configs: its id, and its tenant when not the default. */
 export async function decodeCheckpoint(
   serde: SerializerProtocol,
-  threadId: string,
+  thread: { thread_id: string; tenant_id?: string },
   loaded: LoadedCheckpoint,
 ): Promise<DecodedCheckpoint> {
   const [namespace, checkpointId] = splitMember(loaded.member);
@@ -98,14 +99,14 @@ export async function decodeCheckpoint(
   const parentId = textAt(parts, 4) || undefined;
   const checkpoint: Checkpoint = { ...stored, channel_values: Object.fromEntries(values) };
   const tuple: CheckpointTuple = {
-    config: { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } },
+    config: { configurable: { ...thread, checkpoint_ns: namespace, checkpoint_id: checkpointId } },
     checkpoint,
     metadata,
     pendingWrites,
   };
   if (parentId !== undefined) {
     tuple.parentConfig = {
-      configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: parentId },
+      configurable: { ...thread, checkpoint_ns: namespace, checkpoint_id: parentId },
     };
   }
   return { tuple, checkpoint, namespace, parentId };

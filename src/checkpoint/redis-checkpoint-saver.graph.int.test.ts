@@ -38,7 +38,7 @@ describe('RedisCheckpointSaver under a real StateGraph', () => {
     const config = { configurable: { thread_id: threadId } };
     await buildChainGraph().invoke({ document: 'd'.repeat(5_000), value: '' }, config);
 
-    const blobFields = await client.hkeys(createRedisThreadKeys(prefix, threadId).blobs);
+    const blobFields = await client.hkeys(createRedisThreadKeys(prefix, 'default', threadId).blobs);
     const documentBlobs = blobFields.filter((field) => field.split('\u0000')[1] === 'document');
     expect(documentBlobs).toHaveLength(1);
     expect((await saver.getTuple(config))?.checkpoint.channel_values).toMatchObject({ value: '123' });

@@ -10,6 +10,7 @@ import { createRedisThreadKeys, listThreadKeys } from './redis-checkpoint-keys.t
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
 import { createRedisClient } from './redis-client.ts';
 import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { describeCheckpointTenantIsolation } from './checkpoint-tenant-conformance.ts';
 
 const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 const prefix = `test:redis-saver:${randomUUID()}`;
@@ -24,7 +25,7 @@ function checkpointWith(values: Record<string, unknown>, versions: Record<string
 }
 
 function threadKeys(threadId: string): string[] {
-  return listThreadKeys(createRedisThreadKeys(prefix, threadId));
+  return listThreadKeys(createRedisThreadKeys(prefix, 'default', threadId));
 }
 
 /** Socket writes (network round trips) and commands the client sends while `work` runs. */
@@ -90,7 +91,7 @@ describe('RedisCheckpointSaver', () => {
       { counter: 2 },
     );
 
-    const blobs = createRedisThreadKeys(prefix, threadId).blobs;
+    const blobs = createRedisThreadKeys(prefix, 'default', threadId).blobs;
     expect(await client.hlen(blobs)).toBe(3);
     expect((await saver.getTuple(second))?.checkpoint.channel_values).toEqual({ document: large, counter: 2 });
     expect((await saver.getTuple(first))?.checkpoint.channel_values).toEqual({ document: large, counter: 1 });
@@ -229,6 +230,21 @@ describe('RedisCheckpointSaver', () => {
     expect(listed).toEqual([...ids].reverse());
   });
 
+  it('keeps the default tenant on the key layout of before tenants and puts any other tenant in the hash tag', async () => {
+    const saver = createSaver();
+    const threadId = `support:{42}-${randomUUID()}`;
+    const encoded = encodeURIComponent(threadId);
+    await saver.put({ configurable: { thread_id: threadId } }, checkpointWith({}, {}), metadata, {});
+    await saver.put({ configurable: { thread_id: threadId, tenant_id: 'acme:eu' } }, checkpointWith({}, {}), metadata, {});
+    const keys = (await client.keys(`${prefix}:*${encoded.slice(-36)}*`)).sort();
+    expect(keys).toContain(`${prefix}:{${encoded}}:timeline`);
+    expect(keys).toContain(`${prefix}:{acme%3Aeu:${encoded}}:timeline`);
+    expect(keys).toHaveLength(2 * 4);
+    // One hash tag per tenant's thread: every key of it on one cluster slot.
+    const tags = new Set(keys.map((key) => key.slice(key.indexOf('{'), key.indexOf('}') + 1)));
+    expect(tags).toEqual(new Set([`{${encoded}}`, `{acme%3Aeu:${encoded}}`]));
+  });
+
   it('fails with STORAGE_ERROR when Redis cannot be reached', async () => {
     const unreachable = createRedisClient('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null });
     unreachable.on('error', () => {});
@@ -243,3 +259,5 @@ describe('RedisCheckpointSaver', () => {
     }
   });
 });
+
+describeCheckpointTenantIsolation('RedisCheckpointSaver', () => createSaver());

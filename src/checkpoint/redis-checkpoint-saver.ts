@@ -35,6 +35,7 @@ import type { LoadResult } from './redis-checkpoint-load-script.ts';
 import { decodeCheckpoint, encodeCheckpointRecord, encodeValue, encodeWrite } from './redis-checkpoint-records.ts';
 import { scanThreadIds } from './redis-thread-scan.ts';
 import { assertTransactionSucceeded, withStorageErrors } from './checkpoint-storage-error.ts';
+import { defaultTenant, tenantEntry, tenantOf } from './checkpoint-tenant.ts';
 
 export interface RedisCheckpointSaverOptions {
   /** An ioredis client or cluster; see `createRedisClient` for recommended timeouts. */
@@ -54,6 +55,8 @@ const listPageSize = 100;
  * LangGraph checkpointer on plain Redis 6/7 or Valkey through ioredis: core commands
  * only, no modules, no KEYS or SCAN on a request path. Each `put` and `putWrites` is
  * one MULTI/EXEC round trip; `getTuple` is one script round trip at any thread size.
+ * Every key names the tenant (`config.configurable.tenant_id`, `default` when absent) with
+ * the thread, so two tenants' threads of the same id are two threads (see `createRedisThreadKeys`).
  *
  * @example
  * const saver = new RedisCheckpointSaver({ client: createRedisClient(process.env.REDIS_URL!), ttlSeconds: 604_800 });
@@ -88,7 +91,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? '';
     const checkpointId = getCheckpointId(config);
     const selection = checkpointId ? ['members', checkpointMember(namespace, checkpointId)] : ['latest', namespace];
-    const [loaded] = await this.load(threadId, selection);
+    const [loaded] = await this.load(tenantOf(config), threadId, selection);
     return loaded;
   }
 
@@ -96,8 +99,8 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
    * The id of a thread's newest checkpoint in a namespace, without loading it: one range read
    * on the namespace index (the run manager's rollback point for every thread run).
    */
-  async latestCheckpointId(threadId: string, namespace = ''): Promise<string | undefined> {
-    const keys = createRedisThreadKeys(this.keyPrefix, threadId);
+  async latestCheckpointId(threadId: string, namespace = '', tenantId = defaultTenant): Promise<string | undefined> {
+    const keys = createRedisThreadKeys(this.keyPrefix, tenantId, threadId);
     const { min, max } = rangeOf(namespace);
     const [member] = await withStorageErrors(() => this.client.zrevrangebylex(keys.namespaceIndex, max, min, 'LIMIT', 0, 1));
     return member === undefined ? undefined : splitMember(member)[1];
@@ -105,12 +108,13 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
 
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
     const threadId = config.configurable?.thread_id as string | undefined;
+    const tenant = tenantOf(config);
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    const threadIds = threadId === undefined ? scanThreadIds(this.client, this.keyPrefix) : [threadId];
+    const threadIds = threadId === undefined ? scanThreadIds(this.client, this.keyPrefix, tenant) : [threadId];
     for await (const id of threadIds) {
       const hasFilter = Object.keys(options.filter ?? {}).length > 0;
       const pageSize = hasFilter ? listPageSize : Math.max(1, Math.min(listPageSize, remaining));
-      for await (const tuple of this.listThread(id, config, options, pageSize)) {
+      for await (const tuple of this.listThread(tenant, id, config, options, pageSize)) {
         if (remaining <= 0) {
           return;
         }
@@ -135,7 +139,8 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     const values = checkpoint.channel_values ?? {};
     assertStorablePart('checkpoint namespace', namespace);
     assertStorablePart('checkpoint id', checkpoint.id);
-    const keys = createRedisThreadKeys(this.keyPrefix, threadId);
+    const tenant = tenantOf(config);
+    const keys = createRedisThreadKeys(this.keyPrefix, tenant, threadId);
     const member = checkpointMember(namespace, checkpoint.id);
     const record = await encodeCheckpointRecord(this.serde, checkpoint, metadata, parentId);
     // A blob per (channel, version) that this step changed; older versions stay shared.
@@ -158,7 +163,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       transaction.hset(keys.blobs, ...blobs);
     }
     await this.commit(transaction, listThreadKeys(keys));
-    return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id } };
+    return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id, ...tenantEntry(tenant) } };
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ''): Promise<void> {
@@ -168,7 +173,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       throw new AppError('BAD_REQUEST', 'Cannot put writes without configurable.thread_id and checkpoint_id');
     }
     const namespace = (config.configurable?.checkpoint_ns as string | undefined) ?? '';
-    const keys = createRedisThreadKeys(this.keyPrefix, threadId);
+    const keys = createRedisThreadKeys(this.keyPrefix, tenantOf(config), threadId);
     const encoded = await Promise.all(
       writes.map(async ([channel, value], position) => {
         const index = WRITES_IDX_MAP[channel] ?? position;
@@ -190,8 +195,12 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     await this.commit(transaction, listThreadKeys(keys));
   }
 
-  async deleteThread(threadId: string): Promise<void> {
-    const keys = listThreadKeys(createRedisThreadKeys(this.keyPrefix, threadId));
+  /**
+   * Delete one tenant's thread (`default` when no tenant is given: `BaseCheckpointSaver`'s
+   * signature has no config); the same thread id of another tenant stays.
+   */
+  async deleteThread(threadId: string, tenantId = defaultTenant): Promise<void> {
+    const keys = listThreadKeys(createRedisThreadKeys(this.keyPrefix, tenantId, threadId));
     await withStorageErrors(() => this.client.unlink(...keys));
   }
 
@@ -208,6 +217,7 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
   }
 
   private async *listThread(
+    tenant: string,
     threadId: string,
     config: RunnableConfig,
     options: CheckpointListOptions,
@@ -222,14 +232,14 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
         isDeepStrictEqual((tuple.metadata as Record<string, unknown> | undefined)?.[key], value),
       );
     if (checkpointId && namespace !== undefined) {
-      yield* (await this.load(threadId, ['members', checkpointMember(namespace, checkpointId)])).filter(matches);
+      yield* (await this.load(tenant, threadId, ['members', checkpointMember(namespace, checkpointId)])).filter(matches);
       return;
     }
     const { index, min, max: newest } = listRange(namespace, checkpointId, beforeId);
     let max = newest;
     while (true) {
       const page: LoadResult = { cursor: undefined, checkpoints: [] };
-      const tuples = await this.load(threadId, ['range', index, max, min, String(pageSize)], page);
+      const tuples = await this.load(tenant, threadId, ['range', index, max, min, String(pageSize)], page);
       yield* tuples.filter(matches);
       if (page.cursor === undefined) {
         return;
@@ -244,12 +254,13 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
    * `migrate` is off when loading a parent for migration, which needs only its writes.
    */
   private async load(
+    tenant: string,
     threadId: string,
     selection: string[],
     page?: LoadResult,
     migrate = true,
   ): Promise<CheckpointTuple[]> {
-    const keys = listThreadKeys(createRedisThreadKeys(this.keyPrefix, threadId));
+    const keys = listThreadKeys(createRedisThreadKeys(this.keyPrefix, tenant, threadId));
     const ttl = this.refreshTtlOnRead && this.ttlSeconds !== undefined ? String(this.ttlSeconds) : '0';
     const result = await withStorageErrors(() => runLoadScript(this.client, keys, [ttl, ...selection]));
     if (page) {
@@ -257,9 +268,9 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     }
     return Promise.all(
       result.checkpoints.map(async (loaded) => {
-        const decoded = await decodeCheckpoint(this.serde, threadId, loaded);
+        const decoded = await decodeCheckpoint(this.serde, { ...tenantEntry(tenant), thread_id: threadId }, loaded);
         if (migrate && decoded.checkpoint.v < 4 && decoded.parentId !== undefined) {
-          await this.migratePendingSends(threadId, decoded.namespace, decoded.parentId, decoded.checkpoint);
+          await this.migratePendingSends(tenant, threadId, decoded.namespace, decoded.parentId, decoded.checkpoint);
         }
         return decoded.tuple;
       }),
@@ -268,12 +279,13 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
 
   /** Checkpoints before format v4 kept pending sends as the parent's TASKS writes. */
   private async migratePendingSends(
+    tenant: string,
     threadId: string,
     namespace: string,
     parentId: string,
     checkpoint: Checkpoint,
   ): Promise<void> {
-    const [parent] = await this.load(threadId, ['members', checkpointMember(namespace, parentId)], undefined, false);
+    const [parent] = await this.load(tenant, threadId, ['members', checkpointMember(namespace, parentId)], undefined, false);
     const sends = (parent?.pendingWrites ?? []).filter(([, channel]) => channel === TASKS).map(([, , value]) => value);
     const versions = Object.values(checkpoint.channel_versions);
     checkpoint.channel_values[TASKS] = sends;

@@ -1,15 +1,15 @@
 import type { Cluster, Redis } from 'ioredis';
-import { threadIdOfTimelineKey, timelineKeyPattern } from './redis-checkpoint-keys.ts';
+import { threadOfTimelineKey, timelineKeyPattern } from './redis-checkpoint-keys.ts';
 import { withStorageErrors } from './checkpoint-storage-error.ts';
 
 /**
- * Every thread id under a prefix, found by SCAN over the thread timeline keys (on
- * each master of a cluster). Only `list` without a thread id uses it: an
+ * Every thread id of one tenant under a prefix, found by SCAN over the thread timeline keys
+ * (on each master of a cluster). Only `list` without a thread id uses it: an
  * administrative listing, never on a graph's request path. A registry key would
  * avoid the scan but could not share each thread's hash tag, so writes would lose
  * their single-slot transaction on Redis Cluster.
  */
-export async function* scanThreadIds(client: Redis | Cluster, prefix: string): AsyncGenerator<string> {
+export async function* scanThreadIds(client: Redis | Cluster, prefix: string, tenant: string): AsyncGenerator<string> {
   const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
   const pattern = timelineKeyPattern(prefix);
   const seen = new Set<string>();
@@ -19,7 +19,9 @@ export async function* scanThreadIds(client: Redis | Cluster, prefix: string): A
       const [next, keys] = await withStorageErrors(() => node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
       cursor = next;
       for (const key of keys) {
-        const threadId = threadIdOfTimelineKey(prefix, key);
+        const owner = threadOfTimelineKey(prefix, key);
+        if (owner.tenant !== tenant) continue;
+        const { threadId } = owner;
         // SCAN may return a key more than once.
         if (!seen.has(threadId)) {
           seen.add(threadId);

@@ -3,6 +3,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import type { CheckpointListOptions } from '@langchain/langgraph-checkpoint';
 import { checkpointColumns } from './sqlite-checkpoint-statements.ts';
+import { tenantOf } from './checkpoint-tenant.ts';
 
 export interface ListQuery {
   sql: string;
@@ -41,12 +42,13 @@ function metadataCondition(key: string, value: unknown): { clause: string; param
 }
 
 /**
- * Build the `list` select: thread and namespace when given (all of them otherwise),
+ * Build the `list` select: always one tenant's checkpoints (`tenantOf(config)`), of the thread
+ * and namespace when given (all of them otherwise),
  * an exact checkpoint id, `before`, and the metadata `filter`, newest first.
  */
 export function buildListQuery(config: RunnableConfig, options: CheckpointListOptions = {}): ListQuery {
-  const conditions: string[] = [];
-  const parameters: SQLInputValue[] = [];
+  const conditions: string[] = ['tenant_id = ?'];
+  const parameters: SQLInputValue[] = [tenantOf(config)];
   const { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } = config.configurable ?? {};
   if (threadId !== undefined && threadId !== null && threadId !== '') {
     conditions.push('thread_id = ?');
@@ -73,7 +75,7 @@ export function buildListQuery(config: RunnableConfig, options: CheckpointListOp
     if (value !== null && typeof value === 'object') deepFilter.push([key, value]);
   }
 
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const where = `WHERE ${conditions.join(' AND ')}`;
   let sql = `SELECT ${checkpointColumns} FROM checkpoint_checkpoints ${where}
     ORDER BY checkpoint_id DESC, thread_id, checkpoint_ns`;
   const limit = options.limit === undefined ? undefined : Math.max(0, Math.floor(options.limit));

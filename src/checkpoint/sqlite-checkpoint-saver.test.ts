@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { openDatabase } from '../storage/index.ts';
 import { SqliteCheckpointSaver } from './sqlite-checkpoint-saver.ts';
 import { selectLatestCheckpointSql } from './sqlite-checkpoint-statements.ts';
+import { describeCheckpointTenantIsolation } from './checkpoint-tenant-conformance.ts';
 
 const loopMetadata: CheckpointMetadata = { source: 'loop', step: 0, parents: {} };
 
@@ -41,7 +42,7 @@ describe('SqliteCheckpointSaver', () => {
   it('finds the newest checkpoint through the primary key, with no scan and no sort', () => {
     const plan = database
       .prepare(`EXPLAIN QUERY PLAN ${selectLatestCheckpointSql}`)
-      .all('thread-1', '')
+      .all('default', 'thread-1', '')
       .map((row) => String(row.detail))
       .join('\n');
     expect(plan).toMatch(/SEARCH checkpoint_checkpoints USING INDEX sqlite_autoindex_checkpoint_checkpoints_1/);
@@ -229,3 +230,5 @@ describe('SqliteCheckpointSaver', () => {
     expect(sibling).not.toBe(second);
   });
 });
+
+describeCheckpointTenantIsolation('SqliteCheckpointSaver', () => new SqliteCheckpointSaver({ database: openDatabase(':memory:', { vectors: false }) }));

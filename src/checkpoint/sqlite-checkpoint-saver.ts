@@ -14,6 +14,7 @@ import { AppError } from '../errors.ts';
 import { flushGroupCommit, groupCommit, openDatabase } from '../storage/index.ts';
 import { withStorageErrors } from './checkpoint-storage-error.ts';
 import { createCheckpointTables } from './sqlite-checkpoint-schema.ts';
+import { defaultTenant, tenantEntry, tenantOf } from './checkpoint-tenant.ts';
 import { prepareCheckpointStatements } from './sqlite-checkpoint-statements.ts';
 import type { CheckpointRow, CheckpointStatements } from './sqlite-checkpoint-statements.ts';
 import { createCheckpointTupleReader } from './sqlite-checkpoint-tuple-reader.ts';
@@ -24,6 +25,8 @@ export interface SqliteCheckpointSaverOptions {
   database: DatabaseSync;
   /** How values are encoded; defaults to LangGraph's JSON-plus serializer. */
   serde?: SerializerProtocol;
+  /** Where the one-time notice of a schema migration goes; defaults to the console. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -31,6 +34,8 @@ export interface SqliteCheckpointSaverOptions {
  * Checkpoints, channel values (one blob per channel version) and pending writes live in
  * `checkpoint_*` tables; every `put` and `putWrites` is atomic, and commits together with the
  * other writes of the same turn (see `groupCommit`). SQLite failures become `STORAGE_ERROR`.
+ * Every row is keyed by tenant (`config.configurable.tenant_id`, `default` when absent) before
+ * the thread, so two tenants' threads of the same id are two threads.
  * @example
  * const checkpointer = SqliteCheckpointSaver.fromFile('./data/overseer.db');
  * const graph = builder.compile({ checkpointer });
@@ -44,7 +49,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
   constructor(options: SqliteCheckpointSaverOptions) {
     super(options.serde);
     this.database = options.database;
-    createCheckpointTables(this.database);
+    createCheckpointTables(this.database, { log: options.log });
     this.#statements = prepareCheckpointStatements(this.database);
     this.#readTuple = createCheckpointTupleReader({
       statements: this.#statements,
@@ -73,10 +78,11 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     if (threadId === undefined || threadId === null || threadId === '') return undefined;
     const namespace = String(config.configurable?.checkpoint_ns ?? '');
     const checkpointId = getCheckpointId(config);
+    const thread = [tenantOf(config), String(threadId), namespace] as const;
     return withStorageErrors(async () => {
       const row = checkpointId
-        ? this.#statements.selectCheckpoint.get(String(threadId), namespace, checkpointId)
-        : this.#statements.selectLatestCheckpoint.get(String(threadId), namespace);
+        ? this.#statements.selectCheckpoint.get(...thread, checkpointId)
+        : this.#statements.selectLatestCheckpoint.get(...thread);
       return row === undefined ? undefined : this.#readTuple(row as unknown as CheckpointRow);
     });
   }
@@ -85,9 +91,9 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
    * The id of a thread's newest checkpoint in a namespace, without loading it: one read of the
    * primary key (the run manager's rollback point for every thread run).
    */
-  async latestCheckpointId(threadId: string, namespace = ''): Promise<string | undefined> {
+  async latestCheckpointId(threadId: string, namespace = '', tenantId = defaultTenant): Promise<string | undefined> {
     return withStorageErrors(async () => {
-      const row = this.#statements.selectLatestCheckpointId.get(threadId, namespace) as { checkpoint_id: string } | undefined;
+      const row = this.#statements.selectLatestCheckpointId.get(tenantId, threadId, namespace) as { checkpoint_id: string } | undefined;
       return row?.checkpoint_id;
     });
   }
@@ -112,6 +118,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
     const threadId = requireThreadId(config, 'store a checkpoint');
+    const tenant = tenantOf(config);
     const namespace = String(config.configurable?.checkpoint_ns ?? '');
     const parentId = getCheckpointId(config) || null;
     const { channel_values: values = {}, ...stored } = checkpoint;
@@ -127,9 +134,10 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     );
     await withStorageErrors(() => groupCommit(this.database, () => {
       for (const [channel, version, type, bytes] of blobs) {
-        this.#statements.insertChannelBlob.run(threadId, namespace, channel, version, type, bytes);
+        this.#statements.insertChannelBlob.run(tenant, threadId, namespace, channel, version, type, bytes);
       }
       this.#statements.upsertCheckpoint.run(
+        tenant,
         threadId,
         namespace,
         checkpoint.id,
@@ -139,11 +147,12 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         metadataJson,
       );
     }));
-    return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id } };
+    return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id, ...tenantEntry(tenant) } };
   }
 
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
     const threadId = requireThreadId(config, 'store writes');
+    const tenant = tenantOf(config);
     const checkpointId = getCheckpointId(config);
     if (!checkpointId) {
       throw new AppError('BAD_REQUEST', 'Cannot store writes: config.configurable.checkpoint_id is missing.');
@@ -159,16 +168,20 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     await withStorageErrors(() => groupCommit(this.database, () => {
       for (const { channel, index, type, bytes } of rows) {
         const statement = index < 0 ? this.#statements.upsertWrite : this.#statements.insertWrite;
-        statement.run(threadId, namespace, checkpointId, taskId, index, channel, type, bytes, taskPath ?? '');
+        statement.run(tenant, threadId, namespace, checkpointId, taskId, index, channel, type, bytes, taskPath ?? '');
       }
     }));
   }
 
-  async deleteThread(threadId: string): Promise<void> {
+  /**
+   * Delete one tenant's thread (`default` when no tenant is given: `BaseCheckpointSaver`'s
+   * signature has no config); the same thread id of another tenant stays.
+   */
+  async deleteThread(threadId: string, tenantId = defaultTenant): Promise<void> {
     await withStorageErrors(() => groupCommit(this.database, () => {
-      this.#statements.deleteThreadWrites.run(threadId);
-      this.#statements.deleteThreadBlobs.run(threadId);
-      this.#statements.deleteThreadCheckpoints.run(threadId);
+      this.#statements.deleteThreadWrites.run(tenantId, threadId);
+      this.#statements.deleteThreadBlobs.run(tenantId, threadId);
+      this.#statements.deleteThreadCheckpoints.run(tenantId, threadId);
     }));
   }
 

@@ -14,6 +14,7 @@ import type {
   PendingWriteRow,
   TypedValueRow,
 } from './sqlite-checkpoint-statements.ts';
+import { tenantEntry } from './checkpoint-tenant.ts';
 
 export interface CheckpointTupleReaderDeps {
   statements: CheckpointStatements;
@@ -34,9 +35,12 @@ export function createCheckpointTupleReader(deps: CheckpointTupleReaderDeps) {
   const loadValue = (row: TypedValueRow): Promise<unknown> =>
     serde.loadsTyped(row.type, row.blob ?? new Uint8Array());
 
-  async function loadChannelValues(threadId: string, namespace: string, versions: ChannelVersions) {
+  // Every read is of one tenant's thread: `thread` is [tenant, thread id, namespace].
+  type ThreadKey = [string, string, string];
+
+  async function loadChannelValues(thread: ThreadKey, versions: ChannelVersions) {
     const keys = Object.fromEntries(Object.entries(versions).map(([channel, version]) => [channel, String(version)]));
-    const rows = statements.selectChannelBlobs.all(JSON.stringify(keys), threadId, namespace) as unknown as ChannelBlobRow[];
+    const rows = statements.selectChannelBlobs.all(JSON.stringify(keys), ...thread) as unknown as ChannelBlobRow[];
     const values: Record<string, unknown> = {};
     for (const row of rows) {
       if (row.type !== 'empty') values[row.channel] = await loadValue(row);
@@ -44,8 +48,8 @@ export function createCheckpointTupleReader(deps: CheckpointTupleReaderDeps) {
     return values;
   }
 
-  async function loadPendingWrites(threadId: string, namespace: string, checkpointId: string) {
-    const rows = statements.selectPendingWrites.all(threadId, namespace, checkpointId) as unknown as PendingWriteRow[];
+  async function loadPendingWrites(thread: ThreadKey, checkpointId: string) {
+    const rows = statements.selectPendingWrites.all(...thread, checkpointId) as unknown as PendingWriteRow[];
     const writes: CheckpointPendingWrite[] = [];
     for (const row of rows) writes.push([row.task_id, row.channel, await loadValue(row)]);
     return writes;
@@ -53,8 +57,8 @@ export function createCheckpointTupleReader(deps: CheckpointTupleReaderDeps) {
 
   // Checkpoints older than format 4 kept pending sends as TASKS writes on their parent;
   // newer graphs expect them as the TASKS channel value of the checkpoint itself.
-  async function migratePendingSends(checkpoint: Checkpoint, threadId: string, namespace: string, parentId: string) {
-    const rows = statements.selectChannelWrites.all(threadId, namespace, parentId, TASKS) as unknown as TypedValueRow[];
+  async function migratePendingSends(checkpoint: Checkpoint, thread: ThreadKey, parentId: string) {
+    const rows = statements.selectChannelWrites.all(...thread, parentId, TASKS) as unknown as TypedValueRow[];
     const sends: unknown[] = [];
     for (const row of rows) sends.push(await loadValue(row));
     const versions = Object.values(checkpoint.channel_versions);
@@ -63,22 +67,24 @@ export function createCheckpointTupleReader(deps: CheckpointTupleReaderDeps) {
   }
 
   return async function readTuple(row: CheckpointRow): Promise<CheckpointTuple> {
-    const { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } = row;
+    const { tenant_id: tenant, thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } = row;
+    const thread: ThreadKey = [tenant, threadId, namespace];
+    const tenantConfig = tenantEntry(tenant);
     const stored = (await serde.loadsTyped(row.checkpoint_type, row.checkpoint)) as StoredCheckpoint;
     const checkpoint: Checkpoint = {
       ...stored,
-      channel_values: await loadChannelValues(threadId, namespace, stored.channel_versions),
+      channel_values: await loadChannelValues(thread, stored.channel_versions),
     };
     const parentId = row.parent_checkpoint_id;
-    if (checkpoint.v < 4 && parentId !== null) await migratePendingSends(checkpoint, threadId, namespace, parentId);
+    if (checkpoint.v < 4 && parentId !== null) await migratePendingSends(checkpoint, thread, parentId);
     const tuple: CheckpointTuple = {
-      config: { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId } },
+      config: { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpointId, ...tenantConfig } },
       checkpoint,
       metadata: (await serde.loadsTyped('json', row.metadata)) as CheckpointMetadata,
-      pendingWrites: await loadPendingWrites(threadId, namespace, checkpointId),
+      pendingWrites: await loadPendingWrites(thread, checkpointId),
     };
     if (parentId !== null) {
-      tuple.parentConfig = { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: parentId } };
+      tuple.parentConfig = { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: parentId, ...tenantConfig } };
     }
     return tuple;
   };

@@ -51,13 +51,14 @@ describe.each(savers)('copyThreadCheckpoints with %s', (_name, createSaver) => {
   it('copies every namespace and the pending interrupt: the copy resumes, the original stays paused', async () => {
     const checkpointer = createSaver();
     const graph = buildGraph(checkpointer);
-    const original = { configurable: { thread_id: randomUUID() } };
+    // A tenant other than the default: the copy must stay that tenant's.
+    const original = { configurable: { thread_id: randomUUID(), tenant_id: 'acme' } };
     await graph.invoke({ log: [] }, original);
     const paused = await graph.getState(original, { subgraphs: true });
     expect(paused.next).toEqual(['review']);
 
-    const copy = { configurable: { thread_id: randomUUID() } };
-    const copied = await copyThreadCheckpoints(checkpointer, original.configurable.thread_id, copy.configurable.thread_id);
+    const copy = { configurable: { thread_id: randomUUID(), tenant_id: 'acme' } };
+    const copied = await copyThreadCheckpoints(checkpointer, 'acme', original.configurable.thread_id, copy.configurable.thread_id);
     const namespaces = new Set<string>();
     for await (const tuple of checkpointer.list(original)) namespaces.add(String(tuple.config.configurable?.checkpoint_ns));
     expect(namespaces.size).toBe(2);
@@ -82,6 +83,17 @@ describe.each(savers)('copyThreadCheckpoints with %s', (_name, createSaver) => {
   });
 
   it('copies nothing from a thread without checkpoints', async () => {
-    expect(await copyThreadCheckpoints(createSaver(), randomUUID(), randomUUID())).toBe(0);
+    expect(await copyThreadCheckpoints(createSaver(), 'acme', randomUUID(), randomUUID())).toBe(0);
+  });
+
+  it("copies only the tenant's own thread when another tenant uses the same thread id", async () => {
+    const checkpointer = createSaver();
+    const graph = buildGraph(checkpointer);
+    const threadId = randomUUID();
+    await graph.invoke({ log: [] }, { configurable: { thread_id: threadId, tenant_id: 'acme' } });
+    const copyId = randomUUID();
+    expect(await copyThreadCheckpoints(checkpointer, 'rival', threadId, copyId)).toBe(0);
+    expect((await graph.getState({ configurable: { thread_id: copyId, tenant_id: 'rival' } })).values).toEqual({});
+    expect((await graph.getState({ configurable: { thread_id: copyId, tenant_id: 'acme' } })).values).toEqual({});
   });
 });

@@ -2,15 +2,21 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { ChannelVersions, CheckpointTuple, PendingWrite } from '@langchain/langgraph-checkpoint';
 
 /**
- * Copy every checkpoint of a thread — all namespaces, each with its pending writes — to
- * another thread id, oldest first, through any saver's public API. Checkpoint ids and parents
- * are kept, so the copy has the same history, time travel and interrupts as the original.
+ * Copy every checkpoint of a tenant's thread — all namespaces, each with its pending writes — to
+ * another thread id of the same tenant, oldest first, through any saver's public API. Checkpoint
+ * ids and parents are kept, so the copy has the same history, time travel and interrupts as the
+ * original.
  * @returns how many checkpoints were copied
- * @example await copyThreadCheckpoints(checkpointer, sourceThreadId, randomUUID());
+ * @example await copyThreadCheckpoints(checkpointer, 'acme', sourceThreadId, randomUUID());
  */
-export async function copyThreadCheckpoints(checkpointer: BaseCheckpointSaver, fromThreadId: string, toThreadId: string): Promise<number> {
+export async function copyThreadCheckpoints(
+  checkpointer: BaseCheckpointSaver,
+  tenantId: string,
+  fromThreadId: string,
+  toThreadId: string,
+): Promise<number> {
   const tuples: CheckpointTuple[] = [];
-  for await (const tuple of checkpointer.list({ configurable: { thread_id: fromThreadId } })) tuples.push(tuple);
+  for await (const tuple of checkpointer.list({ configurable: { thread_id: fromThreadId, tenant_id: tenantId } })) tuples.push(tuple);
   // Checkpoint ids are time-ordered (uuid6): ascending id is the order they were written in.
   tuples.sort((left, right) => (left.checkpoint.id < right.checkpoint.id ? -1 : left.checkpoint.id > right.checkpoint.id ? 1 : 0));
   const byKey = new Map(tuples.map((tuple) => [keyOf(namespaceOf(tuple), tuple.checkpoint.id), tuple]));
@@ -22,12 +28,14 @@ export async function copyThreadCheckpoints(checkpointer: BaseCheckpointSaver, f
     const original = (tuple.metadata ?? {}) as Record<string, unknown>;
     const metadata = original.thread_id === fromThreadId ? { ...original, thread_id: toThreadId } : original;
     const saved = await checkpointer.put(
-      { configurable: { thread_id: toThreadId, checkpoint_ns: namespace, ...(parentId ? { checkpoint_id: parentId } : {}) } },
+      { configurable: { thread_id: toThreadId, tenant_id: tenantId, checkpoint_ns: namespace, ...(parentId ? { checkpoint_id: parentId } : {}) } },
       tuple.checkpoint,
       metadata as never,
       changedVersions(tuple.checkpoint.channel_versions, parent?.checkpoint.channel_versions),
     );
-    for (const [taskId, writes] of writesByTask(tuple)) await checkpointer.putWrites(saved, writes, taskId);
+    // Any saver's returned config, with the tenant whether or not that saver echoes it back.
+    const written = { ...saved, configurable: { ...saved.configurable, tenant_id: tenantId } };
+    for (const [taskId, writes] of writesByTask(tuple)) await checkpointer.putWrites(written, writes, taskId);
   }
   return tuples.length;
 }

@@ -57,7 +57,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
   const snapshotOf = (record: RunRecord) => readThreadSnapshot(dependencies.catalog, record);
 
   async function rollBack(record: RunRecord) {
-    await restoreCheckpoint(checkpointer, record.thread_id, record.checkpoint_before ?? null);
+    await restoreCheckpoint(checkpointer, record.tenant_id, record.thread_id, record.checkpoint_before ?? null);
     const snapshot = record.checkpoint_before ? await snapshotOf(record) : undefined;
     await repository.updateThread(record.tenant_id, record.thread_id, {
       status: 'idle',
@@ -79,7 +79,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       if (persistent) {
         // Where a rollback returns to. Kept on the live record: a run's status and this id are
         // in memory while it runs and stored when it ends (a crash is settled by recover()).
-        record.checkpoint_before = await latestCheckpointIdOf(checkpointer, record.thread_id);
+        record.checkpoint_before = await latestCheckpointIdOf(checkpointer, record.tenant_id, record.thread_id);
       }
       record.status = 'running';
       record.updated_at = new Date().toISOString();

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import { copyThreadCheckpoints } from './copy-thread-checkpoints.ts';
+import { deleteThreadCheckpoints } from './thread-snapshot.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
 import type { StreamMode } from './run-event.ts';
@@ -329,7 +330,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         await cancelRecord(run.record, 'interrupt');
         await run.settled;
       }
-      await dependencies.checkpointer.deleteThread(threadId);
+      await deleteThreadCheckpoints(dependencies.checkpointer, tenantId, threadId);
       return repository.deleteThread(tenantId, threadId);
     },
 
@@ -340,7 +341,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         if (!thread) throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
         const now = clock().toISOString();
         try {
-          await copyThreadCheckpoints(dependencies.checkpointer, threadId, newThreadId);
+          await copyThreadCheckpoints(dependencies.checkpointer, tenantId, threadId, newThreadId);
           return await repository.createThread({
             ...thread,
             thread_id: newThreadId,
@@ -351,7 +352,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           });
         } catch (error) {
           // No half-made copy: checkpoints written under the new id go with the failure.
-          await dependencies.checkpointer.deleteThread(newThreadId).catch(() => undefined);
+          await deleteThreadCheckpoints(dependencies.checkpointer, tenantId, newThreadId).catch(() => undefined);
           throw error;
         }
       });

@@ -10,10 +10,10 @@ interface SnapshotTask {
 }
 
 /** A thread's values and pending interrupts (by task) as the API serves them. */
-export async function readThreadSnapshot(catalog: GraphCatalog, record: Pick<RunRecord, 'assistant_id' | 'thread_id'>) {
+export async function readThreadSnapshot(catalog: GraphCatalog, record: Pick<RunRecord, 'assistant_id' | 'thread_id' | 'tenant_id'>) {
   const entry = catalog.get(record.assistant_id);
   if (!entry) return undefined;
-  const state = await entry.graph.getState({ configurable: { thread_id: record.thread_id } });
+  const state = await entry.graph.getState({ configurable: { thread_id: record.thread_id, tenant_id: record.tenant_id } });
   const tasks = (state.tasks ?? []) as SnapshotTask[];
   const interruptsByTask: Record<string, unknown[]> = {};
   for (const task of tasks) if (task.interrupts?.length) interruptsByTask[task.id] = toWireValue(task.interrupts);
@@ -22,21 +22,37 @@ export async function readThreadSnapshot(catalog: GraphCatalog, record: Pick<Run
   return { values, interruptsByTask, interrupts };
 }
 
+type TenantDeleteThread = (threadId: string, tenantId?: string) => Promise<void>;
+
+/**
+ * Delete one tenant's checkpoints of a thread. `BaseCheckpointSaver.deleteThread` takes no
+ * config; Overseer's savers take the tenant as a second argument (see `SqliteCheckpointSaver`).
+ */
+export async function deleteThreadCheckpoints(checkpointer: BaseCheckpointSaver, tenantId: string, threadId: string): Promise<void> {
+  await (checkpointer.deleteThread as TenantDeleteThread).call(checkpointer, threadId, tenantId);
+}
+
 /**
  * Make `checkpointId` the thread's state again by copying it to the head (or empty the thread
  * when there was none), so a rolled-back run leaves no trace in the state while its
  * checkpoints stay in the history. Works through the checkpointer contract alone.
  */
-export async function restoreCheckpoint(checkpointer: BaseCheckpointSaver, threadId: string, checkpointId: string | null): Promise<void> {
+export async function restoreCheckpoint(
+  checkpointer: BaseCheckpointSaver,
+  tenantId: string,
+  threadId: string,
+  checkpointId: string | null,
+): Promise<void> {
   if (!checkpointId) {
-    await checkpointer.deleteThread(threadId);
+    await deleteThreadCheckpoints(checkpointer, tenantId, threadId);
     return;
   }
-  const target = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '', checkpoint_id: checkpointId } });
-  const head = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } });
+  const thread = { thread_id: threadId, checkpoint_ns: '', tenant_id: tenantId };
+  const target = await checkpointer.getTuple({ configurable: { ...thread, checkpoint_id: checkpointId } });
+  const head = await checkpointer.getTuple({ configurable: thread });
   if (!target || !head) return;
   await checkpointer.put(
-    head.config,
+    { ...head.config, configurable: { ...head.config.configurable, tenant_id: tenantId } },
     // Checkpoint ids must be uuid6 so they sort after the head in every saver.
     { ...target.checkpoint, id: uuid6(-3), ts: new Date().toISOString() },
     { ...target.metadata, source: 'update', step: (head.metadata?.step ?? 0) + 1 } as never,
@@ -46,7 +62,7 @@ export async function restoreCheckpoint(checkpointer: BaseCheckpointSaver, threa
 }
 
 interface KnowsLatestCheckpointId {
-  latestCheckpointId(threadId: string, namespace?: string): Promise<string | undefined>;
+  latestCheckpointId(threadId: string, namespace?: string, tenantId?: string): Promise<string | undefined>;
 }
 
 /**
@@ -54,10 +70,10 @@ interface KnowsLatestCheckpointId {
  * answer from their index without loading the state (which grows with the conversation);
  * any other saver loads the latest tuple.
  */
-export async function latestCheckpointIdOf(checkpointer: BaseCheckpointSaver, threadId: string): Promise<string | null> {
+export async function latestCheckpointIdOf(checkpointer: BaseCheckpointSaver, tenantId: string, threadId: string): Promise<string | null> {
   if (typeof (checkpointer as Partial<KnowsLatestCheckpointId>).latestCheckpointId === 'function') {
-    return (await (checkpointer as unknown as KnowsLatestCheckpointId).latestCheckpointId(threadId, '')) ?? null;
+    return (await (checkpointer as unknown as KnowsLatestCheckpointId).latestCheckpointId(threadId, '', tenantId)) ?? null;
   }
-  const head = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } });
+  const head = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '', tenant_id: tenantId } });
   return (head?.config.configurable?.checkpoint_id as string | undefined) ?? null;
 }

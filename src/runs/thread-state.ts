@@ -1,3 +1,4 @@
+import { createTenantCheckpointer } from '../checkpoint/index.ts';
 import type { AnyCompiledGraph } from '../graphs/index.ts';
 import { toWireValue } from './to-wire-json.ts';
 
@@ -68,27 +69,42 @@ export const emptyThreadState = {
   interrupts: [],
 };
 
-/** The thread's state now, or at a checkpoint (time travel). */
+/**
+ * The graph reading through a view of its checkpointer fixed to one tenant. LangGraph reads a
+ * subgraph task's state (`subgraphs: true`) with a config it builds from the thread id alone,
+ * which would reach the default tenant's thread of that id.
+ */
+function graphOfTenant(graph: AnyCompiledGraph, tenantId: string): AnyCompiledGraph {
+  if (!graph.checkpointer || typeof graph.checkpointer !== 'object') return graph;
+  const scoped = graph.withConfig({});
+  scoped.checkpointer = createTenantCheckpointer(graph.checkpointer, tenantId);
+  return scoped;
+}
+
+/** The tenant's thread's state now, or at a checkpoint (time travel). */
 export async function readThreadState(
   graph: AnyCompiledGraph,
+  tenantId: string,
   threadId: string,
   options: { checkpointId?: string; checkpointNs?: string; subgraphs?: boolean } = {},
 ) {
-  const configurable: Record<string, unknown> = { thread_id: threadId, checkpoint_ns: options.checkpointNs ?? '' };
+  const configurable: Record<string, unknown> = { thread_id: threadId, tenant_id: tenantId, checkpoint_ns: options.checkpointNs ?? '' };
   if (options.checkpointId) configurable.checkpoint_id = options.checkpointId;
-  const snapshot = (await graph.getState({ configurable }, { subgraphs: options.subgraphs ?? false })) as Snapshot;
+  const reader = options.subgraphs ? graphOfTenant(graph, tenantId) : graph;
+  const snapshot = (await reader.getState({ configurable }, { subgraphs: options.subgraphs ?? false })) as Snapshot;
   return toThreadState(snapshot);
 }
 
-/** Newest first, as `GET /threads/{id}/history` returns. */
+/** The tenant's thread's states, newest first, as `GET /threads/{id}/history` returns. */
 export async function readThreadHistory(
   graph: AnyCompiledGraph,
+  tenantId: string,
   threadId: string,
   options: { limit: number; before?: string; metadata?: Record<string, unknown>; checkpointNs?: string },
 ) {
   const states: Array<Record<string, unknown>> = [];
   const history = graph.getStateHistory(
-    { configurable: { thread_id: threadId, checkpoint_ns: options.checkpointNs ?? '' } },
+    { configurable: { thread_id: threadId, tenant_id: tenantId, checkpoint_ns: options.checkpointNs ?? '' } },
     {
       limit: options.limit,
       before: options.before ? { configurable: { checkpoint_id: options.before } } : undefined,

@@ -192,7 +192,7 @@ export function createThreadRoutes() {
     const thread = await threadOf(c, threadId);
     const graph = graphOf(c, thread);
     if (!graph) return c.json(emptyThreadState, 200);
-    return c.json(await readThreadState(graph, threadId, options), 200);
+    return c.json(await readThreadState(graph, c.var.caller.tenantId, threadId, options), 200);
   }
 
   app.openapi(
@@ -264,7 +264,7 @@ export function createThreadRoutes() {
       if (!graph) throw new AppError('CONFLICT', 'The thread has no graph yet: run it once, or pass graph_id');
       const active = await c.var.services.repository.activeRuns(c.var.caller.tenantId, thread_id);
       if (active.length > 0) throw new AppError('CONFLICT', 'Thread is busy; wait for its run to finish');
-      const configurable: Record<string, unknown> = { thread_id, checkpoint_ns: body.checkpoint?.checkpoint_ns ?? '' };
+      const configurable: Record<string, unknown> = { thread_id, tenant_id: c.var.caller.tenantId, checkpoint_ns: body.checkpoint?.checkpoint_ns ?? '' };
       const checkpointId = body.checkpoint_id ?? body.checkpoint?.checkpoint_id;
       if (checkpointId) configurable.checkpoint_id = checkpointId;
       let next;
@@ -273,7 +273,7 @@ export function createThreadRoutes() {
       } catch (error) {
         throw new AppError('VALIDATION_FAILED', error instanceof Error ? error.message : 'State update rejected', { cause: error });
       }
-      const state = await readThreadState(graph, thread_id);
+      const state = await readThreadState(graph, c.var.caller.tenantId, thread_id);
       await c.var.services.repository.updateThread(c.var.caller.tenantId, thread_id, {
         values: state.values,
         metadata: thread.metadata.graph_id ? undefined : { graph_id: body.graph_id },
@@ -293,7 +293,7 @@ export function createThreadRoutes() {
         ? options.before
         : (options.before?.checkpoint_id ?? (options.before?.configurable as { checkpoint_id?: string } | undefined)?.checkpoint_id);
     return c.json(
-      await readThreadHistory(graph, threadId, {
+      await readThreadHistory(graph, c.var.caller.tenantId, threadId, {
         limit: options.limit,
         before,
         metadata: options.metadata,
