@@ -47,6 +47,9 @@ const environmentSchema = z.object({
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   RUN_EVENT_RETENTION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   RUN_EVENT_BUFFER: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
+  JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(64),
+  JSON_MAX_KEYS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  JSON_MAX_ARRAY_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 const apiKeySchema = z.strictObject({
@@ -94,6 +97,12 @@ export interface Config {
   /** A langgraph.json whose graphs to serve instead of Overseer's own. */
   langgraphConfig?: string;
   runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number };
+  /**
+   * The most a JSON request body may nest and hold per object or array, checked before it is
+   * parsed: a LangGraph payload nests about 10 deep, and values deeper than a few thousand
+   * levels overflow the stack wherever they are serialized.
+   */
+  jsonLimits: { maxDepth: number; maxKeys: number; maxArrayLength: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -147,6 +156,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       eventRetentionSeconds: values.RUN_EVENT_RETENTION_SECONDS,
       eventBuffer: values.RUN_EVENT_BUFFER,
     },
+    jsonLimits: { maxDepth: values.JSON_MAX_DEPTH, maxKeys: values.JSON_MAX_KEYS, maxArrayLength: values.JSON_MAX_ARRAY_LENGTH },
     logLevel: values.LOG_LEVEL,
   };
 }
