@@ -11,13 +11,20 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
+  | 'EVENTS_EXPIRED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNPROCESSABLE'
   | 'RATE_LIMITED'
+  | 'TOO_MANY_RUNS'
   | 'TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
+  | 'IDENTITY_PROVIDER_UNAVAILABLE'
   | 'MODEL_ERROR'
+  | 'MODEL_RATE_LIMITED'
+  | 'MODEL_UNAVAILABLE'
+  | 'MODEL_TIMEOUT'
+  | 'RUN_TIMEOUT'
   | 'STORAGE_ERROR'
   | 'INTERNAL';
 
@@ -29,13 +36,23 @@ const statusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  // Not 410: the official SDK retries a GET on any status outside 400-409 and 422, so a 410
+  // would reach the user only after half a minute of back-off.
+  EVENTS_EXPIRED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
+  TOO_MANY_RUNS: 429,
   INTERNAL: 500,
   MODEL_ERROR: 502,
+  // The model provider's trouble, passed on as what it is: wait and retry, or try later.
+  MODEL_RATE_LIMITED: 429,
+  MODEL_UNAVAILABLE: 503,
+  MODEL_TIMEOUT: 504,
+  RUN_TIMEOUT: 504,
   UPSTREAM_UNAVAILABLE: 503,
+  IDENTITY_PROVIDER_UNAVAILABLE: 503,
   STORAGE_ERROR: 503,
   TIMEOUT: 504,
 };
@@ -43,17 +60,24 @@ const statusByCode: Record<ErrorCode, number> = {
 export interface AppErrorOptions {
   details?: unknown;
   cause?: unknown;
+  /**
+   * Response headers the HTTP layer sends with this error, for the few errors whose status
+   * has a header contract: `Retry-After` on 429, `WWW-Authenticate` on 401 (RFC 6750).
+   */
+  headers?: Record<string, string>;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
+  readonly headers: Record<string, string>;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -83,17 +107,32 @@ export function toPublicError(
     }
     return shown;
   }
+  // LangGraph's own verdict on a run that would not stop: the run's settings, not our fault.
+  if ((error as { lc_error_code?: string } | undefined)?.lc_error_code === 'GRAPH_RECURSION_LIMIT') {
+    return { code: 'UNPROCESSABLE', message: 'The graph reached its recursion limit without finishing; raise config.recursion_limit if the run needs more steps' };
+  }
   return { code: 'INTERNAL', message: 'Internal server error' };
 }
 
 /**
  * A failure of the store underneath (SQLite locked, full or corrupt; Redis down or timing out) as
  * one `STORAGE_ERROR` (HTTP 503) naming the store, with the original kept as `cause`. An
- * `AppError` (a mistake the store code found itself) passes unchanged.
+ * `AppError` (a mistake the store code found itself) passes unchanged, and a value nested too
+ * deeply to serialize is the caller's mistake (400), not an outage clients should retry.
  * @example throw toStorageError(error, 'The audit log is unavailable');
  */
 export function toStorageError(error: unknown, message: string): AppError {
-  return isAppError(error) ? error : new AppError('STORAGE_ERROR', message, { cause: error });
+  if (isAppError(error)) return error;
+  if (isStackOverflow(error)) return new AppError('BAD_REQUEST', 'The value is nested too deeply to store', { cause: error });
+  return new AppError('STORAGE_ERROR', message, { cause: error });
+}
+
+/**
+ * The engine's "Maximum call stack size exceeded": `JSON.stringify` and every recursive walk
+ * overflow on values nested some thousands deep, which only a caller's input can be.
+ */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 /** Run synchronous store work; its failures become `toStorageError(error, message)`. */

@@ -13,14 +13,27 @@ import {
   type ExecutionSafety,
   type GraphCatalog,
 } from './graphs/index.ts';
-import { createAuditLog, type AuditLog } from './observability/index.ts';
-import { createInProcessEventBus, createRedisRunRepository, createRunManager, createSqliteRunRepository, type RunEventBus, type RunManager, type RunRepository } from './runs/index.ts';
+import { createAuditLog, createLogger, type AuditLog, type Logger } from './observability/index.ts';
+import { createLimits, type Limits } from './limits/index.ts';
+import {
+  createInProcessEventBus,
+  createRedisProcessLease,
+  createRedisRunRepository,
+  createRunManager,
+  createSqliteProcessLease,
+  createSqliteRunRepository,
+  recoverStaleRuns,
+  type RecoveryReport,
+  type RunEventBus,
+  type RunManager,
+  type RunRepository,
+} from './runs/index.ts';
 import {
   createEmbeddings,
   createIngestionJobs,
   createQdrantRetriever,
   createSqliteRetriever,
-  ingestDirectory,
+  ingestSharedDirectory,
   type IngestionJobs,
   type Retriever,
   type UpsertReport,
@@ -28,6 +41,7 @@ import {
 import { flushGroupCommit, openDatabase, startWalCheckpointer } from './storage/index.ts';
 import { RedisStore, SqliteStore } from './store/index.ts';
 import {
+  createOrderPolicy,
   createOrderTools,
   createSqliteEffectLedger,
   createToolRegistry,
@@ -46,6 +60,8 @@ import {
 
 export interface Services {
   config: Config;
+  /** Structured logs at LOG_LEVEL (the access log among them). */
+  logger: Logger;
   database: DatabaseSync;
   checkpointer: BaseCheckpointSaver;
   /** Long-term memory (`config.store` in graph nodes, `/store/*` over HTTP); callers scope it per tenant. */
@@ -64,8 +80,18 @@ export interface Services {
   repository: RunRepository;
   bus: RunEventBus;
   runs: RunManager;
+  /** Gateway limits (requests per minute, runs at once), shared through Redis when configured. */
+  limits: Limits;
   /** What loading the sample knowledge base did at start-up. */
   knowledgeBase: UpsertReport;
+  /**
+   * Register this process on the run store and settle the runs stopped processes left pending
+   * or running, only if no other live process serves the store. Call it once the process owns
+   * its socket (`server.ts` does, after listening), so a process that fails to start never
+   * touches runs. Throws `CONFLICT` when another live process serves the embedded database.
+   * With `recoverRuns: false` it does nothing.
+   */
+  recoverRuns(): Promise<RecoveryReport>;
   close(): Promise<void>;
 }
 
@@ -79,11 +105,13 @@ const graphDescriptions: Record<string, string> = {
 /** Test hooks and embedding choices: parts to use instead of the ones built from configuration. */
 export interface ServiceOverrides {
   models?: ModelsByRole;
+  logger?: Logger;
   clock?: () => Date;
   /**
-   * Settle runs a stopped process left pending or running (default true). A process that shares
-   * the database but serves no runs itself (the graphs loaded by `langgraph dev`) must not, or it
-   * would fail the runs of the server beside it.
+   * Whether `services.recoverRuns()` may register this process and settle runs a stopped
+   * process left pending or running (default true). A process that shares the database but
+   * serves no runs itself (the graphs loaded by `langgraph dev`) must not, or it would fail the
+   * runs of the server beside it.
    */
   recoverRuns?: boolean;
 }
@@ -110,9 +138,18 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       ? createQdrantRetriever({ url: config.qdrant.url, apiKey: config.qdrant.apiKey, collection: config.qdrant.collection, embeddings })
       : createSqliteRetriever({ database, embeddings });
     const ingestionJobs = createIngestionJobs({ retriever, directory: config.knowledgeBaseDir });
-    const knowledgeBase = await ingestDirectory(retriever, config.knowledgeBaseDir, { tenantId: defaultTenantId });
+    // Every tenant reads the sample knowledge base; versions before the shared corpus loaded it
+    // for `default`, and those copies go now.
+    const { report: knowledgeBase, removedFromFormerTenant } = await ingestSharedDirectory(retriever, config.knowledgeBaseDir, {
+      formerTenantId: defaultTenantId,
+    });
+    if (removedFromFormerTenant > 0) {
+      console.log(`  knowledge base: now shared by every tenant; removed the ${removedFromFormerTenant} copies tenant "${defaultTenantId}" held`);
+    }
+    // The order tools and the order policy rules see the same "now".
+    const ordersClock = overrides.clock ?? sampleClock(config.sampleAsOf);
     const tools = createToolRegistry([
-      ...createOrderTools({ database, clock: overrides.clock ?? sampleClock(config.sampleAsOf) }),
+      ...createOrderTools({ database, clock: ordersClock }),
       createRunSqlTool({ database }),
     ]);
     const models = overrides.models ?? createModels(config.models);
@@ -142,6 +179,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     });
     const safety: ExecutionSafety = {
       approvals,
+      policy: createOrderPolicy({ database, clock: ordersClock }),
       breakers: createUpstreamBreakers(),
       deferred: createSqliteDeferredActionQueue(database),
       clock: overrides.clock,
@@ -165,7 +203,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       bufferLimit: config.runs.eventBuffer,
       retentionMs: config.runs.eventRetentionSeconds * 1_000,
     });
+    const limits = createLimits(config.rateLimits, redis && config.redis ? { client: redis, keyPrefix: config.redis.keyPrefix } : undefined);
     const runs = createRunManager({
+      admission: limits.runs,
       audit,
       catalog,
       checkpointer,
@@ -174,9 +214,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       concurrency: config.runs.concurrency,
       resultRetentionMs: config.runs.eventRetentionSeconds * 1_000,
     });
-    if (overrides.recoverRuns !== false) await runs.recover();
+    const lease = redis && config.redis
+      ? createRedisProcessLease({ client: redis, key: `${config.redis.keyPrefix}processes` })
+      : createSqliteProcessLease(database);
     return {
       config,
+      logger: overrides.logger ?? createLogger({ level: config.logLevel }),
       database,
       catalog,
       repository,
@@ -194,8 +237,20 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       models,
       graphs,
       knowledgeBase,
+      limits,
+      async recoverRuns() {
+        if (overrides.recoverRuns === false) return { recovered: 0, sharedWith: [] };
+        return recoverStaleRuns({
+          lease,
+          runs,
+          exclusive: config.redis === undefined,
+          store: config.redis ? `Redis (${config.redis.keyPrefix})` : config.sqlitePath,
+        });
+      },
       async close() {
         await runs.shutdown();
+        limits.close();
+        await lease.release();
         bus.close();
         await ingestionJobs.drain();
         await retriever.close();

@@ -5,8 +5,11 @@ import { AppError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { AppEnv } from './app-env.ts';
 import { errorResponse } from './error-response.ts';
+import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { jsonBodyLimits } from './middleware/json-body-limits.ts';
+import { createJwtVerifier } from './middleware/jwt-verifier.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
 import { corsPolicy } from './middleware/cors-policy.ts';
 import { requestId } from './middleware/request-id.ts';
 import { createApprovalRoutes } from './routes/approvals.ts';
@@ -17,6 +20,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
 import { createStoreRoutes } from './routes/store.ts';
 import { createThreadRoutes } from './routes/threads.ts';
+import { createThreadProtocolRoutes } from './routes/thread-protocol.ts';
 import { validationHook } from './validation-hook.ts';
 
 const maxBodyBytes = 1024 * 1024;
@@ -29,8 +33,9 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
+  app.use('*', accessLog(services.logger));
   // LangGraph Studio and local front ends run in the browser and call this server directly.
-  app.use('*', corsPolicy({ origins: services.config.corsOrigins, openMode: services.config.apiKeys.length === 0 }));
+  app.use('*', corsPolicy({ origins: services.config.corsOrigins, openMode: services.config.apiKeys.length === 0 && !services.config.jwt }));
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
@@ -44,7 +49,9 @@ export function createApp(services: Services) {
       },
     }),
   );
-  app.use('*', authenticate(services.config.apiKeys));
+  app.use('*', authenticate({ apiKeys: services.config.apiKeys, jwt: services.config.jwt && createJwtVerifier(services.config.jwt) }));
+  // Right after authentication: a caller over its limit is refused before its body is read.
+  app.use('*', rateLimit);
   // After authentication, so an anonymous caller never gets its body read.
   app.use('*', jsonBodyLimits(services.config.jsonLimits));
   app.route('/', metaRoutes);
@@ -55,9 +62,11 @@ export function createApp(services: Services) {
     createStoreRoutes(),
     createIngestRoutes(),
     createApprovalRoutes(),
+    createThreadProtocolRoutes(),
     createAuditRoutes(),
   ]) {
     routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
+    if (services.config.jwt) routes.openAPIRegistry.registerComponent('securitySchemes', 'BearerJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     app.route('/', routes);
   }
   app.doc31('/openapi.json', {
@@ -67,9 +76,10 @@ export function createApp(services: Services) {
       version: '0.1.0',
       description: 'LangGraph API-compatible multi-agent supervisor service. Errors are `{ error: { code, message, details? }, request_id }`.',
     },
-    security: services.config.apiKeys.length > 0 ? [{ ApiKey: [] }] : [],
+    security: [...(services.config.apiKeys.length > 0 ? [{ ApiKey: [] }] : []), ...(services.config.jwt ? [{ BearerJwt: [] }] : [])],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Overseer API' }));
+  // The docs page's script is served from the installed package: nothing comes from a CDN.
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Overseer API', cdn: '/docs/scalar.js' }));
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => errorResponse(c, error));
   return app;

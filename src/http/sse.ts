@@ -18,7 +18,7 @@ export interface SseOptions {
  */
 export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: number }>, options: SseOptions = {}) {
   const response = streamSSE(c, async (stream) => {
-    let lastId = 0;
+    let lastId = -1;
     let finished = false;
     const keepAlive = setInterval(() => {
       void stream.write(': keep-alive\n\n');

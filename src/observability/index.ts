@@ -18,3 +18,5 @@ export type { CreateAuditLogOptions } from './create-audit-log.ts';
 export { redactPii, redactPiiDeep, passesLuhn, isValidIban } from './redact-pii.ts';
 export type { PiiKind } from './redact-pii.ts';
 export { logError } from './log-error.ts';
+export { createLogger } from './logger.ts';
+export type { Logger, LoggerOptions, LogLevel } from './logger.ts';

@@ -1,12 +1,16 @@
+import { AppError } from '../errors.ts';
 import type { RunEvent } from './run-event.ts';
 
-/** A run event with its place in the run: ids start at 1 and increase by one. */
+/**
+ * A run event with its place in the run: ids start at 0 and increase by one, as the official
+ * LangGraph server numbers them, so `Last-Event-ID: -1` means "from the first event".
+ */
 export interface SequencedRunEvent extends RunEvent {
   id: number;
 }
 
 export interface SubscribeOptions {
-  /** Replay only events after this id (the `Last-Event-ID` a client reconnects with). */
+  /** Replay only events after this id (the `Last-Event-ID` a client reconnects with; -1: all). */
   after?: number;
   signal?: AbortSignal;
 }
@@ -52,7 +56,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
   function channelOf(runId: string): Channel {
     let channel = channels.get(runId);
     if (!channel) {
-      channel = { events: [], nextId: 1, ended: false, wake: new Set() };
+      channel = { events: [], nextId: 0, ended: false, wake: new Set() };
       channels.set(runId, channel);
     }
     return channel;
@@ -85,8 +89,11 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
     },
     async *subscribe(runId, subscribeOptions = {}) {
       const channel = channelOf(runId);
-      let after = subscribeOptions.after ?? 0;
+      let after = subscribeOptions.after ?? -1;
       const signal = subscribeOptions.signal;
+      const oldestKept = channel.events[0]?.id ?? channel.nextId;
+      // Replaying from after a gap would silently skip events the client never saw.
+      if (after + 1 < oldestKept) throw eventsExpired(runId, after);
       while (!signal?.aborted) {
         // Ids are contiguous, so the events after `after` start at a computable index.
         const firstId = channel.events[0]?.id ?? channel.nextId;
@@ -116,4 +123,12 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       channels.clear();
     },
   };
+}
+
+/** The events a client asked to resume from are no longer kept (buffer limit or retention). */
+export function eventsExpired(runId: string, after: number): AppError {
+  return new AppError(
+    'EVENTS_EXPIRED',
+    `The events of run ${runId} after id ${after} are no longer kept (RUN_EVENT_BUFFER / RUN_EVENT_RETENTION_SECONDS); read the run or the thread's state instead`,
+  );
 }

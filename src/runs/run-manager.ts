@@ -8,7 +8,7 @@ import { deleteThreadCheckpoints } from './thread-snapshot.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
 import type { StreamMode } from './run-event.ts';
-import type { RunEventBus, SequencedRunEvent } from './run-event-bus.ts';
+import { eventsExpired, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
 import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
@@ -27,6 +27,11 @@ export interface RunManagerDependencies {
   clock?: () => Date;
   newId?: () => string;
   fetch?: typeof fetch;
+  /** Limits on runs pending or running at once (per tenant, per key): asked before a run is created, told when it settles. */
+  admission?: {
+    acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
+    release(runId: string): Promise<void>;
+  };
 }
 
 export interface CreateRunRequest {
@@ -55,6 +60,12 @@ export interface CreateRunRequest {
   afterSeconds?: number;
   /** Who asks (the API key's name), for the audit trail. */
   actor?: string;
+  /** The credential that asks (the caller's id), for per-key run limits. */
+  callerId?: string;
+  /** Whose authority the run acts with, when not the actor's (an approver resuming a requester's run). */
+  onBehalfOf?: string;
+  /** Started through the thread protocol: the run streams the protocol's events. */
+  protocol?: boolean;
 }
 
 export type CancelAction = 'interrupt' | 'rollback';
@@ -147,7 +158,10 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     const remaining = (liveByThread.get(key) ?? []).filter((candidate) => candidate !== entry);
     if (remaining.length > 0) liveByThread.set(key, remaining);
     else liveByThread.delete(key);
-    entry.settle();
+    const released = dependencies.admission?.release(runId).catch((error: unknown) => logError(`could not release the run limit slots of ${runId}:`, error));
+    // Whoever waits for the end (join, cancel with wait) hears of it once the run's limit slots are free.
+    if (released) void released.then(entry.settle);
+    else entry.settle();
   }
 
   function liveRunsOf(tenantId: string, threadId: string): LiveRun[] {
@@ -184,6 +198,16 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     const outcome: RunOutcome = { status: 'interrupted' };
     results.set(run.run_id, { tenantId: run.tenant_id, outcome });
     forget(run.run_id);
+  }
+
+  /** A run refused or failed before it was remembered gives its admission slots back. */
+  async function admitted<T>(run: RunRecord, create: () => Promise<T>): Promise<T> {
+    try {
+      return await create();
+    } catch (error) {
+      if (!live.has(run.run_id)) await dependencies.admission?.release(run.run_id);
+      throw error;
+    }
   }
 
   async function findRun(tenantId: string, runId: string): Promise<RunRecord> {
@@ -227,15 +251,18 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           on_disconnect: request.onDisconnect ?? 'continue',
           durability: request.durability,
           actor: request.actor,
+          ...(request.onBehalfOf === undefined ? {} : { on_behalf_of: request.onBehalfOf }),
+          ...(request.protocol ? { protocol: true } : {}),
         },
       };
+      await dependencies.admission?.acquire({ tenantId, callerId: request.callerId, runId: run.run_id });
       if (temporary) {
         // Its thread is new, private and deleted at the end: nothing to store, nothing to wait for.
         remember(run);
         schedule(run, request.afterSeconds);
         return run;
       }
-      return withThreadLock(threadKey(tenantId, threadId), async () => {
+      return admitted(run, () => withThreadLock(threadKey(tenantId, threadId), async () => {
         let thread = await repository.getThread(tenantId, threadId);
         if (!thread) {
           if (!stateless && request.ifNotExists !== 'create') throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
@@ -276,7 +303,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           if (active.every((other) => !executor.isExecuting(other.run_id))) schedule(run, request.afterSeconds);
         }
         return run;
-      });
+      }));
     },
 
     get: async (tenantId, runId) => {
@@ -293,7 +320,12 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
     async stream(tenantId, runId, options = {}) {
       const run = await findRun(tenantId, runId);
-      if (!bus.has(runId) && !live.has(runId) && !isActive(run)) return (async function* nothing() {})();
+      if (!bus.has(runId) && !live.has(runId) && !isActive(run)) {
+        // A client resuming (Last-Event-ID) a finished run whose events expired must hear so;
+        // a plain join of a finished run simply ends.
+        if (options.after !== undefined) throw eventsExpired(runId, options.after);
+        return (async function* nothing() {})();
+      }
       return bus.subscribe(runId, options);
     },
 

@@ -105,9 +105,14 @@ describe('run lifecycle through the SDK, on graphs from a langgraph.json', () =>
     const rest: Array<{ id?: string; event: string; data: unknown }> = [];
     for await (const part of client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: lastSeen })) rest.push(part as never);
     const everything: Array<{ id?: string; event: string; data: unknown }> = [];
-    for await (const part of client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: '0' })) everything.push(part as never);
+    // -1 is "from the first event": the SDK's own default for a resumable join.
+    for await (const part of client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: '-1' })) everything.push(part as never);
+    const afterFirst: Array<{ id?: string }> = [];
+    for await (const part of client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: '0' })) afterFirst.push(part as never);
 
-    expect(everything.map((part) => Number(part.id))).toEqual(everything.map((_, index) => index + 1));
+    // Numbered from 0, as the official server numbers them.
+    expect(everything.map((part) => Number(part.id))).toEqual(everything.map((_, index) => index));
+    expect(afterFirst.map((part) => part.id)).toEqual(everything.slice(1).map((part) => part.id));
     expect([...seen, ...rest].map((part) => part.id)).toEqual(everything.map((part) => part.id));
     expect(rest).toEqual(everything.slice(seen.length));
     expect(everything.filter((part) => part.event === 'custom')).toHaveLength(8);

@@ -20,9 +20,15 @@ export async function createTestHarness(
   overrides: ServiceOverrides = {},
 ): Promise<TestHarness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, ...environment });
+  // Quiet by default: a test that reads the logs passes its own LOG_LEVEL (and a logger).
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...environment });
   // The seeded orders' stories are told as of `ordersReferenceDate`; tests see the world then.
   const services = await createServices(config, { clock: () => ordersReferenceDate, ...overrides });
+  // As the server does once it listens: settle what a stopped process left (no-op with `recoverRuns: false`).
+  await services.recoverRuns().catch(async (error: unknown) => {
+    await services.close();
+    throw error;
+  });
   const app = createApp(services);
   return {
     services,

@@ -1,37 +1,64 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { ApiKey } from '../../config.ts';
-import { AppError } from '../../errors.ts';
 import type { AppEnv, Caller } from '../app-env.ts';
+import { looksLikeJwt, type JwtVerifier } from './jwt-verifier.ts';
+import { AppError } from '../../errors.ts';
+import { unauthorized } from './unauthorized.ts';
 
-const openCaller: Caller = { tenantId: 'default', scopes: ['*'], name: 'open' };
-const publicPaths = new Set(['/ok', '/info', '/openapi.json', '/docs']);
+const openCaller: Caller = { tenantId: 'default', scopes: ['*'], name: 'open', kind: 'open', id: 'open' };
+const publicPaths = new Set(['/', '/ok', '/info', '/openapi.json', '/docs', '/docs/scalar.js']);
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+/** Paths anyone may call, authenticated or not, and that no rate limit counts. */
+export function isPublicPath(path: string): boolean {
+  return publicPaths.has(path);
+}
+
+export interface AuthenticationOptions {
+  /** Service accounts, by digest. */
+  apiKeys: ApiKey[];
+  /** Bearer JWT verification, when configured. */
+  jwt?: JwtVerifier;
 }
 
 /**
- * Identify the caller by API key (`x-api-key`, or `Authorization: Bearer`). Keys are
- * compared by digest in constant time. With no keys configured every caller is the
- * `default` tenant with every scope (open mode, which the server allows on loopback only).
+ * Identify the caller by API key (`x-api-key`, or `Authorization: Bearer`) or by bearer JWT.
+ * A bearer credential is first compared with the keys' digests (in constant time, against every
+ * key); one that is not a key and has a JWT's shape is verified as a JWT. With neither keys nor JWT
+ * configured every caller is the `default` tenant with every scope (open mode, which the server
+ * allows on loopback only). Failures answer 401 with a `WWW-Authenticate` challenge.
  */
-export function authenticate(apiKeys: ApiKey[]) {
-  const known = apiKeys.map((apiKey) => ({ apiKey, digest: digest(apiKey.key) }));
+export function authenticate({ apiKeys, jwt }: AuthenticationOptions) {
+  const known = apiKeys.map((apiKey) => ({ apiKey, digest: Buffer.from(apiKey.keySha256, 'hex') }));
+  const open = known.length === 0 && !jwt;
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (known.length === 0) {
+    if (open) {
       c.set('caller', openCaller);
       return next();
     }
-    if (publicPaths.has(c.req.path)) return next();
-    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
-    const offered = c.req.header('x-api-key') ?? bearer;
-    if (!offered) throw new AppError('UNAUTHORIZED', 'An API key is required (x-api-key header)');
-    const offeredDigest = digest(offered);
-    const match = known.find((candidate) => timingSafeEqual(candidate.digest, offeredDigest));
-    if (!match) throw new AppError('UNAUTHORIZED', 'Unknown API key');
-    c.set('caller', { tenantId: match.apiKey.tenant, scopes: match.apiKey.scopes, name: match.apiKey.name ?? `key:${match.apiKey.tenant}` });
-    return next();
+    if (isPublicPath(c.req.path)) return next();
+    const apiKeyHeader = c.req.header('x-api-key');
+    const offered = apiKeyHeader ?? c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+    if (!offered) throw unauthorized(jwt ? 'A bearer token or an API key (x-api-key header) is required' : 'An API key is required (x-api-key header)');
+    const offeredDigest = createHash('sha256').update(offered).digest();
+    let match: ApiKey | undefined;
+    // No early exit: the time taken does not say which key (or whether any) matched.
+    for (const candidate of known) if (timingSafeEqual(candidate.digest, offeredDigest)) match = candidate.apiKey;
+    if (match) {
+      c.set('caller', {
+        tenantId: match.tenant,
+        scopes: match.scopes,
+        name: match.name ?? `key:${match.tenant}`,
+        kind: 'api_key',
+        id: `key:${match.keySha256.slice(0, 16)}`,
+      });
+      return next();
+    }
+    if (jwt && apiKeyHeader === undefined && looksLikeJwt(offered)) {
+      c.set('caller', await jwt(offered));
+      return next();
+    }
+    throw unauthorized('Unknown API key', { invalid: true });
   });
 }
 
@@ -39,5 +66,5 @@ export function authenticate(apiKeys: ApiKey[]) {
 export function requireScope(caller: Caller, scope: string): void {
   const [resource] = scope.split(':');
   if (caller.scopes.includes('*') || caller.scopes.includes(scope) || caller.scopes.includes(`${resource}:*`)) return;
-  throw new AppError('FORBIDDEN', `This API key lacks the "${scope}" scope`);
+  throw new AppError('FORBIDDEN', `This ${caller.kind === 'jwt' ? 'token' : 'API key'} lacks the "${scope}" scope`);
 }

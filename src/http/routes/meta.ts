@@ -1,8 +1,19 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import { serveScalarBundle } from './docs-assets.ts';
 
-/** Liveness and what this server is. */
+const links = { docs: '/docs', info: '/info', openapi: '/openapi.json', health: '/ok' };
+
+/** Liveness, what this server is, and where to start reading. */
 export const metaRoutes = new Hono<AppEnv>()
+  .get('/', (c) => {
+    if (c.req.header('accept')?.includes('text/html')) {
+      const items = Object.entries(links).map(([name, href]) => `<li><a href="${href}">${name}</a></li>`).join('');
+      return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Overseer</title></head><body><h1>Overseer</h1><p>LangGraph API-compatible multi-agent supervisor service.</p><ul>${items}</ul></body></html>`);
+    }
+    return c.json({ name: 'overseer', ...links });
+  })
+  .get('/docs/scalar.js', serveScalarBundle)
   .get('/ok', (c) => c.json({ ok: true }))
   .get('/info', (c) => {
     const { config } = c.var.services;

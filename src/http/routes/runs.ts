@@ -3,14 +3,16 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import { toWireJson, type CreateRunRequest, type RunRecord } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
+import { supersedeWaitingApprovals } from '../approval-lifecycle.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, eventStreamResponse, jsonResponse, runSchema } from '../schemas/resources.ts';
-import { requestedStreamModes, runCreateSchema, type RunCreate } from '../schemas/run-create.ts';
+import { resourceId } from '../schemas/resource-id.ts';
+import { assertCommandFits, requestedStreamModes, runCreateSchema, type RunCreate } from '../schemas/run-create.ts';
 import { sseResponse } from '../sse.ts';
 
-const threadParams = z.object({ thread_id: z.string().min(1).max(200) });
-const runParams = z.object({ thread_id: z.string().min(1).max(200), run_id: z.string().min(1).max(200) });
-const statelessRunParams = z.object({ run_id: z.string().min(1).max(200) });
+const threadParams = z.object({ thread_id: resourceId });
+const runParams = z.object({ thread_id: resourceId, run_id: resourceId });
+const statelessRunParams = z.object({ run_id: resourceId });
 const runBody = { body: { required: true, content: { 'application/json': { schema: runCreateSchema } } } };
 const valuesResponse = jsonResponse(z.record(z.string(), z.unknown()).nullable(), 'Final values (with `__interrupt__` when interrupted)');
 
@@ -21,12 +23,34 @@ export function publicRun(run: RunRecord) {
   return { ...shown, kwargs: { ...shown.kwargs, config: { ...shown.kwargs.config, configurable } } };
 }
 
-function toCreateRequest(c: Context<AppEnv>, body: RunCreate, threadId?: string): CreateRunRequest {
+function nodeNamesOf(c: Context<AppEnv>, assistantId: string): string[] | undefined {
+  const graph = c.var.services.catalog.get(assistantId)?.graph as { nodes?: Record<string, unknown> } | undefined;
+  return graph?.nodes ? Object.keys(graph.nodes) : undefined;
+}
+
+/**
+ * Scopes beyond `runs:write` that a run asks for by what it does to threads: creating one
+ * (`if_not_exists: "create"`, a stateless run kept with `on_completion: "keep"`) or writing a
+ * thread's state and control flow (`command.update`, `command.goto`) needs `threads:write`.
+ * Checked on what the request asks, not on what exists, so the answer does not depend on it.
+ */
+function requireRunScopes(c: Context<AppEnv>, body: RunCreate, threadId?: string): void {
+  const { caller } = c.var;
+  if (threadId !== undefined && body.if_not_exists === 'create') requireScope(caller, 'threads:write');
+  if (threadId === undefined && body.on_completion === 'keep') requireScope(caller, 'threads:write');
+  const { command } = body;
+  if (command != null && (command.goto != null || Object.keys(command.update ?? {}).length > 0)) requireScope(caller, 'threads:write');
+}
+
+/** The run manager's request for a validated body, with the caller's tenant, scopes and identity. */
+export function toCreateRequest(c: Context<AppEnv>, body: RunCreate, threadId?: string): CreateRunRequest {
+  requireRunScopes(c, body, threadId);
   if (body.input == null && body.command == null && threadId === undefined) {
     throw new AppError('VALIDATION_FAILED', 'A run needs "input" or "command"', {
       details: [{ path: 'input', message: 'Required when no command is given' }],
     });
   }
+  assertCommandFits(body, { stateless: threadId === undefined, nodes: nodeNamesOf(c, body.assistant_id) });
   const { caller } = c.var;
   // Server-owned keys win over the body: a request cannot choose its tenant or scopes.
   const { tenant_id: _tenant, scopes: _scopes, ...configurable } = body.config?.configurable ?? {};
@@ -53,18 +77,22 @@ function toCreateRequest(c: Context<AppEnv>, body: RunCreate, threadId?: string)
     durability: body.durability,
     afterSeconds: body.after_seconds,
     actor: caller.name,
+    callerId: caller.id,
   };
 }
 
+// Encoded: a thread id may hold characters a header cannot (`é` would make the response throw).
 function location(run: RunRecord, stateless: boolean) {
-  return stateless ? `/runs/${run.run_id}` : `/threads/${run.thread_id}/runs/${run.run_id}`;
+  const runPath = `runs/${encodeURIComponent(run.run_id)}`;
+  return stateless ? `/${runPath}` : `/threads/${encodeURIComponent(run.thread_id)}/${runPath}`;
 }
 
 function lastEventIdOf(c: Context): number | undefined {
   const header = c.req.header('last-event-id');
   if (!header) return undefined;
   const id = Number(header);
-  if (!Number.isInteger(id) || id < 0) throw new AppError('BAD_REQUEST', 'Last-Event-ID must be a non-negative integer');
+  // -1 is "from the first event", the convention of the official server and the SDK's default.
+  if (!Number.isInteger(id) || id < -1) throw new AppError('BAD_REQUEST', 'Last-Event-ID must be an event id (an integer, or -1 for "from the first event")');
   return id;
 }
 
@@ -74,7 +102,15 @@ export function createRunRoutes() {
 
   async function create(c: Context<AppEnv>, body: RunCreate, threadId?: string) {
     requireScope(c.var.caller, 'runs:write');
-    const run = await c.var.services.runs.create(toCreateRequest(c, body, threadId));
+    const request = toCreateRequest(c, body, threadId);
+    const { services, caller } = c.var;
+    // New input (no command) on a thread paused at approvals drops those interrupts: they are
+    // superseded once the run is accepted, read from the thread as it was before.
+    const before = threadId !== undefined && body.input != null && body.command == null
+      ? await services.repository.getThread(caller.tenantId, threadId)
+      : undefined;
+    const run = await services.runs.create(request);
+    if (before) await supersedeWaitingApprovals(services, before, caller.name);
     c.header('Content-Location', location(run, threadId === undefined));
     return run;
   }

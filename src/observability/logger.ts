@@ -1,0 +1,33 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactPiiDeep } from './redact-pii.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type { Logger };
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Where lines go (default standard output); tests pass a stream to read them. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Structured JSON logs (pino), one object per line, with personal data masked in every
+ * string field and in the message: log lines quote requests, tool arguments and errors.
+ * @example const logger = createLogger({ level: 'info' }); logger.info({ request_id }, 'request');
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'overseer' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((argument) => redactPiiDeep(argument)) as Parameters<typeof method>);
+        },
+      },
+    },
+    options.destination,
+  );
+}
