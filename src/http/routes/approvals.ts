@@ -4,6 +4,7 @@ import type { ApprovalRequest } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse, runSchema } from '../schemas/resources.ts';
+import { resourceId } from '../schemas/resource-id.ts';
 import { publicRun } from './runs.ts';
 
 const approvalSchema = z
@@ -79,7 +80,7 @@ export function createApprovalRoutes() {
       method: 'get',
       path: '/approvals/{approval_id}',
       tags: ['approvals'],
-      request: { params: z.object({ approval_id: z.string().min(1).max(200) }) },
+      request: { params: z.object({ approval_id: resourceId }) },
       responses: { 200: jsonResponse(approvalSchema, 'The request and its decision'), ...errorResponses },
     }),
     async (c) => {
@@ -97,7 +98,7 @@ export function createApprovalRoutes() {
       tags: ['approvals'],
       summary: 'Approve, edit or reject; then resume the paused run',
       request: {
-        params: z.object({ approval_id: z.string().min(1).max(200) }),
+        params: z.object({ approval_id: resourceId }),
         body: { required: true, content: { 'application/json': { schema: decisionBody } } },
       },
       responses: {

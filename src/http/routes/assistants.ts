@@ -5,6 +5,7 @@ import { metadataMatches } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { assistantSchema, errorResponses, jsonResponse } from '../schemas/resources.ts';
+import { resourceId } from '../schemas/resource-id.ts';
 
 const startedAt = new Date().toISOString();
 
@@ -23,7 +24,7 @@ function toAssistant(entry: GraphEntry) {
   };
 }
 
-const assistantParams = z.object({ assistant_id: z.string().min(1).max(200).openapi({ example: 'supervisor' }) });
+const assistantParams = z.object({ assistant_id: resourceId.openapi({ example: 'supervisor' }) });
 
 const assistantFilter = z.object({
   graph_id: z.string().optional(),

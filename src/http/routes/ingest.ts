@@ -5,6 +5,7 @@ import type { IngestionJob, IngestionJobs } from '../../retrieval/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse } from '../schemas/resources.ts';
+import { resourceId } from '../schemas/resource-id.ts';
 
 const documentSchema = z.object({
   id: z.string().min(1).max(500),
@@ -101,7 +102,7 @@ export function createIngestRoutes() {
       path: '/ingest/{job_id}',
       tags: ['ingest'],
       summary: 'The status, progress and counts of an ingestion job',
-      request: { params: z.object({ job_id: z.string().min(1).max(200) }) },
+      request: { params: z.object({ job_id: resourceId }) },
       responses: { 200: jsonResponse(jobSchema, 'The job'), ...errorResponses },
     }),
     async (c) => {

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { InvalidNamespaceError, type Item, type SearchItem } from '@langchain/langgraph-checkpoint';
 import type { Context } from 'hono';
-import { AppError } from '../../errors.ts';
+import { AppError, isStackOverflow } from '../../errors.ts';
 import { createTenantStore } from '../../store/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
@@ -81,7 +81,8 @@ async function withTenantStore<T>(c: Context<AppEnv>, work: (store: ReturnType<t
   try {
     return await work(createTenantStore(c.var.services.store, c.var.caller.tenantId));
   } catch (error) {
-    if (error instanceof InvalidNamespaceError || error instanceof RangeError) {
+    // A RangeError here is the ttl check's; the engine's stack overflow is no message for a client.
+    if (error instanceof InvalidNamespaceError || (error instanceof RangeError && !isStackOverflow(error))) {
       throw new AppError('VALIDATION_FAILED', error.message, { cause: error });
     }
     throw error;

@@ -6,8 +6,9 @@ import { checkpointOf, emptyThreadState, readThreadHistory, readThreadState, typ
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse, threadSchema, threadStateSchema } from '../schemas/resources.ts';
+import { resourceId } from '../schemas/resource-id.ts';
 
-const threadParams = z.object({ thread_id: z.string().min(1).max(200) });
+const threadParams = z.object({ thread_id: resourceId });
 const metadata = z.record(z.string(), z.unknown());
 const statusEnum = z.enum(['idle', 'busy', 'interrupted', 'error']);
 const checkpointBody = z.object({ checkpoint_id: z.string().max(200).optional(), checkpoint_ns: z.string().max(500).optional() }).passthrough();
@@ -52,7 +53,7 @@ export function createThreadRoutes() {
           content: {
             'application/json': {
               schema: z.object({
-                thread_id: z.string().min(1).max(200).optional(),
+                thread_id: resourceId.optional(),
                 metadata: metadata.optional(),
                 if_exists: z.enum(['raise', 'do_nothing']).default('raise'),
                 graph_id: z.string().optional(),
@@ -210,7 +211,7 @@ export function createThreadRoutes() {
       method: 'get',
       path: '/threads/{thread_id}/state/{checkpoint_id}',
       tags: ['threads'],
-      request: { params: threadParams.extend({ checkpoint_id: z.string().max(200) }), query: z.object({ subgraphs: z.enum(['true', 'false']).optional() }) },
+      request: { params: threadParams.extend({ checkpoint_id: resourceId }), query: z.object({ subgraphs: z.enum(['true', 'false']).optional() }) },
       responses: { 200: jsonResponse(threadStateSchema, 'The state at a checkpoint'), ...errorResponses },
     }),
     (async (c: Context<AppEnv>) =>
@@ -267,11 +268,18 @@ export function createThreadRoutes() {
       const configurable: Record<string, unknown> = { thread_id, tenant_id: c.var.caller.tenantId, checkpoint_ns: body.checkpoint?.checkpoint_ns ?? '' };
       const checkpointId = body.checkpoint_id ?? body.checkpoint?.checkpoint_id;
       if (checkpointId) configurable.checkpoint_id = checkpointId;
+      // Besides its nodes, LangGraph takes `__end__`, `__copy__` and `__input__` as as_node.
+      const nodes = [...Object.keys((graph as { nodes?: Record<string, unknown> }).nodes ?? {}), '__end__', '__copy__', '__input__'];
+      if (body.as_node !== undefined && !nodes.includes(body.as_node)) {
+        throw new AppError('UNPROCESSABLE', `as_node names a node the graph does not have: ${JSON.stringify(body.as_node.slice(0, 100))} (it has ${nodes.join(', ')})`);
+      }
       let next;
       try {
         next = await graph.updateState({ configurable }, body.values ?? undefined, body.as_node);
       } catch (error) {
-        throw new AppError('VALIDATION_FAILED', error instanceof Error ? error.message : 'State update rejected', { cause: error });
+        // LangGraph's own words name its internals; ours say what to change.
+        const ambiguous = error instanceof Error && /ambiguous/i.test(error.message);
+        throw new AppError('VALIDATION_FAILED', ambiguous ? 'More than one node could have written this update: name one with as_node' : 'The graph rejected the state update: check values against its state and as_node', { cause: error });
       }
       const state = await readThreadState(graph, c.var.caller.tenantId, thread_id);
       await c.var.services.repository.updateThread(c.var.caller.tenantId, thread_id, {

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
 import { streamModes } from '../../runs/index.ts';
 
 const nodeList = z.union([z.literal('*'), z.array(z.string().max(200)).max(100)]);
@@ -15,8 +16,12 @@ export const runCreateSchema = z
     command: z
       .object({
         resume: z.unknown().optional(),
-        goto: z.union([z.string(), z.array(z.string())]).optional(),
+        goto: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).min(1).max(100)]).optional(),
         update: z.record(z.string(), z.unknown()).optional(),
+      })
+      // LangGraph refuses a command that writes nothing ("Received empty Command input").
+      .refine((command) => command.resume != null || command.goto !== undefined || Object.keys(command.update ?? {}).length > 0, {
+        message: 'A command needs at least one of resume (not null), goto or update (not empty)',
       })
       .nullable()
       .optional(),
@@ -51,4 +56,26 @@ export type RunCreate = z.infer<typeof runCreateSchema>;
 export function requestedStreamModes(body: RunCreate): (typeof streamModes)[number][] {
   if (body.stream_mode === undefined) return ['values'];
   return Array.isArray(body.stream_mode) ? body.stream_mode : [body.stream_mode];
+}
+
+/**
+ * Throws unless `body.command` can act: a command resumes, redirects or updates a thread's saved
+ * state, so a stateless run cannot take one, and `goto` must name nodes the graph has (LangGraph
+ * would otherwise run nothing, silently). `nodes` are the graph's node names when it is known.
+ */
+export function assertCommandFits(body: RunCreate, options: { stateless: boolean; nodes?: string[] }): void {
+  const { command } = body;
+  if (command == null) return;
+  if (options.stateless) {
+    throw new AppError('VALIDATION_FAILED', 'A command acts on a thread\'s saved state, so it needs a thread: POST /threads/{thread_id}/runs', {
+      details: [{ path: 'command', message: 'Not allowed on a stateless run' }],
+    });
+  }
+  if (command.goto === undefined || options.nodes === undefined) return;
+  const known = options.nodes.filter((node) => node !== '__start__');
+  const unknown = [command.goto].flat().filter((node) => !known.includes(node));
+  if (unknown.length > 0) {
+    const named = unknown.slice(0, 5).map((node) => JSON.stringify(node.slice(0, 100))).join(', ');
+    throw new AppError('UNPROCESSABLE', `command.goto names nodes the graph does not have: ${named} (it has ${known.join(', ')})`);
+  }
 }
