@@ -87,6 +87,13 @@ describe('JSON request bodies', () => {
     const cancel = await send(`/threads/${thread.thread_id}/runs/no-such-run/cancel`, { method: 'POST' });
     expect(cancel.status).toBe(404);
   });
+
+  it('reads a bodyless POST to a route whose body is optional as {} with its defaults', async () => {
+    const bodyless = (await (await send('/threads/search', { method: 'POST' })).json()) as unknown[];
+    const empty = (await (await postJson('/threads/search', '{}')).json()) as unknown[];
+    expect(bodyless.length).toBeGreaterThan(0);
+    expect(bodyless).toEqual(empty);
+  });
 });
 
 describe('JSON limits from the configuration', () => {

@@ -108,7 +108,8 @@ export function createThreadRoutes() {
     }),
     async (c) => {
       requireScope(c.var.caller, 'threads:read');
-      const body = c.req.valid('json') ?? searchBody.parse({});
+      // Parsed again for the defaults: a bodyless POST arrives as `{}` without the schema applied.
+      const body = searchBody.parse(c.req.valid('json') ?? {});
       const threads = await c.var.services.repository.searchThreads(c.var.caller.tenantId, {
         ids: body.ids,
         metadata: body.metadata,
@@ -333,7 +334,7 @@ export function createThreadRoutes() {
       responses: { 200: jsonResponse(z.array(threadStateSchema), 'States, newest first'), ...errorResponses },
     }),
     (async (c: Context<AppEnv>) => {
-      const body = (c.req as unknown as { valid(target: 'json'): z.infer<typeof historyBody> | undefined }).valid('json') ?? historyBody.parse({});
+      const body = historyBody.parse((c.req as unknown as { valid(target: 'json'): z.infer<typeof historyBody> | undefined }).valid('json') ?? {});
       return history(c, c.req.param('thread_id')!, body);
     }) as never,
   );
