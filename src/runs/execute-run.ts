@@ -116,6 +116,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         interruptAfter: kwargs.interrupt_after,
         tags: kwargs.config.tags,
         durability: kwargs.durability,
+        protocol: kwargs.protocol,
         onValues: (values) => {
           // An interrupt arrives as a values chunk of its own: `{ __interrupt__: [...] }`.
           if (values && typeof values === 'object' && '__interrupt__' in values) interrupted = true;

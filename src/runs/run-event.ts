@@ -3,6 +3,8 @@ export interface RunEvent {
   /** LangGraph API event name: metadata, values, updates, messages, messages/partial, error, ... */
   event: string;
   data: unknown;
+  /** The node that produced it, on the thread protocol's events (`messages`, `updates`). */
+  node?: string;
 }
 
 export const streamModes = [

@@ -26,6 +26,8 @@ export interface RunKwargs {
   durability?: 'exit' | 'async' | 'sync';
   /** Who created the run (the API key's name), for the audit trail. */
   actor?: string;
+  /** Started through the thread protocol: its events are the protocol's (LangGraph's `streamEvents` v3). */
+  protocol?: boolean;
 }
 
 export interface RunRecord {

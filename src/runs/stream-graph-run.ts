@@ -19,6 +19,8 @@ export interface GraphRunRequest {
   durability?: 'exit' | 'async' | 'sync';
   /** Receives each root `values` chunk, whether or not the client asked for values. */
   onValues?: (values: unknown) => void;
+  /** Stream the thread protocol's events (`streamEvents` v3) instead of the requested modes. */
+  protocol?: boolean;
 }
 
 // The library's own modes behind each API mode: `messages` (partial/complete events) is
@@ -84,6 +86,10 @@ export async function* streamGraphRun(
     if (requested.has(mode as StreamMode)) yield { event: `${mode}${suffix}`, data };
   }
 
+  if (request.protocol) {
+    yield* protocolEvents(graph, input, options, request.onValues);
+    return;
+  }
   if (!requested.has('events')) {
     for await (const chunk of (await graph.stream(input as never, options)) as AsyncIterable<unknown[]>) yield* fromChunk(chunk);
     return;
@@ -96,6 +102,32 @@ export async function* streamGraphRun(
     } else if (!event.tags?.includes('langsmith:hidden')) {
       yield { event: 'events', data: event };
     }
+  }
+}
+
+interface ProtocolStreamEvent {
+  method: string;
+  params: { namespace: string[]; node?: string; data: unknown };
+}
+
+/**
+ * The thread protocol's events as LangGraph's `streamEvents(..., { version: "v3" })` makes them
+ * (messages as content-block events, tool lifecycles, subgraph lifecycles), named
+ * `method|namespace` like the other run events so a plain join of such a run still reads them.
+ */
+async function* protocolEvents(
+  graph: CompiledStateGraph<any, any, any, any, any, any, any, any>,
+  input: unknown,
+  options: Record<string, unknown>,
+  onValues: GraphRunRequest['onValues'],
+): AsyncGenerator<RunEvent> {
+  const { streamMode: _modes, subgraphs: _subgraphs, ...rest } = options;
+  const run = (await (graph as any).streamEvents(input, { ...rest, version: 'v3' })) as AsyncIterable<ProtocolStreamEvent>;
+  for await (const event of run) {
+    const { namespace, node, data } = event.params;
+    if (event.method === 'values' && namespace.length === 0) onValues?.(data);
+    const suffix = namespace.length > 0 ? `|${namespace.join('|')}` : '';
+    yield { event: `${event.method}${suffix}`, data, ...(node === undefined ? {} : { node }) };
   }
 }
 

@@ -1,0 +1,2 @@
+export { createThreadProtocol, type ThreadProtocol } from './thread-protocol.ts';
+export type { EventFilter, ProtocolCommand, ProtocolEvent, ProtocolReply } from './protocol-messages.ts';
