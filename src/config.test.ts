@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { AppError } from './errors.ts';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const jwks = { JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example/', JWT_AUDIENCE: 'overseer' };
 
 describe('loadConfig', () => {
   it('defaults to the embedded, offline, open-on-loopback service', () => {
@@ -22,8 +26,29 @@ describe('loadConfig', () => {
       API_KEYS: JSON.stringify([{ key: 'a-long-enough-key-123', tenant: 'acme', scopes: ['runs:*'], name: 'ops' }]),
       SAMPLE_AS_OF: 'now',
     });
-    expect(config.apiKeys).toEqual([{ key: 'a-long-enough-key-123', tenant: 'acme', scopes: ['runs:*'], name: 'ops' }]);
+    expect(config.apiKeys).toEqual([{ keySha256: sha256('a-long-enough-key-123'), tenant: 'acme', scopes: ['runs:*'], name: 'ops' }]);
+    expect(JSON.stringify(config)).not.toContain('a-long-enough-key-123');
     expect(config.sampleAsOf).toBe('now');
+  });
+
+  it('accepts a key as its SHA-256 digest, so no key is in the environment', () => {
+    const digest = sha256('another-long-enough-key');
+    const config = loadConfig({ API_KEYS: JSON.stringify([{ key_sha256: digest.toUpperCase(), tenant: 'acme', scopes: ['*'] }]) });
+    expect(config.apiKeys).toEqual([{ keySha256: digest, tenant: 'acme', scopes: ['*'] }]);
+  });
+
+  it('reads JWT verification with safe defaults', () => {
+    const config = loadConfig({ JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json', JWT_ISSUER: 'https://idp.example/', JWT_AUDIENCE: 'overseer, overseer-api' });
+    expect(config.jwt).toMatchObject({
+      keys: { kind: 'jwks', cooldownSeconds: 30 },
+      issuer: 'https://idp.example/',
+      audience: ['overseer', 'overseer-api'],
+      algorithms: ['RS256', 'ES256'],
+      clockSkewSeconds: 30,
+      claims: { tenant: 'tenant', scopes: 'scope', name: 'sub' },
+    });
+    expect(loadConfig({ JWT_SECRET: 'x'.repeat(32), JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }).jwt?.algorithms).toEqual(['HS256']);
+    expect(loadConfig({}).rateLimits).toEqual({ requestsPerMinutePerKey: 0, requestsPerMinutePerTenant: 0, concurrentRunsPerKey: 0, concurrentRunsPerTenant: 0 });
   });
 
   it.each([
@@ -32,6 +57,17 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, /Invalid configuration/],
     [{ SAMPLE_AS_OF: 'yesterday' }, /Invalid configuration/],
     [{ MODEL_PROVIDER: 'openai' }, /needs OPENAI_API_KEY or OPENAI_BASE_URL/],
+    [{ API_KEYS: JSON.stringify([{ key: 'a-long-enough-key-123', key_sha256: sha256('x'), tenant: 'acme', scopes: ['*'] }]) }, /API_KEYS is invalid/],
+    [{ API_KEYS: JSON.stringify([{ key: 'a-long-enough-key-123', tenant: 'a', scopes: ['*'] }, { key_sha256: sha256('a-long-enough-key-123'), tenant: 'b', scopes: ['*'] }]) }, /the same key twice/],
+    [{ ...jwks, JWT_ALGORITHMS: 'RS256,none' }, /must not include "none"/],
+    [{ ...jwks, JWT_ALGORITHMS: 'HS256' }, /HS\* only with JWT_SECRET/],
+    [{ JWT_SECRET: 'x'.repeat(32), JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', JWT_ALGORITHMS: 'HS256,RS256' }, /may only list HS256/],
+    [{ JWT_SECRET: 'too-short', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }, /at least 32 characters/],
+    [{ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_AUDIENCE: 'a' }, /needs JWT_ISSUER and JWT_AUDIENCE/],
+    [{ ...jwks, JWT_SECRET: 'x'.repeat(32) }, /only one of/],
+    [{ JWT_ISSUER: 'i' }, /no JWT_JWKS_URL/],
+    [{ JWT_PUBLIC_KEY: 'not a key', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }, /neither a PEM public key nor a public JWK/],
+    [{ JWT_JWKS_URL: 'file:///etc/passwd', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }, /Invalid configuration/],
   ])('refuses %j with a clear error', (environment, message) => {
     expect(() => loadConfig(environment)).toThrow(message);
     expect(() => loadConfig(environment)).toThrow(AppError);

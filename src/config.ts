@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -42,6 +43,22 @@ const environmentSchema = z.object({
     .default('2026-04-01T12:00:00.000Z'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   API_KEYS: optionalString,
+  JWT_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_SECRET: optionalString,
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  JWT_ALGORITHMS: optionalString,
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  JWT_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  JWT_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  JWT_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  JWT_NAME_CLAIM: z.string().min(1).default('sub'),
+  JWT_DEFAULT_TENANT: optionalString,
+  RATE_LIMIT_REQUESTS_PER_MINUTE_PER_KEY: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_REQUESTS_PER_MINUTE_PER_TENANT: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_CONCURRENT_RUNS_PER_KEY: z.coerce.number().int().min(0).default(0),
+  RATE_LIMIT_CONCURRENT_RUNS_PER_TENANT: z.coerce.number().int().min(0).default(0),
   CORS_ORIGINS: z.string().default('https://smith.langchain.com'),
   LANGGRAPH_CONFIG: optionalString,
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
@@ -52,13 +69,56 @@ const environmentSchema = z.object({
   JSON_MAX_ARRAY_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
-const apiKeySchema = z.strictObject({
-  key: z.string().min(16, 'API keys must be at least 16 characters'),
-  tenant: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'tenant ids are 1-64 letters, digits, "_", "." or "-"'),
-  scopes: z.array(z.string().min(1)).min(1),
-  name: z.string().optional(),
-});
-export type ApiKey = z.infer<typeof apiKeySchema>;
+/**
+ * What a tenant id may be, wherever it comes from (an API key entry, a token's claim).
+ * `__shared__` is refused: it is the retrieval index's shared corpus (`sharedCorpusId`), and a
+ * caller carrying it could write documents every tenant reads.
+ */
+export const tenantIdPattern = /^(?!__shared__$)[A-Za-z0-9_.-]{1,64}$/;
+
+const apiKeySchema = z
+  .strictObject({
+    key: z.string().min(16, 'API keys must be at least 16 characters').optional(),
+    key_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'key_sha256 is the key\'s SHA-256 digest in hex').optional(),
+    tenant: z.string().regex(tenantIdPattern, 'tenant ids are 1-64 letters, digits, "_", "." or "-", and not the reserved "__shared__"'),
+    scopes: z.array(z.string().min(1)).min(1),
+    name: z.string().optional(),
+  })
+  .refine((entry) => (entry.key === undefined) !== (entry.key_sha256 === undefined), 'give exactly one of "key" and "key_sha256"');
+
+/** An API key (a service account) as the service keeps it: the key's digest, never the key. */
+export interface ApiKey {
+  /** SHA-256 of the key, lower-case hex. */
+  keySha256: string;
+  tenant: string;
+  scopes: string[];
+  name?: string;
+}
+
+const asymmetricAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const symmetricAlgorithms = ['HS256', 'HS384', 'HS512'];
+
+/** How bearer JWTs (OAuth2/OIDC access tokens) are verified and what their claims mean. */
+export interface JwtConfig {
+  /** Where verification keys come from: an identity provider's JWKS, one public key, or a shared secret. */
+  keys: { kind: 'jwks'; url: URL; cooldownSeconds: number } | { kind: 'public_key'; key: KeyObject } | { kind: 'secret'; key: Uint8Array };
+  issuer: string;
+  /** Any one of these must be in the token's `aud`. */
+  audience: string[];
+  algorithms: string[];
+  clockSkewSeconds: number;
+  claims: { tenant: string; scopes: string; name: string };
+  /** The tenant of a token without a tenant claim; without it such a token is refused. */
+  defaultTenant?: string;
+}
+
+/** Requests per minute and runs pending or running at once; 0 means no limit. */
+export interface RateLimits {
+  requestsPerMinutePerKey: number;
+  requestsPerMinutePerTenant: number;
+  concurrentRunsPerKey: number;
+  concurrentRunsPerTenant: number;
+}
 
 // The sample knowledge base ships with the code, wherever DATA_DIR points.
 const bundledKnowledgeBase = fileURLToPath(new URL('../data/knowledge-base', import.meta.url));
@@ -90,8 +150,11 @@ export interface Config {
    * the real clock. Approvals, audit and runs always use the real clock.
    */
   sampleAsOf: Date | 'now';
-  /** API keys, each with a tenant and scopes; empty means open mode (loopback only). */
+  /** API keys (service accounts), each with a tenant and scopes; with no keys and no JWT, open mode (loopback only). */
   apiKeys: ApiKey[];
+  /** Bearer JWT verification; absent unless a JWKS URL, public key or secret is configured. */
+  jwt?: JwtConfig;
+  rateLimits: RateLimits;
   /** Browser origins allowed to call the API (LangGraph Studio's by default). */
   corsOrigins: string[];
   /** A langgraph.json whose graphs to serve instead of Overseer's own. */
@@ -149,6 +212,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
     sampleAsOf: values.SAMPLE_AS_OF === 'now' ? 'now' : new Date(values.SAMPLE_AS_OF),
     apiKeys: parseApiKeys(values.API_KEYS),
+    jwt: parseJwtConfig(values),
+    rateLimits: {
+      requestsPerMinutePerKey: values.RATE_LIMIT_REQUESTS_PER_MINUTE_PER_KEY,
+      requestsPerMinutePerTenant: values.RATE_LIMIT_REQUESTS_PER_MINUTE_PER_TENANT,
+      concurrentRunsPerKey: values.RATE_LIMIT_CONCURRENT_RUNS_PER_KEY,
+      concurrentRunsPerTenant: values.RATE_LIMIT_CONCURRENT_RUNS_PER_TENANT,
+    },
     corsOrigins: values.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     langgraphConfig: values.LANGGRAPH_CONFIG ? path.resolve(values.LANGGRAPH_CONFIG) : undefined,
     runs: {
@@ -161,7 +231,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   };
 }
 
-/** `API_KEYS` is a JSON array of `{ key, tenant, scopes, name? }`. */
+/**
+ * `API_KEYS` is a JSON array of `{ key | key_sha256, tenant, scopes, name? }`. Only digests are
+ * kept: the parsed configuration never holds a key, and `key_sha256` keeps it out of the
+ * environment as well.
+ */
 function parseApiKeys(text: string | undefined): ApiKey[] {
   if (!text) return [];
   let raw: unknown;
@@ -176,7 +250,74 @@ function parseApiKeys(text: string | undefined): ApiKey[] {
       details: parsed.error.issues.map((issue) => ({ variable: `API_KEYS.${issue.path.join('.')}`, message: issue.message })),
     });
   }
-  const keys = new Set(parsed.data.map((apiKey) => apiKey.key));
-  if (keys.size !== parsed.data.length) throw new AppError('BAD_REQUEST', 'API_KEYS contains the same key twice');
-  return parsed.data;
+  const apiKeys = parsed.data.map(({ key, key_sha256: keySha256, tenant, scopes, name }) => ({
+    keySha256: keySha256?.toLowerCase() ?? createHash('sha256').update(key ?? '').digest('hex'),
+    tenant,
+    scopes,
+    ...(name === undefined ? {} : { name }),
+  }));
+  if (new Set(apiKeys.map((apiKey) => apiKey.keySha256)).size !== apiKeys.length) {
+    throw new AppError('BAD_REQUEST', 'API_KEYS contains the same key twice');
+  }
+  return apiKeys;
+}
+
+type EnvironmentValues = z.infer<typeof environmentSchema>;
+
+/**
+ * JWT settings, checked so a mistake fails start-up rather than a login: issuer and audience are
+ * required, `none` is never accepted, and HMAC (`HS*`) only with `JWT_SECRET` and then alone, so
+ * a public key can never be used as an HMAC secret (algorithm confusion).
+ */
+function parseJwtConfig(values: EnvironmentValues): JwtConfig | undefined {
+  const sources = [values.JWT_JWKS_URL, values.JWT_PUBLIC_KEY, values.JWT_SECRET].filter((value) => value !== undefined);
+  if (sources.length === 0) {
+    if (values.JWT_ISSUER || values.JWT_AUDIENCE) {
+      throw new AppError('BAD_REQUEST', 'JWT_ISSUER/JWT_AUDIENCE are set but no JWT_JWKS_URL, JWT_PUBLIC_KEY or JWT_SECRET');
+    }
+    return undefined;
+  }
+  if (sources.length > 1) throw new AppError('BAD_REQUEST', 'Set only one of JWT_JWKS_URL, JWT_PUBLIC_KEY and JWT_SECRET');
+  if (!values.JWT_ISSUER || !values.JWT_AUDIENCE) throw new AppError('BAD_REQUEST', 'JWT verification needs JWT_ISSUER and JWT_AUDIENCE');
+  const secret = values.JWT_SECRET;
+  if (secret !== undefined && secret.length < 32) throw new AppError('BAD_REQUEST', 'JWT_SECRET must be at least 32 characters');
+  const algorithms = (values.JWT_ALGORITHMS ?? (secret ? 'HS256' : 'RS256,ES256')).split(',').map((name) => name.trim()).filter(Boolean);
+  for (const algorithm of algorithms) {
+    if (algorithm.toLowerCase() === 'none') throw new AppError('BAD_REQUEST', 'JWT_ALGORITHMS must not include "none"');
+    const allowed = secret ? symmetricAlgorithms : asymmetricAlgorithms;
+    if (!allowed.includes(algorithm)) {
+      throw new AppError('BAD_REQUEST', secret
+        ? `JWT_ALGORITHMS with JWT_SECRET may only list ${symmetricAlgorithms.join(', ')}; "${algorithm}" is not one`
+        : `JWT_ALGORITHMS may list ${asymmetricAlgorithms.join(', ')} (HS* only with JWT_SECRET); "${algorithm}" is not one`);
+    }
+  }
+  if (values.JWT_DEFAULT_TENANT && !tenantIdPattern.test(values.JWT_DEFAULT_TENANT)) {
+    throw new AppError('BAD_REQUEST', 'JWT_DEFAULT_TENANT is not a valid tenant id');
+  }
+  return {
+    keys: values.JWT_JWKS_URL
+      ? { kind: 'jwks', url: new URL(values.JWT_JWKS_URL), cooldownSeconds: values.JWT_JWKS_COOLDOWN_SECONDS }
+      : secret
+        ? { kind: 'secret', key: new TextEncoder().encode(secret) }
+        : { kind: 'public_key', key: parsePublicKey(values.JWT_PUBLIC_KEY ?? '') },
+    issuer: values.JWT_ISSUER,
+    audience: values.JWT_AUDIENCE.split(',').map((audience) => audience.trim()).filter(Boolean),
+    algorithms,
+    clockSkewSeconds: values.JWT_CLOCK_SKEW_SECONDS,
+    claims: { tenant: values.JWT_TENANT_CLAIM, scopes: values.JWT_SCOPES_CLAIM, name: values.JWT_NAME_CLAIM },
+    defaultTenant: values.JWT_DEFAULT_TENANT,
+  };
+}
+
+/** `JWT_PUBLIC_KEY` as a PEM (`\n` escapes allowed, as environments often carry them) or a JWK in JSON. */
+function parsePublicKey(text: string): KeyObject {
+  try {
+    const key = text.startsWith('{')
+      ? createPublicKey({ key: JSON.parse(text) as never, format: 'jwk' })
+      : createPublicKey(text.replaceAll('\\n', '\n'));
+    if (key.asymmetricKeyType === undefined) throw new Error('not an asymmetric key');
+    return key;
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'JWT_PUBLIC_KEY is neither a PEM public key nor a public JWK', { cause: error });
+  }
 }

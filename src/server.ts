@@ -7,13 +7,13 @@ import { createServices } from './services.ts';
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** Without API keys anyone who can connect may act: allow that only on loopback. */
+/** Without API keys or JWT verification anyone who can connect may act: allow that only on loopback. */
 function checkOpenMode(config: Config): void {
-  if (config.apiKeys.length > 0) return;
+  if (config.apiKeys.length > 0 || config.jwt) return;
   if (!loopbackHosts.has(config.host)) {
-    throw new AppError('BAD_REQUEST', `No API_KEYS are configured, so Overseer only listens on loopback; HOST=${config.host} needs API keys`);
+    throw new AppError('BAD_REQUEST', `No API_KEYS or JWT_* are configured, so Overseer only listens on loopback; HOST=${config.host} needs API keys or JWT verification`);
   }
-  console.log('  open mode: no API_KEYS configured; every caller is tenant "default" with every scope (loopback only)');
+  console.log('  open mode: no API_KEYS or JWT configured; every caller is tenant "default" with every scope (loopback only)');
 }
 
 /** Entry point: configuration → services → app → listen, and a graceful shutdown. */

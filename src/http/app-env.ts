@@ -1,11 +1,15 @@
 import type { Services } from '../services.ts';
 
-/** Who is calling, as the API key (or open mode) says. */
+/** Who is calling, as the API key, the bearer JWT (or open mode) says. */
 export interface Caller {
   tenantId: string;
   scopes: string[];
-  /** The key's name, for audit records; `open` without keys. */
+  /** The key's name or the token's name claim, for audit records; `open` without keys. */
   name: string;
+  /** How the caller proved who it is: an API key (a service account), a JWT, or nothing (open mode). */
+  kind: 'api_key' | 'jwt' | 'open';
+  /** The credential's holder, stable across requests, for per-key limits (never a secret). */
+  id: string;
 }
 
 /** Typed Hono environment: dependencies arrive through `c.var.services`, built once in server.ts. */
