@@ -34,4 +34,24 @@ describe('reviewer rule checks', () => {
       'late-refund-window',
     ]);
   });
+
+  it('fails text for the customer that shows tool names, cents, internal fields or raw data', () => {
+    const check = (summary: string) => runRuleChecks({ task: 'cancel order 1006', summary, citations: [], actions: [{ ...refund, status: 'forbidden' }] })
+      .find((candidate) => candidate.name === 'customer-text-clean')!;
+    expect(check('Order 1006 is cancelled and the $88.50 you paid is refunded to your card.').passed).toBe(true);
+    const leaked = check('The $88.50 paid is not refunded automatically: issue a refund of 8850 cents with issue_refund.');
+    expect(leaked.passed).toBe(false);
+    expect(leaked.detail).toBe('the text for the customer shows a tool name, an internal identifier, an amount in cents');
+    expect(leaked.detail).not.toContain('issue_refund');
+    expect(check('Done: {"refundableRemainingCents": 0}').detail).toMatch(/an internal field name, raw data/);
+  });
+
+  it('fails an effect whose post-check did not find it in the records', () => {
+    const unconfirmed = { ...refund, postCheck: { confirmed: false, checks: [{ rule: 'refund-within-limit', confirmed: false, detail: 'no refund row carries this call\'s key' }] } };
+    const checks = runRuleChecks({ task: 'refund order 1001', citations: [], actions: [unconfirmed] });
+    expect(failed(checks)).toEqual(['effects-confirmed']);
+    expect(checks.find((check) => check.name === 'effects-confirmed')!.detail).toBe("no refund row carries this call's key");
+    const confirmed = { ...refund, postCheck: { confirmed: true, checks: [] } };
+    expect(failed(runRuleChecks({ task: 'refund order 1001', citations: [], actions: [confirmed] }))).toEqual([]);
+  });
 });

@@ -8,17 +8,29 @@ interface ReviewedAction {
   risk?: 'read' | 'write' | 'irreversible';
   status: string;
   result?: unknown;
+  /** After a write: whether its effect was found in the domain's records as proposed. */
+  postCheck?: { confirmed: boolean; checks: Array<{ rule: string; confirmed: boolean; detail: string }> };
 }
 
 export interface ReviewSubject {
   task: string;
   answer?: string;
+  /** What the executor reported; it reaches the customer too. */
+  summary?: string;
   citations: Array<{ documentId: string; chunkIndex: number }>;
   actions: ReviewedAction[];
 }
 
 const policyGrounds = /\b(because|since|due to|per (?:the )?policy|eligible|entitled|late|delayed)\b/i;
 const lateClaim = /\b(late|delayed|arrived after)\b/i;
+
+// What the customer must never read: internal identifiers, amounts in cents, JSON.
+const internalText: Array<{ pattern: RegExp; what: string }> = [
+  { pattern: /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/, what: 'an internal identifier' },
+  { pattern: /\b[a-z]+[A-Z][A-Za-z]*\b/, what: 'an internal field name' },
+  { pattern: /\bcents\b/i, what: 'an amount in cents' },
+  { pattern: /\{\s*"/, what: 'raw data' },
+];
 
 /**
  * Deterministic checks the reviewer always runs, whatever model it uses. A failed check
@@ -49,6 +61,21 @@ export function runRuleChecks(subject: ReviewSubject): RuleCheck[] {
     });
   }
 
+  const customerText = [answer, subject.summary?.trim()].filter((text): text is string => Boolean(text));
+  if (customerText.length > 0) {
+    // Named in the detail by kind, never by the offending text, since the detail may reach the customer.
+    const tools = new Set(subject.actions.map((action) => action.tool));
+    const found = new Set<string>();
+    for (const text of customerText) {
+      if ([...tools].some((tool) => text.includes(tool))) found.add('a tool name');
+      for (const { pattern, what } of internalText) if (pattern.test(text)) found.add(what);
+    }
+    checks.push({
+      name: 'customer-text-clean',
+      passed: found.size === 0,
+      detail: found.size === 0 ? 'the text for the customer shows no internal details' : `the text for the customer shows ${[...found].join(', ')}`,
+    });
+  }
   if (effects.length > 0) {
     // Invalid or refused calls changed nothing; a failure that a later call of the same tool
     // made good is settled. What is left did, or may have, gone wrong.
@@ -61,6 +88,14 @@ export function runRuleChecks(subject: ReviewSubject): RuleCheck[] {
       name: 'actions-succeeded',
       passed: failed.length === 0,
       detail: failed.length === 0 ? `${done.length} action(s) completed` : `${failed.map((action) => `${action.tool} ${action.status}`).join(', ')}`,
+    });
+    const unconfirmed = done.filter((action) => action.postCheck !== undefined && !action.postCheck.confirmed);
+    checks.push({
+      name: 'effects-confirmed',
+      passed: unconfirmed.length === 0,
+      detail: unconfirmed.length === 0
+        ? `${done.filter((action) => action.postCheck?.confirmed).length} effect(s) confirmed in the records`
+        : unconfirmed.map((action) => `${action.postCheck!.checks.filter((check) => !check.confirmed).map((check) => check.detail).join('; ')}`).join(', '),
     });
     const signatures = done.map((action) => `${action.tool}:${JSON.stringify(action.args)}`);
     const duplicates = signatures.filter((signature, index) => signatures.indexOf(signature) !== index);

@@ -1,7 +1,9 @@
-import { AIMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildExecutorMessages, messageText } from '../agents/index.ts';
-import { deriveIdempotencyKey, runToolCall, scanInputs, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
+import { buildExecutorMessages, buildReprompt, isModelFailure, messageText, readToolReply, type ToolReply } from '../agents/index.ts';
+import { callModel, recordReprompt } from './call-model.ts';
+import { deriveIdempotencyKey, runToolCall, scanInputs, type ActionReview, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
+import { createActionReviewer } from './create-action-reviewer.ts';
 import { createExecutorGuard } from './create-executor-guard.ts';
 import { recordAudit } from './record-audit.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
@@ -11,8 +13,10 @@ import { ExecutorState } from './state.ts';
 
 type State = typeof ExecutorState.State;
 
+const isEffect = (action: ActionRecord) => action.risk !== 'read' && (action.status === 'ok' || action.status === 'in_doubt');
+
 export interface ExecutorGraphOptions {
-  /** An extra guard, run after the built-in rails and policies and before approval. */
+  /** An extra guard, run after the built-in rails and policies and before the pre-action review and approval. */
   guard?: ToolGuard;
 }
 
@@ -28,7 +32,7 @@ export function createExecutorGraph(
   options: ExecutorGraphOptions = {},
 ) {
   const limits = limitsOf(dependencies as GraphDependencies);
-  const guard = createExecutorGuard(dependencies, options.guard);
+  const policy = dependencies.safety?.policy;
 
   async function plan(state: State, config: LangGraphRunnableConfig) {
     const { scopes } = readRunContext(config, dependencies.tools);
@@ -39,19 +43,39 @@ export function createExecutorGraph(
         ? [...state.flags, ...scanInputs({ request: state.task, passages: state.context ? [{ text: state.context, origin: 'handoff context' }] : [] })]
         : state.flags;
     const model = dependencies.models.executor.bindTools!(dependencies.tools.toModelTools({ scopes }));
-    const reply = await model.invoke([...state.messages, ...opening], config);
-    return { messages: [...opening, reply], turns: state.turns + 1, flags };
+    let reply: ToolReply;
+    try {
+      // Ids made up for calls sent without one are unique per turn: idempotency keys derive from them.
+      reply = readToolReply(await callModel(model, [...state.messages, ...opening], { role: 'executor', config, audit: dependencies.audit }), `turn${state.turns + 1}_call`);
+    } catch (error) {
+      // After a change, the report must still reach the supervisor: it says what was done.
+      if (!isModelFailure(error) || !state.actions.some(isEffect)) throw error;
+      return { messages: opening, turns: state.turns + 1, flags, failure: { code: error.code, message: error.message } };
+    }
+    if (reply.empty) {
+      const problem = 'Your reply was empty. Call a tool to carry out the task, or reply in plain text with what you did and did not do.';
+      if (state.emptyReplies + 1 < limits.maxToolAttempts) await recordReprompt(dependencies.audit, config, { role: 'executor', attempt: state.emptyReplies + 1, problem: 'empty reply' });
+      return { messages: [...opening, new HumanMessage(problem)], turns: state.turns + 1, flags, emptyReplies: state.emptyReplies + 1 };
+    }
+    // The reply as read (text and parsed calls), not the provider's raw fields, goes into the conversation.
+    return { messages: [...opening, reply.message], turns: state.turns + 1, flags, malformedCalls: reply.malformed };
   }
 
   async function act(state: State, config: LangGraphRunnableConfig) {
     const context = readRunContext(config, dependencies.tools);
     const request = state.messages.at(-1);
     const calls = request && AIMessage.isInstance(request) ? (request.tool_calls ?? []) : [];
-    const toolMessages: ToolMessage[] = [];
+    const toolMessages: BaseMessage[] = [];
     const actions: ActionRecord[] = [...state.actions];
     let invalidCalls = state.invalidCalls;
-    for (const call of calls) {
-      const toolCallId = call.id ?? `${call.name}-${actions.length}`;
+    let refusedProposals = state.refusedProposals;
+    const reviewer = createActionReviewer({ model: dependencies.models.reviewer, task: state.task, policyContext: state.context, config });
+    const execute = async (call: (typeof calls)[number], index: number) => {
+      const toolCallId = call.id ?? `${call.name}-${state.actions.length + index}`;
+      const idempotencyKey = deriveIdempotencyKey({ tenantId: context.tenantId, threadId: context.threadId, toolCallId });
+      // One guard chain per call, so the pre-action review of this call is kept beside its outcome.
+      let reviewed: { review: ActionReview; args: unknown } | undefined;
+      const guard = createExecutorGuard(dependencies, { extra: options.guard, reviewer, onReview: (review, input) => { reviewed = { review, args: input.args }; } });
       const outcome = await runToolCall({
         registry: dependencies.tools,
         ledger: dependencies.effects,
@@ -59,7 +83,7 @@ export function createExecutorGraph(
         context: {
           tenantId: context.tenantId,
           scopes: context.scopes,
-          idempotencyKey: deriveIdempotencyKey({ tenantId: context.tenantId, threadId: context.threadId, toolCallId }),
+          idempotencyKey,
           signal: config.signal,
           threadId: context.threadId,
           runId: context.runId,
@@ -69,28 +93,60 @@ export function createExecutorGraph(
         breakers: dependencies.safety?.breakers,
         deferred: dependencies.safety?.deferred,
       });
+      return { toolCallId, idempotencyKey, reviewed: reviewed as { review: ActionReview; args: unknown } | undefined, outcome };
+    };
+    // Independent reads run together; writes run one at a time, in the order the model asked.
+    const isRead = (call: (typeof calls)[number]) => dependencies.tools.get(call.name)?.risk === 'read';
+    const reads = new Map(await Promise.all(calls.map(async (call, index) => [index, isRead(call) ? await execute(call, index) : undefined] as const)));
+    for (const [index, call] of calls.entries()) {
+      const { toolCallId, idempotencyKey, reviewed, outcome } = reads.get(index) ?? (await execute(call, index));
       if (outcome.status === 'invalid' || outcome.status === 'unknown_tool') invalidCalls += 1;
-      actions.push(toActionRecord(toolCallId, call.name, call.args, outcome, dependencies.tools.get(call.name)?.risk));
+      if (outcome.status === 'forbidden' && reviewed?.review.verdict === 'refuse') refusedProposals += 1;
+      const risk = dependencies.tools.get(call.name)?.risk;
+      // The post-check looks the effect up in the domain's records by this call's key: it holds for a replay too.
+      const postCheck = policy && outcome.status === 'ok' && risk !== 'read'
+        ? await policy.confirm({ tool: call.name, args: reviewed?.args ?? call.args, result: outcome.result, context: { tenantId: context.tenantId, idempotencyKey, threadId: context.threadId } })
+        : undefined;
+      actions.push({
+        ...toActionRecord(toolCallId, call.name, call.args, outcome, risk),
+        ...(reviewed ? { review: reviewed.review } : {}),
+        ...(postCheck ? { postCheck } : {}),
+      });
       toolMessages.push(
         new ToolMessage({ tool_call_id: toolCallId, name: call.name, content: JSON.stringify(forModel(outcome)) }),
       );
     }
-    return { messages: toolMessages, actions, invalidCalls };
+    // Calls whose arguments were not JSON ran nowhere: recorded as invalid and described to the model.
+    for (const [index, call] of state.malformedCalls.entries()) {
+      invalidCalls += 1;
+      actions.push({ toolCallId: `malformed-${state.turns}-${index}`, tool: call.name, args: call.args, risk: dependencies.tools.get(call.name)?.risk, status: 'invalid', message: `arguments are not valid JSON: ${call.error}` });
+    }
+    if (state.malformedCalls.length > 0) {
+      toolMessages.push(...buildReprompt({ text: '', calls: [], malformed: state.malformedCalls, empty: false, message: new AIMessage('') }, { answers: new Map(), otherwise: '', problems: ['Send each call again with valid JSON arguments.'] }));
+    }
+    return { messages: toolMessages, actions, invalidCalls, refusedProposals, malformedCalls: [] };
   }
 
   /** Audit the actions of the last `act` step; `act` may re-execute on resume, this node does not. */
   async function audit(state: State, config: LangGraphRunnableConfig) {
     for (const action of state.actions.slice(state.auditedActions)) {
+      if (action.review) {
+        await recordAudit(dependencies.audit, config, 'review.pre_action', { toolCallId: action.toolCallId, tool: action.tool, args: action.args, ...action.review });
+      }
       const type = action.status === 'ok' ? 'tool.executed' : action.status === 'invalid' || action.status === 'unknown_tool' ? 'tool.requested' : 'tool.refused';
       await recordAudit(dependencies.audit, config, type, {
         toolCallId: action.toolCallId,
         tool: action.tool,
         args: action.args,
+        risk: action.risk,
         status: action.status,
         message: action.message,
         replayed: action.replayed,
         result: action.status === 'ok' ? action.result : undefined,
       });
+      if (action.postCheck) {
+        await recordAudit(dependencies.audit, config, 'review.post_action', { toolCallId: action.toolCallId, tool: action.tool, ...action.postCheck });
+      }
     }
     return { auditedActions: state.actions.length };
   }
@@ -98,10 +154,15 @@ export function createExecutorGraph(
   function summarise(state: State) {
     const last = state.messages.at(-1);
     const finalText = last && AIMessage.isInstance(last) && !last.tool_calls?.length ? messageText(last).trim() : '';
-    const gaveUp =
-      state.invalidCalls >= limits.maxToolAttempts
+    const gaveUp = state.failure
+      ? `Stopped: ${state.failure.message}.`
+      : state.emptyReplies >= limits.maxToolAttempts
+        ? `Stopped after ${state.emptyReplies} empty replies from the model.`
+        : state.invalidCalls >= limits.maxToolAttempts
         ? `Stopped after ${state.invalidCalls} invalid tool calls.`
-        : !finalText
+        : state.refusedProposals >= limits.maxToolAttempts
+          ? `Stopped after ${state.refusedProposals} proposals the policy review refused.`
+          : !finalText
           ? `Stopped after ${state.turns} model turns without finishing.`
           : undefined;
     const effects = state.actions.filter((action) => action.risk !== 'read');
@@ -123,13 +184,18 @@ export function createExecutorGraph(
   }
 
   function afterPlan(state: State) {
+    if (state.failure) return 'summarise';
     const last = state.messages.at(-1);
-    const wantsTools = last && AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) > 0;
-    return wantsTools && state.turns <= limits.maxExecutorTurns ? 'act' : 'summarise';
+    const turnsLeft = state.turns <= limits.maxExecutorTurns;
+    // An empty reply was answered with a nudge: ask again, a bounded number of times.
+    if (last && HumanMessage.isInstance(last)) return turnsLeft && state.emptyReplies < limits.maxToolAttempts ? 'plan' : 'summarise';
+    const wantsTools = last && AIMessage.isInstance(last) && ((last.tool_calls?.length ?? 0) > 0 || state.malformedCalls.length > 0);
+    return wantsTools && turnsLeft ? 'act' : 'summarise';
   }
 
   function afterAct(state: State) {
-    return state.invalidCalls >= limits.maxToolAttempts || state.turns >= limits.maxExecutorTurns ? 'summarise' : 'plan';
+    const exhausted = state.invalidCalls >= limits.maxToolAttempts || state.refusedProposals >= limits.maxToolAttempts;
+    return exhausted || state.turns >= limits.maxExecutorTurns ? 'summarise' : 'plan';
   }
 
   return new StateGraph(ExecutorState)
@@ -138,7 +204,7 @@ export function createExecutorGraph(
     .addNode('audit', audit)
     .addNode('summarise', summarise)
     .addEdge(START, 'plan')
-    .addConditionalEdges('plan', afterPlan, ['act', 'summarise'])
+    .addConditionalEdges('plan', afterPlan, ['plan', 'act', 'summarise'])
     .addEdge('act', 'audit')
     .addConditionalEdges('audit', afterAct, ['plan', 'summarise'])
     .addEdge('summarise', END)
@@ -154,6 +220,9 @@ function forModel(outcome: ToolCallOutcome) {
       return { status: 'invalid', issues: outcome.issues, message: 'Fix exactly these fields and call again.' };
     case 'unavailable':
       return { status: outcome.status, message: outcome.message, queued: outcome.queued ?? null };
+    case 'forbidden':
+      // `details` says what the policy would allow, so the model can propose again.
+      return { status: outcome.status, message: outcome.message, ...(outcome.details ? { details: outcome.details } : {}) };
     default:
       return { status: outcome.status, message: outcome.message };
   }

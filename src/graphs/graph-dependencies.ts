@@ -8,6 +8,7 @@ import type {
   DeferredActionQueue,
   EffectLedger,
   ExecutionPolicy,
+  PolicyEngine,
   ToolRegistry,
   UpstreamBreakers,
 } from '../tools/index.ts';
@@ -26,6 +27,11 @@ export interface ExecutionSafety {
   approvals: ApprovalStore;
   approvalRules?: ApprovalRule[];
   executionPolicies?: ExecutionPolicy[];
+  /**
+   * The domain's policy rules, applied to every write or irreversible call before approval
+   * and dispatch (with the reviewer model after them). Without it only the caps and approvals apply.
+   */
+  policy?: PolicyEngine;
   breakers?: UpstreamBreakers;
   deferred?: DeferredActionQueue;
   /** How long an approval request waits for a decision. */

@@ -29,6 +29,20 @@ export const citationSchema = z.object({
 });
 export type Citation = z.infer<typeof citationSchema>;
 
+export const actionReviewSchema = z.object({
+  verdict: z.enum(['pass', 'hold', 'refuse']),
+  reasons: z.array(z.string()),
+  rules: z.array(z.object({
+    rule: z.string(),
+    decision: z.enum(['allow', 'refuse', 'hold']),
+    reason: z.string().optional(),
+    section: z.object({ document: z.string(), title: z.string(), section: z.string(), quote: z.string() }).optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })),
+  facts: z.unknown().optional(),
+  model: z.object({ verdict: z.enum(['accept', 'revise']), reasons: z.array(z.string()) }).optional(),
+});
+
 export const actionRecordSchema = z.object({
   toolCallId: z.string(),
   tool: z.string(),
@@ -38,6 +52,13 @@ export const actionRecordSchema = z.object({
   result: z.unknown().optional(),
   message: z.string().optional(),
   replayed: z.boolean().optional(),
+  /** The pre-action review (policy rules, then the reviewer model) of the arguments that ran or were refused. */
+  review: actionReviewSchema.optional(),
+  /** After a write succeeded: did its effect land in the domain's records as proposed. */
+  postCheck: z.object({
+    confirmed: z.boolean(),
+    checks: z.array(z.object({ rule: z.string(), confirmed: z.boolean(), detail: z.string() })),
+  }).optional(),
 });
 export type ActionRecord = z.infer<typeof actionRecordSchema>;
 
@@ -85,6 +106,8 @@ export type Step = z.infer<typeof stepSchema>;
 /** Evidence the supervisor gathers from earlier steps for the reviewer. */
 export const evidenceSchema = z.object({
   answer: z.string().optional(),
+  /** What the executor reported; it reaches the customer like an answer does. */
+  summary: z.string().optional(),
   citations: z.array(citationSchema).default([]),
   actions: z.array(actionRecordSchema).default([]),
 });

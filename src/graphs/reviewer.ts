@@ -1,27 +1,14 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { AIMessage } from '@langchain/core/messages';
-import { z } from 'zod';
 import { buildReviewerMessages, runRuleChecks, verdictToolName } from '../agents/index.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { SpecialistReport } from './handoff.ts';
 import { ReviewerState } from './state.ts';
 import { recordAudit } from './record-audit.ts';
 
+import { verdictSchema, verdictTool } from './verdict-tool.ts';
+
 type State = typeof ReviewerState.State;
-
-const verdictSchema = z.object({
-  verdict: z.enum(['accept', 'revise']),
-  reasons: z.array(z.string().max(1_000)).max(20).default([]),
-});
-
-const verdictTool = {
-  type: 'function' as const,
-  function: {
-    name: verdictToolName,
-    description: 'Submit the review verdict: accept, or revise with concrete reasons.',
-    parameters: z.toJSONSchema(verdictSchema) as Record<string, unknown>,
-  },
-};
 
 /**
  * Reviewer specialist: deterministic rule checks on the evidence (citations, action
@@ -34,6 +21,7 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
     const checks = runRuleChecks({
       task: state.task,
       answer: state.evidence.answer,
+      summary: state.evidence.summary,
       citations: state.evidence.citations,
       actions: state.evidence.actions,
     });

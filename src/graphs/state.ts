@@ -35,6 +35,8 @@ export const ExecutorState = new StateSchema({
   /** How many actions are already in the audit log. */
   auditedActions: z.number().int().default(0),
   invalidCalls: z.number().int().default(0),
+  /** Proposals the pre-action review refused; bounded like invalid calls. */
+  refusedProposals: z.number().int().default(0),
   turns: z.number().int().default(0),
   report: specialistReportSchema.optional(),
 });

@@ -198,8 +198,8 @@ function evidenceFrom(steps: Step[]): Evidence {
   const execution = steps.findLast((step) => step.specialist === 'executor');
   return {
     answer: execution ? undefined : retrieval?.summary,
+    summary: execution?.summary,
     citations: steps.flatMap((step) => step.citations),
     actions: execution?.actions ?? [],
   };
 }
-

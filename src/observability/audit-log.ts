@@ -13,11 +13,14 @@ export type AuditEventType =
   | 'tool.approved'
   | 'tool.executed'
   | 'approval.decided'
-  | 'review.verdict';
+  | 'review.verdict'
+  /** The reviewer's verdict on a proposed write before approval and dispatch, and the post-check of its effect. */
+  | 'review.pre_action'
+  | 'review.post_action';
 
 export const auditEventTypes: readonly AuditEventType[] = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused',
-  'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided', 'review.verdict',
+  'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided', 'review.verdict', 'review.pre_action', 'review.post_action',
 ];
 
 /** What a caller appends; the log assigns `seq`, `at` (unless given), and the hashes. */

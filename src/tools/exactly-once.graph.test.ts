@@ -42,7 +42,7 @@ function setup(options: { crashAfterToolOnce?: boolean } = {}) {
   return { registry, ledger, graph, rowsOf, keyOf };
 }
 
-const refund = { id: 'call-refund', name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'Late delivery, full refund' } };
+const refund = { id: 'call-refund', name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'late_delivery', note: 'Full refund' } };
 // Order 1001 was delivered 3 full days late on $129.99: up to 30% (3899 cents) in store credit.
 const credit = { id: 'call-credit', name: 'create_credit_memo', args: { orderId: 1001, amountCents: 3_899, reason: 'Late delivery credit' } };
 

@@ -31,5 +31,6 @@ export type {
 } from './run-tool-call.ts';
 export * from './approvals/index.ts';
 export * from './guards/index.ts';
+export * from './policy/index.ts';
 export * from './openapi/index.ts';
 export * from './orders/index.ts';

@@ -26,7 +26,7 @@ function contextFor(overrides: Partial<ToolCallContext> = {}): ToolCallContext {
   return { tenantId: 'tenant-1', scopes: [...allScopes, 'test:run'], idempotencyKey: randomUUID(), ...overrides };
 }
 
-const refundCall = { id: 'call-1', name: 'issue_refund', args: { orderId: 1001, amountCents: 12999, reason: 'Late delivery, full refund requested' } };
+const refundCall = { id: 'call-1', name: 'issue_refund', args: { orderId: 1001, amountCents: 12999, reason: 'late_delivery', note: 'Full refund requested' } };
 
 describe('runToolCall', () => {
   it('reports an unknown tool and lists the tools the caller may use', async () => {
@@ -48,7 +48,7 @@ describe('runToolCall', () => {
   it('returns per-field issues for invalid arguments and claims nothing', async () => {
     const { registry, ledger } = setup();
     const context = contextFor();
-    const outcome = await runToolCall({ registry, ledger, call: { ...refundCall, args: { orderId: 1001, amountCents: 0, reason: 'ok reason', approvedBy: 'me' } }, context });
+    const outcome = await runToolCall({ registry, ledger, call: { ...refundCall, args: { orderId: 1001, amountCents: 0, reason: 'late_delivery', approvedBy: 'me' } }, context });
     expect(outcome.status === 'invalid' && outcome.issues.map((issue) => issue.field)).toEqual(['amountCents', 'approvedBy']);
     expect(await ledger.get(context.idempotencyKey)).toBeUndefined();
   });
@@ -180,8 +180,8 @@ describe('runToolCall', () => {
       return { action: 'refuse', message: 'Refunds above $100.00 need a support manager.' };
     };
     const context = contextFor();
-    const outcome = await runToolCall({ registry, ledger, call: { ...refundCall, args: { ...refundCall.args, reason: '  padded reason  ' } }, context, guard });
-    const validated = { ...refundCall.args, reason: 'padded reason' };
+    const outcome = await runToolCall({ registry, ledger, call: { ...refundCall, args: { ...refundCall.args, note: '  padded note  ' } }, context, guard });
+    const validated = { ...refundCall.args, note: 'padded note' };
     expect(seen).toEqual([{ tool: 'issue_refund', args: validated, argsHash: hashArguments(validated) }]);
     expect(outcome).toEqual({ status: 'forbidden', message: 'Refunds above $100.00 need a support manager.' });
     expect(refundRowsOf(1001)).toBe(0);

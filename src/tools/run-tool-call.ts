@@ -36,7 +36,8 @@ export type ToolCallOutcome =
   | { status: 'ok'; result: unknown; replayed: boolean; reconciled?: boolean }
   | { status: 'invalid'; issues: ToolArgumentIssue[] }
   | { status: 'unknown_tool'; message: string }
-  | { status: 'forbidden'; message: string }
+  /** `details`: what a policy rule said would be allowed, for the model to propose again. */
+  | { status: 'forbidden'; message: string; details?: Record<string, unknown> }
   | { status: 'failed'; message: string; retryable: boolean }
   | { status: 'in_doubt'; message: string }
   /** The tool's upstream circuit is open; nothing ran. `queued` when the action was kept for later. */
@@ -49,12 +50,20 @@ export interface ToolGuardInput {
   args: unknown;
   argsHash: string;
   context: ToolCallContext;
+  /** What earlier guards in the chain found (see `composeGuards`). */
+  findings?: GuardFindings;
+}
+
+/** Passed down the guard chain: a policy rule's hold for a person, and the pre-action review for the approver. */
+export interface GuardFindings {
+  hold?: { policy: string; reason: string };
+  review?: { verdict: string; reasons: string[]; facts?: unknown };
 }
 
 export type ToolGuardDecision =
   /** `args`: run with these instead (an approver's edit); they are validated and guarded again. */
-  | { action: 'allow'; args?: unknown }
-  | { action: 'refuse'; message: string };
+  | { action: 'allow'; args?: unknown; findings?: GuardFindings }
+  | { action: 'refuse'; message: string; details?: Record<string, unknown> };
 
 /**
  * The seam for guard rails and approvals: runs after validation and before the ledger
@@ -107,9 +116,17 @@ export async function runToolCall(options: RunToolCallOptions): Promise<ToolCall
     if (!validation.ok) return { status: 'invalid', issues: validation.issues };
     args = validation.value;
     argsHash = hashArguments(args);
+    // Guards judge proposals, not history: a call the ledger already holds as done is replayed
+    // as it was, even if the facts have moved on since (a full refund leaves nothing refundable).
+    const earlier = tool.risk === 'read' ? undefined : await ledger.get(context.idempotencyKey);
+    if (earlier?.status === 'done' && earlier.argsHash === argsHash && earlier.tenantId === context.tenantId) {
+      return { status: 'ok', result: earlier.result, replayed: true };
+    }
     if (!options.guard) break;
     const decision = await options.guard({ call, tool, args, argsHash, context });
-    if (decision.action === 'refuse') return { status: 'forbidden', message: decision.message };
+    if (decision.action === 'refuse') {
+      return { status: 'forbidden', message: decision.message, ...(decision.details ? { details: decision.details } : {}) };
+    }
     if (decision.args === undefined) break;
     if (round === maxGuardRounds) return { status: 'forbidden', message: `"${tool.name}" was edited ${round} times without settling; it is not run.` };
     candidate = decision.args;

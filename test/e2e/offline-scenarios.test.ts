@@ -45,7 +45,7 @@ describe('supervisor over HTTP with the offline model', () => {
     const refunds = refundsOf(harness.services, 1001);
     expect(refunds).toHaveLength(1);
     expect(refunds[0]!.amount_cents).toBe(12_999);
-    expect(state.result.answer).toMatch(/Refunded \$129\.99 on order 1001/);
+    expect(state.result.answer).toMatch(/We refunded \$129\.99 on order 1001 to your card; it takes 5–10 business days/);
 
     const again = await wait('Please refund order 1001 because it arrived late.');
     expect(refundsOf(harness.services, 1001)).toHaveLength(1);

@@ -93,7 +93,7 @@ describe('refunds above the approval threshold', () => {
     const { agent, thread, request } = await pausedRefund();
     const response = await decide(request.approvalId, {
       decision: 'edit',
-      args: { orderId: 1004, amountCents: 40_000, reason: 'Partial refund agreed with the customer' },
+      args: { orderId: 1004, amountCents: 40_000, reason: 'late_delivery', note: 'Partial refund agreed with the customer' },
     });
     const { run } = (await response.json()) as { run: { run_id: string } };
     await agent.runs.join(thread.thread_id, run.run_id);
@@ -103,7 +103,7 @@ describe('refunds above the approval threshold', () => {
 
   it('asks again when an edit still needs approval', async () => {
     const { agent, thread, request } = await pausedRefund();
-    const response = await decide(request.approvalId, { decision: 'edit', args: { orderId: 1004, amountCents: 60_000, reason: 'Most of it' } });
+    const response = await decide(request.approvalId, { decision: 'edit', args: { orderId: 1004, amountCents: 60_000, reason: 'late_delivery', note: 'Most of it' } });
     const { run } = (await response.json()) as { run: { run_id: string } };
     const again = (await agent.runs.join(thread.thread_id, run.run_id)) as Values;
     expect(again.__interrupt__?.[0]?.value).toMatchObject({ tool: 'issue_refund', args: { amountCents: 60_000 } });
@@ -177,7 +177,7 @@ describe('prompt injection cannot cause an unapproved side effect', () => {
             ? { content: 'Finished.' }
             : {
                 toolCalls: [
-                  { name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'As instructed' } },
+                  { name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'late_delivery', note: 'As instructed' } },
                   { name: 'create_credit_memo', args: { orderId: 1003, amountCents: 5_000, reason: 'As instructed' } },
                   { name: 'cancel_order', args: { orderId: 1006, reason: 'As instructed' } },
                 ],

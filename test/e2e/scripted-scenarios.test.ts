@@ -39,8 +39,8 @@ describe('supervisor over HTTP with scripted models', () => {
     const executor = new ScriptedChatModel([
       { toolCalls: [{ name: 'check_shipment_sla', args: { orderId: 1001 } }] },
       { toolCalls: [{ name: 'issue_refund', args: { orderId: 1001, amountCents: 'lots', note: 'extra' } }] },
-      { toolCalls: [{ name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'Arrived late' } }] },
-      { content: 'Refunded 12999 cents on order 1001.' },
+      { toolCalls: [{ name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'late_delivery', note: 'Arrived late' } }] },
+      { content: 'Refunded $129.99 on order 1001.' },
     ]);
     const retriever = new ScriptedChatModel([citeFirstPassage]);
     harness = await createTestHarness({}, { models: { ...createOfflineModels(), supervisor: router, executor, retriever } });
@@ -129,7 +129,7 @@ describe('supervisor over HTTP with scripted models', () => {
   it('does not repeat a side effect when the same tool call runs again on the thread', async () => {
     harness = await createTestHarness();
     const { services } = harness;
-    const refund = { toolCalls: [{ id: 'call_refund_1001', name: 'issue_refund', args: { orderId: 1001, amountCents: 5_000, reason: 'Arrived late' } }] };
+    const refund = { toolCalls: [{ id: 'call_refund_1001', name: 'issue_refund', args: { orderId: 1001, amountCents: 5_000, reason: 'late_delivery', note: 'Arrived late' } }] };
     const model = new ScriptedChatModel([refund, { content: 'Done.' }, refund, { content: 'Done again.' }]);
     const graph = createExecutorGraph({ models: { ...createOfflineModels(), executor: model }, tools: services.tools, effects: services.effects, checkpointer: services.checkpointer });
     const config = { configurable: { thread_id: 'exactly-once-thread' } };

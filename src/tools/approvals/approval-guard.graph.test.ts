@@ -18,7 +18,7 @@ const State = Annotation.Root({
   outcome: Annotation<ToolCallOutcome | undefined>(),
 });
 
-const bigRefund = { orderId: 1004, amountCents: 84_200, reason: 'Arrived broken, full refund' };
+const bigRefund = { orderId: 1004, amountCents: 84_200, reason: 'late_delivery', note: 'Arrived late, full refund' };
 
 /** A one-node graph whose node runs the call through runToolCall with the approval guard, as the executor's act node does. */
 function setup() {
@@ -70,7 +70,7 @@ describe('approval guard in a LangGraph StateGraph with the SQLite checkpointer'
 
   it('stops a refund above $500.00 with an approval request bound to the canonical arguments', async () => {
     const kit = setup();
-    const { pending } = await kit.start('t-ask', { reason: '  Arrived broken, full refund ', amountCents: 84_200, orderId: 1004 });
+    const { pending } = await kit.start('t-ask', { note: '  Arrived late, full refund ', reason: 'late_delivery', amountCents: 84_200, orderId: 1004 });
     expect(pending).toMatchObject({
       type: 'approval_request', tool: 'issue_refund', args: bigRefund, argsHash: hashArguments(bigRefund),
       policy: 'refund-above-500', expiresAt: '2026-04-01T13:00:00.000Z',

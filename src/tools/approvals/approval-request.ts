@@ -29,10 +29,19 @@ export interface ApprovalRequest {
   policy: string;
   reason: string;
   flags?: InjectionFlag[];
+  /** The pre-action review of the call (policy rules, then the reviewer model), shown to the approver. */
+  review?: ApprovalReview;
   createdAt: string;
   expiresAt: string;
   status: ApprovalStatus;
   decision?: ApprovalDecision;
+}
+
+export interface ApprovalReview {
+  verdict: string;
+  reasons: string[];
+  /** The facts the rules judged, as the domain presents them. */
+  facts?: unknown;
 }
 
 export type NewApprovalRequest = Omit<ApprovalRequest, 'status' | 'decision'>;

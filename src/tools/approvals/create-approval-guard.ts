@@ -28,6 +28,8 @@ export interface ApprovalInterruptPayload {
   policy: string;
   reason: string;
   expiresAt: string;
+  /** The pre-action review the approver decides with. */
+  review?: ApprovalRequest['review'];
 }
 
 /**
@@ -58,7 +60,10 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
   const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
 
   return async (input) => {
-    const requirement = options.policy.evaluate(input);
+    const evaluated = options.policy.evaluate(input);
+    // A policy rule's hold asks a person whatever the thresholds say.
+    const hold = input.findings?.hold;
+    const requirement = evaluated.required || hold === undefined ? evaluated : { required: true as const, ...hold };
     if (!requirement.required) return { action: 'allow' };
     const { context, tool, args, argsHash } = input;
     const now = clock();
@@ -74,6 +79,7 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
       policy: requirement.policy,
       reason: requirement.reason,
       ...(context.flags?.length ? { flags: context.flags } : {}),
+      ...(input.findings?.review ? { review: input.findings.review } : {}),
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     });
@@ -81,6 +87,7 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
     const payload: ApprovalInterruptPayload = {
       type: 'approval_request', approvalId: request.id, tool: request.tool, args: request.args,
       argsHash: request.argsHash, policy: request.policy, reason: request.reason, expiresAt: request.expiresAt,
+      ...(request.review ? { review: request.review } : {}),
     };
     // Throws on the first pass; returns the resume value when the run is resumed.
     const resume = approvalResumeSchema.safeParse(interrupt(payload));

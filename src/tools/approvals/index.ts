@@ -3,6 +3,7 @@ export type { ApprovalPolicy, ApprovalRule, ApprovalRequirement } from './approv
 export type {
   ApprovalRequest,
   NewApprovalRequest,
+  ApprovalReview,
   ApprovalStatus,
   ApprovalVerdict,
   ApprovalDecision,

@@ -8,10 +8,13 @@ import type { ToolGuard } from '../run-tool-call.ts';
  */
 export function composeGuards(...guards: ToolGuard[]): ToolGuard {
   return async (input) => {
+    // Findings (a hold, a review) travel to the later guards, e.g. from policy rules to approval.
+    let current = input;
     for (const guard of guards) {
-      const decision = await guard(input);
+      const decision = await guard(current);
       if (decision.action === 'refuse' || decision.args !== undefined) return decision;
+      if (decision.findings) current = { ...current, findings: { ...current.findings, ...decision.findings } };
     }
-    return { action: 'allow' };
+    return current.findings ? { action: 'allow', findings: current.findings } : { action: 'allow' };
   };
 }

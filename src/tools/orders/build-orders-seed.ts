@@ -1,6 +1,7 @@
 import { addDays, calendarDateOf, daysBetween } from './calendar.ts';
 import { planGeneratedOrder, randomTimeOfDay, type PlannedOrder } from './plan-generated-order.ts';
 import { firstNames, lastNames, productBySku, shippingFeeCents } from './sample-catalog.ts';
+import { scenarioDamageReports, scenarioReturns } from './scenario-cases.ts';
 import { ordersReferenceDate, scenarioOrders } from './scenario-orders.ts';
 import { createSeededRandom, type SeededRandom } from './seeded-random.ts';
 import { promisedByOf } from './shipping-policy.ts';
@@ -16,6 +17,8 @@ export interface OrdersSeed {
   shipments: SeedRow[];
   refunds: SeedRow[];
   credit_memos: SeedRow[];
+  returns: SeedRow[];
+  damage_reports: SeedRow[];
 }
 
 const seedNumber = 20_260_401;
@@ -30,7 +33,7 @@ const firstGeneratedDay = '2026-01-05';
  */
 export function buildOrdersSeed(): OrdersSeed {
   const random = createSeededRandom(seedNumber);
-  const seed: OrdersSeed = { customers: [], orders: [], order_items: [], payments: [], shipments: [], refunds: [], credit_memos: [] };
+  const seed: OrdersSeed = { customers: [], orders: [], order_items: [], payments: [], shipments: [], refunds: [], credit_memos: [], returns: [], damage_reports: [] };
   for (const scenario of scenarioOrders) {
     const { id, name, email, createdAt } = scenario.customer;
     seed.customers.push({ id, name, email, created_at: createdAt });
@@ -59,6 +62,16 @@ export function buildOrdersSeed(): OrdersSeed {
     .sort((left, right) => left - right);
   dayOffsets.forEach((offset, index) => {
     addOrder(seed, planGeneratedOrder(random, firstOrderId + scenarioOrders.length + index, addDays(firstGeneratedDay, offset), customerCount));
+  });
+  // After the generated orders, and without drawing from `random`, so no generated order changes.
+  scenarioReturns.forEach((entry, index) => {
+    seed.returns.push({
+      id: index + 1, order_id: entry.orderId, sku: entry.sku, quantity: entry.quantity, status: entry.status,
+      condition: entry.condition, started_at: entry.startedAt, received_at: entry.receivedAt,
+    });
+  });
+  scenarioDamageReports.forEach((entry, index) => {
+    seed.damage_reports.push({ id: index + 1, order_id: entry.orderId, sku: entry.sku, kind: entry.kind, reported_at: entry.reportedAt });
   });
   return seed;
 }

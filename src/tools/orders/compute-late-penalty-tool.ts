@@ -28,6 +28,7 @@ export function createComputeLatePenaltyTool(dependencies: OrderToolsDependencie
         alreadyCreditedCents: facts.creditedCents,
         remainingCreditCents: Math.max(0, facts.penalty.penaltyCents - facts.creditedCents),
         explanation: explain(facts, calendarDateOf(now)),
+        customerSummary: explain(facts, calendarDateOf(now)),
       };
     },
   });

@@ -69,6 +69,7 @@ export function createCreditMemoTool(dependencies: OrderToolsDependencies) {
       creditedCents: after.creditedCents,
       remainingCreditCents: remainingAfter,
       summary: `Issued ${formatCents(memo.amount_cents)} store credit on order ${memo.order_id}; credited so far ${formatCents(after.creditedCents)}, at most ${formatCents(remainingAfter)} more.`,
+      customerSummary: `We added ${formatCents(memo.amount_cents)} in store credit to your account for the late delivery of order ${memo.order_id}. Store credit never expires and is used automatically on your next order.`,
     };
   }
 }

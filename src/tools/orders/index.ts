@@ -6,7 +6,13 @@ export type { SeedOrdersResult } from './seed-orders.ts';
 export { buildOrdersSeed } from './build-orders-seed.ts';
 export type { OrdersSeed } from './build-orders-seed.ts';
 export { ordersReferenceDate, scenarioOrders } from './scenario-orders.ts';
-export { orderScopes } from './order-arguments.ts';
+export { orderScopes, refundReasons } from './order-arguments.ts';
+export type { RefundReason } from './order-arguments.ts';
+export { createOrderPolicy, orderPolicyRules } from './create-order-policy.ts';
+export { orderPolicySections } from './order-policy-sections.ts';
+export { loadOrderPolicyFacts } from './load-order-policy-facts.ts';
+export type { OrderPolicyFacts } from './load-order-policy-facts.ts';
+export { scenarioReturns, scenarioDamageReports } from './scenario-cases.ts';
 export {
   slaDaysByService,
   latePenaltyPercentPerDay,

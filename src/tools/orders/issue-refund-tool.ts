@@ -3,8 +3,10 @@ import { defineTool } from '../define-tool.ts';
 import { ToolError } from '../tool-error.ts';
 import { requireOrderFacts } from './load-order-facts.ts';
 import { formatCents } from './money.ts';
-import { moneyActionInput, orderScopes } from './order-arguments.ts';
+import { orderScopes, refundInput } from './order-arguments.ts';
 import type { OrderToolsDependencies } from './order-tools-dependencies.ts';
+import { refundReasonOf, refundReasonText } from './refund-reason-of.ts';
+import { refundDestinationOf, refundTimingOf } from './refund-timing.ts';
 
 interface RefundRow {
   id: number;
@@ -19,11 +21,12 @@ export function createIssueRefundTool(dependencies: OrderToolsDependencies) {
   const { database, clock } = dependencies;
   return defineTool({
     name: 'issue_refund',
-    description: 'Refund money on a Brightcart order to the original payment method (arrives in 5-10 business days). Irreversible. The amount may not exceed the amount paid minus earlier refunds.',
+    description: 'Refund money on a Brightcart order to the original payment method. Irreversible. Needs a refund policy reason that the order records bear out; '
+      + 'the amount may not exceed the amount paid minus earlier refunds (and, for a late delivery, minus late-delivery credit already given). Goodwill refunds wait for a support manager.',
     risk: 'irreversible',
     scopes: [orderScopes.refund],
-    input: moneyActionInput,
-    async execute({ orderId, amountCents, reason }, context) {
+    input: refundInput,
+    async execute({ orderId, amountCents, reason, note }, context) {
       if (!Number.isInteger(amountCents) || amountCents <= 0) {
         throw new ToolError('The refund amount must be a positive whole number of cents.');
       }
@@ -45,7 +48,7 @@ export function createIssueRefundTool(dependencies: OrderToolsDependencies) {
             );
           }
           database.prepare('INSERT INTO refunds (order_id, amount_cents, reason, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?)')
-            .run(orderId, amountCents, reason, clock().toISOString(), context.idempotencyKey);
+            .run(orderId, amountCents, refundReasonText(reason, note), clock().toISOString(), context.idempotencyKey);
         }
         return describeRefund((existing ?? database.prepare('SELECT * FROM refunds WHERE idempotency_key = ?').get(context.idempotencyKey)) as RefundRow);
       });
@@ -63,15 +66,17 @@ export function createIssueRefundTool(dependencies: OrderToolsDependencies) {
       refundId: refund.id,
       orderId: refund.order_id,
       amountCents: refund.amount_cents,
-      reason: refund.reason,
+      reason: refundReasonOf(refund.reason),
       createdAt: refund.created_at,
       paymentMethod: after.paymentMethod,
       totalCents: after.totalCents,
       amountPaidCents: after.paidCents,
       refundedCents: after.refundedCents,
       refundableRemainingCents: after.refundableRemainingCents,
-      summary: `Refunded ${formatCents(refund.amount_cents)} on order ${refund.order_id} to the original payment method (${after.paymentMethod}); `
-        + `it arrives within 5-10 business days. Refunded so far ${formatCents(after.refundedCents)}, refundable remaining ${formatCents(after.refundableRemainingCents)}.`,
+      summary: `Refunded ${formatCents(refund.amount_cents)} on order ${refund.order_id} (${refundReasonOf(refund.reason)}) to the original payment method (${after.paymentMethod}). `
+        + `Refunded so far ${formatCents(after.refundedCents)}, refundable remaining ${formatCents(after.refundableRemainingCents)}.`,
+      // What the customer is told: where the money goes and when it arrives, by payment method.
+      customerSummary: `We refunded ${formatCents(refund.amount_cents)} on order ${refund.order_id} to ${refundDestinationOf(after.paymentMethod)}; ${refundTimingOf(after.paymentMethod)}.`,
     };
   }
 }

@@ -64,7 +64,28 @@ const statements = [
     created_at TEXT NOT NULL,
     idempotency_key TEXT UNIQUE
   ) STRICT`,
+  // What the refund rules check a return or a damage claim against: records, not the model's word.
+  `CREATE TABLE IF NOT EXISTS returns (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id),
+    sku TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    status TEXT NOT NULL CHECK (status IN ('started', 'received')),
+    condition TEXT CHECK (condition IN ('unused', 'used')),
+    started_at TEXT NOT NULL,
+    received_at TEXT,
+    CHECK ((status = 'received') = (received_at IS NOT NULL AND condition IS NOT NULL))
+  ) STRICT`,
+  `CREATE TABLE IF NOT EXISTS damage_reports (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id),
+    sku TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('damaged', 'defective', 'wrong_item')),
+    reported_at TEXT NOT NULL
+  ) STRICT`,
   'CREATE INDEX IF NOT EXISTS orders_customer ON orders (customer_id)',
+  'CREATE INDEX IF NOT EXISTS returns_order ON returns (order_id)',
+  'CREATE INDEX IF NOT EXISTS damage_reports_order ON damage_reports (order_id)',
   'CREATE INDEX IF NOT EXISTS order_items_order ON order_items (order_id)',
   'CREATE INDEX IF NOT EXISTS payments_order ON payments (order_id)',
   'CREATE INDEX IF NOT EXISTS refunds_order ON refunds (order_id)',

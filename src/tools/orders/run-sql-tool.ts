@@ -16,7 +16,7 @@ export function createRunSqlTool(dependencies: { database: DatabaseSync }) {
   const { database } = dependencies;
   return defineTool({
     name: 'run_sql',
-    description: `Run one read-only SQLite SELECT over the Brightcart orders database (tables customers, orders, order_items, payments, shipments, refunds, credit_memos). At most ${runSqlMaxRows} rows come back.`,
+    description: `Run one read-only SQLite SELECT over the Brightcart orders database (tables customers, orders, order_items, payments, shipments, refunds, credit_memos, returns, damage_reports). At most ${runSqlMaxRows} rows come back.`,
     risk: 'read',
     scopes: [orderScopes.read],
     input: z.strictObject({ query: z.string().trim().min(1).max(4_000).describe('One SELECT statement') }),

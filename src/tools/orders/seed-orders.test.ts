@@ -2,10 +2,11 @@ import type { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../storage/index.ts';
 import { buildOrdersSeed } from './build-orders-seed.ts';
+import { scenarioDamageReports, scenarioReturns } from './scenario-cases.ts';
 import { seedOrders } from './seed-orders.ts';
 import { promisedByOf, type ShippingService } from './shipping-policy.ts';
 
-const tables = ['customers', 'orders', 'order_items', 'payments', 'shipments', 'refunds', 'credit_memos'] as const;
+const tables = ['customers', 'orders', 'order_items', 'payments', 'shipments', 'refunds', 'credit_memos', 'returns', 'damage_reports'] as const;
 
 function seeded(): DatabaseSync {
   const database = openDatabase(':memory:', { vectors: false });
@@ -80,5 +81,22 @@ describe('seedOrders', () => {
     expect(order(1004)).toMatchObject({ shipping_service: 'standard', total_cents: 84200, promised_by: '2026-03-12', delivered_at: '2026-03-14T15:00:00Z', refunded: 0 });
     expect(order(1005)).toMatchObject({ status: 'delivered', total_cents: 7999, refunded: 7999 });
     expect(order(1006)).toMatchObject({ status: 'placed', shipped_at: null });
+  });
+
+  it('pins returns and damage reports on delivered, on-time, unrefunded orders that hold the items', () => {
+    const database = seeded();
+    for (const entry of [...scenarioReturns, ...scenarioDamageReports]) {
+      const order = one<{ status: string; delivered_at: string; promised_by: string; refunds: number; items: number }>(database,
+        `SELECT o.status, s.delivered_at, o.promised_by,
+                (SELECT COUNT(*) FROM refunds WHERE order_id = o.id) AS refunds,
+                (SELECT COUNT(*) FROM order_items WHERE order_id = o.id AND sku = ?) AS items
+         FROM orders o JOIN shipments s ON s.order_id = o.id WHERE o.id = ?`, entry.sku, entry.orderId);
+      expect(order, `order ${entry.orderId}`).toMatchObject({ status: 'delivered', refunds: 0, items: 1 });
+      expect(order.delivered_at.slice(0, 10) <= order.promised_by, `order ${entry.orderId} on time`).toBe(true);
+      const after = 'receivedAt' in entry ? entry.startedAt : entry.reportedAt;
+      expect(after > order.delivered_at, `order ${entry.orderId} case after delivery`).toBe(true);
+    }
+    expect(one<{ count: number }>(database, 'SELECT COUNT(*) AS count FROM returns').count).toBe(scenarioReturns.length);
+    expect(one<{ count: number }>(database, 'SELECT COUNT(*) AS count FROM damage_reports').count).toBe(scenarioDamageReports.length);
   });
 });

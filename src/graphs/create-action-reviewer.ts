@@ -1,0 +1,32 @@
+import { AIMessage } from '@langchain/core/messages';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { buildActionReviewMessages, verdictToolName } from '../agents/index.ts';
+import type { ActionReviewer } from '../tools/index.ts';
+import { verdictSchema, verdictTool } from './verdict-tool.ts';
+
+/**
+ * The reviewer model's part of the pre-action review: after the rules let a call through, it
+ * judges the call against the task, the facts and the policy passages. A model that gives no
+ * valid verdict does not accept: the call goes back to the executor.
+ */
+export function createActionReviewer(input: {
+  model: BaseChatModel;
+  task: string;
+  policyContext: string;
+  config: LangGraphRunnableConfig;
+}): ActionReviewer {
+  return async ({ tool, args }, evaluation) => {
+    const checks = evaluation.outcomes.map((outcome) => ({
+      name: outcome.rule,
+      // A hold is not a failure: the rules allow the call once a person approves it.
+      passed: outcome.decision !== 'refuse',
+      detail: outcome.reason ?? outcome.decision,
+    }));
+    const messages = buildActionReviewMessages({ task: input.task, proposal: { tool: tool.name, args }, facts: evaluation.facts, checks, policyContext: input.policyContext });
+    const reply = await input.model.bindTools!([verdictTool]).invoke(messages, input.config);
+    const call = AIMessage.isInstance(reply) ? reply.tool_calls?.find((candidate) => candidate.name === verdictToolName) : undefined;
+    const parsed = verdictSchema.safeParse(call?.args);
+    return parsed.success ? parsed.data : { verdict: 'revise', reasons: ['the reviewer model gave no valid verdict'] };
+  };
+}
