@@ -30,7 +30,7 @@ export function corsPolicy(options: CorsPolicyOptions): MiddlewareHandler<AppEnv
   const handler = cors({
     origin: (origin) => (isAllowedOrigin(origin, options) ? origin : null),
     allowHeaders: ['content-type', 'x-api-key', 'authorization', 'last-event-id', 'x-request-id'],
-    exposeHeaders: ['content-location', 'location', 'x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    exposeHeaders: ['content-location', 'location', 'x-request-id', 'retry-after', 'www-authenticate', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
     maxAge: 600,
   });
   return async (c, next) => {
