@@ -21,6 +21,9 @@ import { createRunRoutes } from './routes/runs.ts';
 import { createStoreRoutes } from './routes/store.ts';
 import { createThreadRoutes } from './routes/threads.ts';
 import { createThreadProtocolRoutes } from './routes/thread-protocol.ts';
+import { createThreadStreamRoutes } from './routes/thread-stream.ts';
+import { createBulkRunRoutes } from './routes/bulk-runs.ts';
+import { createThreadPruneRoutes } from './routes/thread-prune.ts';
 import { validationHook } from './validation-hook.ts';
 
 const maxBodyBytes = 1024 * 1024;
@@ -63,6 +66,9 @@ export function createApp(services: Services) {
     createIngestRoutes(),
     createApprovalRoutes(),
     createThreadProtocolRoutes(),
+    createThreadStreamRoutes(),
+    createBulkRunRoutes(),
+    createThreadPruneRoutes(),
     createAuditRoutes(),
   ]) {
     routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });

@@ -16,9 +16,10 @@ export interface SseOptions {
  * them, the run's monotonically increasing `id:`s (so `Last-Event-ID` can resume), keep-alive
  * comments while a run is quiet, and a masked `error` event if the producer fails.
  */
-export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: number }>, options: SseOptions = {}) {
+export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: number | string }>, options: SseOptions = {}) {
   const response = streamSSE(c, async (stream) => {
-    let lastId = -1;
+    // Numbers on a run's stream; a thread's stream names its events `<run_id>:<n>` (no next id to give an error).
+    let lastId: number | string = -1;
     let finished = false;
     const keepAlive = setInterval(() => {
       void stream.write(': keep-alive\n\n');
@@ -29,13 +30,13 @@ export function sseResponse(c: Context, events: AsyncIterable<RunEvent & { id?: 
     try {
       for await (const event of events) {
         if (stream.aborted) break;
-        lastId = event.id ?? lastId + 1;
+        lastId = event.id ?? (typeof lastId === 'number' ? lastId + 1 : lastId);
         await stream.writeSSE({ id: String(lastId), event: event.event, data: toWireJson(event.data) });
       }
     } catch (error) {
       const shown = toPublicError(error);
       if (shown.code === 'INTERNAL') logError('run stream failed:', error);
-      await stream.writeSSE({ id: String(lastId + 1), event: 'error', data: JSON.stringify({ error: shown.code, message: shown.message }) });
+      await stream.writeSSE({ ...(typeof lastId === 'number' ? { id: String(lastId + 1) } : {}), event: 'error', data: JSON.stringify({ error: shown.code, message: shown.message }) });
     } finally {
       finished = true;
       clearInterval(keepAlive);

@@ -84,6 +84,8 @@ export interface RunManager {
   deleteThread(tenantId: string, threadId: string): Promise<boolean>;
   /** A new thread with a copy of the thread's checkpoints (all of its history), values and metadata. */
   copyThread(tenantId: string, threadId: string, newThreadId: string): Promise<ThreadRecord>;
+  /** Calls `listener` with every run created from now on (after it is accepted), until the returned function is called. */
+  onRunCreated(listener: (run: RunRecord) => void): () => void;
   /** Settle runs a previous process left pending or running. */
   recover(): Promise<number>;
   shutdown(): Promise<void>;
@@ -140,6 +142,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     },
   });
 
+  const createdListeners = new Set<(run: RunRecord) => void>();
+
   function remember(run: RunRecord): LiveRun {
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
@@ -147,6 +151,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     live.set(run.run_id, entry);
     const key = threadKey(run.tenant_id, run.thread_id);
     liveByThread.set(key, [...(liveByThread.get(key) ?? []), entry]);
+    for (const listener of createdListeners) listener(run);
     return entry;
   }
 
@@ -388,6 +393,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           throw error;
         }
       });
+    },
+
+    onRunCreated(listener) {
+      createdListeners.add(listener);
+      return () => createdListeners.delete(listener);
     },
 
     async recover() {

@@ -117,6 +117,8 @@ export function createRunRoutes() {
 
   async function streamCreated(c: Context<AppEnv>, body: RunCreate, threadId?: string) {
     const run = await create(c, body, threadId);
+    // Where to rejoin this stream: the SDK reconnects there (with Last-Event-ID) when it drops.
+    c.header('Location', `${location(run, threadId === undefined)}/stream`);
     const { runs } = c.var.services;
     const disconnect = new AbortController();
     const events = await runs.stream(run.tenant_id, run.run_id, { signal: disconnect.signal });
@@ -132,6 +134,7 @@ export function createRunRoutes() {
 
   async function waitCreated(c: Context<AppEnv>, body: RunCreate, threadId?: string) {
     const run = await create(c, body, threadId);
+    if (threadId !== undefined) c.header('Location', `${location(run, false)}/join`);
     const values = await c.var.services.runs.join(run.tenant_id, run.run_id);
     return c.body(toWireJson(values), 200, { 'content-type': 'application/json' });
   }
