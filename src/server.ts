@@ -1,5 +1,6 @@
+import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { loadConfig, type Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { createApp } from './http/index.ts';
@@ -16,7 +17,36 @@ function checkOpenMode(config: Config): void {
   console.log('  open mode: no API_KEYS or JWT configured; every caller is tenant "default" with every scope (loopback only)');
 }
 
-/** Entry point: configuration → services → app → listen, and a graceful shutdown. */
+/** Why a listen failed, in one line an operator can act on. */
+function listenError(error: NodeJS.ErrnoException, config: Config): AppError {
+  const where = `port ${config.port} on ${config.host}`;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `${where} is in use (another Overseer?)`,
+    EACCES: `${where} needs privileges this process lacks (use a port above 1023)`,
+    EADDRNOTAVAIL: `${config.host} is not an address of this machine`,
+    ENOTFOUND: `the host name ${config.host} does not resolve`,
+  };
+  return new AppError('CONFLICT', reasons[error.code ?? ''] ?? `cannot listen on ${where} (${error.code ?? error.message})`, { cause: error });
+}
+
+/** Bind the socket; resolves once listening, rejects with a one-line reason. */
+function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<{ server: ServerType; port: number }> {
+  const server = createAdaptorServer({ fetch });
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
+    server.listen(config.port, config.host, () => {
+      const address = (server as Server).address();
+      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : config.port });
+    });
+  });
+}
+
+/**
+ * Entry point: configuration → services → app → listen → own the run store (settle what a
+ * stopped process left), and a graceful shutdown. Runs in storage are touched only after the
+ * socket is bound and the store's process lease is ours, so a second process that cannot
+ * start (port taken, database served by another process) never settles a live server's runs.
+ */
 async function main() {
   // `--config path/to/langgraph.json` serves that project's graphs (as LANGGRAPH_CONFIG does).
   const { values: flags } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: true });
@@ -24,16 +54,28 @@ async function main() {
   checkOpenMode(config);
   const services = await createServices(config);
   const app = createApp(services);
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (address) => {
+  let listening: { server: ServerType; port: number } | undefined;
+  try {
+    listening = await listen(app.fetch, config);
+    const recovery = await services.recoverRuns();
     const { added, updated, unchanged } = services.knowledgeBase;
-    console.log(`Overseer listening on http://${config.host}:${address.port} (API docs at /docs)`);
+    console.log(`Overseer listening on http://${config.host}:${listening.port} (API docs at /docs)`);
     console.log(
       `  models: ${config.models.provider}${config.models.provider === 'offline' ? ' (deterministic, no LLM; set OPENAI_API_KEY for a real model)' : ''}` +
         ` · checkpoints: ${config.redis ? 'redis' : `sqlite (${config.sqlitePath})`}` +
         ` · graphs: ${services.catalog.list().map((entry) => entry.graphId).join(', ')}` +
         ` · knowledge base: ${added} added, ${updated} updated, ${unchanged} unchanged`,
     );
-  });
+    if (recovery.recovered > 0) console.log(`  runs: ${recovery.recovered} left pending or running by a stopped process, now settled as error`);
+    if (recovery.sharedWith.length > 0) {
+      console.log(`  runs: ${recovery.sharedWith.length} other Overseer process(es) share this Redis; runs left by stopped processes are settled when a process starts alone`);
+    }
+  } catch (error) {
+    listening?.server.close();
+    await services.close();
+    throw error;
+  }
+  const { server } = listening;
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -52,7 +94,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error('Overseer failed to start:', error instanceof Error ? error.message : error);
+  console.error(`Overseer could not start: ${error instanceof Error ? error.message : String(error)}`);
   if (error instanceof AppError && error.details) console.error(error.details);
   process.exit(1);
 });

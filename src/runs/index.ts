@@ -12,3 +12,7 @@ export type { RunRecord, ThreadRecord, RunStatus, ThreadStatus, MultitaskStrateg
 export { isActive } from './run-records.ts';
 export { readThreadState, readThreadHistory, toThreadState, emptyThreadState, checkpointOf } from './thread-state.ts';
 export { createRedisRunRepository, type RedisRunRepositoryOptions } from './redis-run-repository.ts';
+export type { LeaseHolder, ProcessLease, ProcessLeaseOptions, LeaseIdentity } from './process-lease.ts';
+export { createSqliteProcessLease } from './sqlite-process-lease.ts';
+export { createRedisProcessLease, type RedisProcessLeaseOptions } from './redis-process-lease.ts';
+export { recoverStaleRuns, type RecoveryReport, type RecoverStaleRunsOptions } from './recover-stale-runs.ts';

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.ts';
+
+const repositoryRoot = path.resolve(import.meta.dirname, '../..');
+
+interface ServerProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `node --import tsx src/server.ts` as `npm start` runs it, on its own port and data directory. */
+function startServer(environment: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LANGGRAPH_CONFIG: 'test/fixtures/langgraph.json', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Wait until the server has printed `text` (by default, that it listens); fail if it exits first. */
+async function printed(server: ServerProcess, text = 'Overseer listening'): Promise<void> {
+  const ready = new Promise<void>((resolve) => {
+    const check = () => (server.stdout().includes(text) ? resolve() : undefined);
+    server.child.stdout?.on('data', check);
+    check();
+  });
+  const died = server.exited.then((code) => {
+    throw new Error(`server exited with ${code}: ${server.stderr()}`);
+  });
+  await Promise.race([ready, died]);
+}
+
+/** The run's status as stored in the SQLite file, read by a connection of the test's own. */
+function storedStatus(sqlitePath: string, runId: string): string | undefined {
+  const database = new DatabaseSync(sqlitePath, { readOnly: true });
+  try {
+    return database.prepare('SELECT status FROM run_records WHERE run_id = ?').get(runId)?.status as string | undefined;
+  } finally {
+    database.close();
+  }
+}
+
+describe('starting a second server', () => {
+  const started: ServerProcess[] = [];
+  let dataDir: string | undefined;
+  afterEach(async () => {
+    for (const server of started.splice(0)) {
+      if (server.child.exitCode === null) {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails with one line, on a taken port or a database another process serves, and never touches the live server\'s run', async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-safe-start-'));
+    const sqlitePath = path.join(dataDir, 'overseer.db');
+    const port = await freePort();
+    const first = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    started.push(first);
+    await printed(first);
+
+    const base = `http://127.0.0.1:${port}`;
+    const thread = (await (await fetch(`${base}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { thread_id: string };
+    // Far longer than both later processes take to start and give up; it is cancelled at the end.
+    const created = await fetch(`${base}/threads/${thread.thread_id}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assistant_id: 'slow', input: { delayMs: 200, count: 900 }, config: { recursion_limit: 1_000 } }),
+    });
+    expect(created.status).toBe(200);
+    const run = (await created.json()) as { run_id: string };
+    expect(storedStatus(sqlitePath, run.run_id)).toBe('pending');
+
+    // The same command again (same port, same data), and one on another port with the same data.
+    const samePort = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    const otherPort = startServer({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+    started.push(samePort, otherPort);
+    expect(await samePort.exited).toBe(1);
+    expect(await otherPort.exited).toBe(1);
+
+    expect(samePort.stderr().trim().split('\n')).toEqual([`Overseer could not start: port ${port} on 127.0.0.1 is in use (another Overseer?)`]);
+    expect(otherPort.stderr().trim().split('\n')).toEqual([`Overseer could not start: another Overseer process (pid ${first.child.pid}) serves ${sqlitePath}`]);
+    expect(samePort.stderr() + otherPort.stderr()).not.toMatch(/\n\s+at /);
+
+    // Neither touched the live run: still pending in storage, still running and making progress.
+    expect(storedStatus(sqlitePath, run.run_id)).toBe('pending');
+    const runUrl = `${base}/threads/${thread.thread_id}/runs/${run.run_id}`;
+    expect(((await (await fetch(runUrl)).json()) as { status: string }).status).toBe('running');
+    const steps = async () => ((await (await fetch(`${base}/threads/${thread.thread_id}/state`)).json()) as { values: { steps?: string[] } }).values.steps?.length ?? 0;
+    const before = await steps();
+    while ((await steps()) <= before) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Its own server still governs it: cancelled there, it ends as a cancelled run does.
+    expect((await fetch(`${runUrl}/cancel?wait=1&action=interrupt`, { method: 'POST' })).status).toBeLessThan(300);
+    expect(((await (await fetch(runUrl)).json()) as { status: string }).status).toBe('interrupted');
+    expect(storedStatus(sqlitePath, run.run_id)).toBe('interrupted');
+    expect(first.stderr()).toBe('');
+  }, 240_000);
+
+  it('settles the runs a killed server left once it is gone, without waiting for its lease to run out', async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-safe-start-'));
+    const sqlitePath = path.join(dataDir, 'overseer.db');
+    const port = await freePort();
+    const first = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    started.push(first);
+    await printed(first);
+    const base = `http://127.0.0.1:${port}`;
+    const thread = (await (await fetch(`${base}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { thread_id: string };
+    const created = await fetch(`${base}/threads/${thread.thread_id}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assistant_id: 'slow', input: { delayMs: 200, count: 900 }, config: { recursion_limit: 1_000 } }),
+    });
+    const run = (await created.json()) as { run_id: string };
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const restarted = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    started.push(restarted);
+    await printed(restarted, '1 left pending or running by a stopped process, now settled as error');
+    expect(storedStatus(sqlitePath, run.run_id)).toBe('error');
+    const settledThread = (await (await fetch(`${base}/threads/${thread.thread_id}`)).json()) as { status: string };
+    expect(settledThread.status).toBe('idle');
+  }, 240_000);
+});
