@@ -5,10 +5,11 @@ export type {
   SearchHit,
   SearchMode,
   SearchRequest,
+  SearchScope,
   SourceDocument,
   UpsertReport,
 } from './retriever.ts';
-export { emptyUpsertReport } from './retriever.ts';
+export { emptyUpsertReport, sharedCorpusId } from './retriever.ts';
 export { createSqliteRetriever, type SqliteRetrieverOptions } from './sqlite-retriever.ts';
 export { HashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.ts';
 export { chunkDocument, type ChunkOptions, type DocumentChunk } from './chunk-document.ts';
@@ -34,3 +35,4 @@ export {
   type IngestionJobStatus,
   type IngestionSource,
 } from './ingestion-jobs.ts';
+export { ingestSharedDirectory, type SharedDirectoryReport } from './ingest-shared-directory.ts';

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../storage/index.ts';
 import { createIngestionJobs } from './ingestion-jobs.ts';
 import type { IngestionJobs } from './ingestion-jobs.ts';
+import { sharedCorpusId } from './retriever.ts';
 import type { Retriever } from './retriever.ts';
 import { createSqliteRetriever } from './sqlite-retriever.ts';
 
@@ -32,7 +33,7 @@ describe('ingestion jobs', () => {
 
   it('accepts documents as a pending job, then reports success with counts and progress', async () => {
     const job = await jobs.start('t', { documents: [{ id: 'a', text: 'Alpha kettle.', source: 'a.md' }, { id: 'b', text: 'Beta lamp.', source: 'b.md' }] });
-    expect(job).toMatchObject({ id: 'job-1', status: 'pending', tenantId: 't' });
+    expect(job).toMatchObject({ id: 'job-1', status: 'pending', tenantId: 't', scope: 'tenant' });
     await jobs.drain();
     expect(jobs.get('t', 'job-1')).toMatchObject({
       status: 'succeeded',
@@ -72,6 +73,19 @@ describe('ingestion jobs', () => {
     await jobs.start('t', { path: 'broken.jsonl' });
     await jobs.drain();
     expect(jobs.get('t', 'job-1')).toMatchObject({ status: 'failed', error: { code: 'VALIDATION_FAILED', details: ['broken.jsonl:1 is not valid JSON'] } });
+  });
+
+  it('writes a shared job into the shared corpus, keeps the job the starter\'s, and refuses the corpus as a tenant', async () => {
+    const job = await jobs.start('t', { documents: [{ id: 'policy', text: 'Shared policy on kettles.', source: 'policy.md' }] }, { scope: 'shared' });
+    expect(job).toMatchObject({ tenantId: 't', scope: 'shared' });
+    await jobs.drain();
+    expect(jobs.get('t', job.id)).toMatchObject({ status: 'succeeded', scope: 'shared', report: { added: 1 } });
+    expect(jobs.get('other', job.id)).toBeUndefined();
+    expect(await retriever.listDocumentIds(sharedCorpusId)).toEqual(['policy']);
+    expect(await retriever.listDocumentIds('t')).toEqual([]);
+    const [hit] = await retriever.search({ tenantId: 'other', query: 'policy on kettles' });
+    expect(hit).toMatchObject({ documentId: 'policy', scope: 'shared' });
+    await expect(jobs.start(sharedCorpusId, { documents: [{ id: 'x', text: 'x', source: 'x.md' }] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('hides other tenants\' jobs and keeps only the newest finished jobs', async () => {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError, toPublicError } from '../errors.ts';
 import { ingestDocuments } from './ingest-directory.ts';
 import { readSources, resolveInside } from './read-sources.ts';
-import type { Retriever, SourceDocument, UpsertReport } from './retriever.ts';
+import { sharedCorpusId } from './retriever.ts';
+import type { Retriever, SearchScope, SourceDocument, UpsertReport } from './retriever.ts';
 import { assertDocuments, assertTenantId } from './validate-request.ts';
 
 export type IngestionJobStatus = 'pending' | 'running' | 'succeeded' | 'failed';
@@ -12,7 +13,10 @@ export type IngestionSource = { documents: SourceDocument[] } | { path: string }
 
 export interface IngestionJob {
   id: string;
+  /** Who started the job: only this tenant may read it. */
   tenantId: string;
+  /** Where the documents go: the tenant's own documents, or the shared corpus every tenant reads. */
+  scope: SearchScope;
   status: IngestionJobStatus;
   createdAt: string;
   startedAt?: string;
@@ -38,8 +42,12 @@ export interface IngestionJobsOptions {
 }
 
 export interface IngestionJobs {
-  /** Validate the request, record a pending job and start it in the background. */
-  start(tenantId: string, source: IngestionSource, options?: { prune?: boolean }): Promise<IngestionJob>;
+  /**
+   * Validate the request, record a pending job and start it in the background. With
+   * `scope: 'shared'` the documents go to the shared corpus (the caller checks the right to);
+   * `prune` then prunes the shared corpus.
+   */
+  start(tenantId: string, source: IngestionSource, options?: { prune?: boolean; scope?: SearchScope }): Promise<IngestionJob>;
   /** A copy of the tenant's job, or undefined (also for another tenant's job id). */
   get(tenantId: string, jobId: string): IngestionJob | undefined;
   /** Wait for every running job to finish (for shutdown and tests). */
@@ -71,7 +79,7 @@ export function createIngestionJobs(options: IngestionJobsOptions): IngestionJob
       const documents = await load();
       job.progress = { done: 0, total: documents.length };
       job.report = await ingestDocuments(options.retriever, documents, {
-        tenantId: job.tenantId,
+        tenantId: job.scope === 'shared' ? sharedCorpusId : job.tenantId,
         prune,
         batchSize: options.batchSize,
         onProgress: (progress) => (job.progress = progress),
@@ -89,6 +97,8 @@ export function createIngestionJobs(options: IngestionJobsOptions): IngestionJob
   return {
     async start(tenantId, source, startOptions = {}) {
       assertTenantId(tenantId);
+      // The shared corpus is reached by scope, never by naming it as a tenant.
+      if (tenantId === sharedCorpusId) throw new AppError('BAD_REQUEST', `"${sharedCorpusId}" is not a tenant`);
       let load: () => Promise<SourceDocument[]>;
       if ('documents' in source) {
         assertDocuments(source.documents);
@@ -100,7 +110,14 @@ export function createIngestionJobs(options: IngestionJobsOptions): IngestionJob
         const resolved = await resolveInside(options.directory, source.path);
         load = () => readSources(resolved);
       }
-      const job: IngestionJob = { id: createId(), tenantId, status: 'pending', createdAt: clock().toISOString(), progress: { done: 0, total: 0 } };
+      const job: IngestionJob = {
+        id: createId(),
+        tenantId,
+        scope: startOptions.scope ?? 'tenant',
+        status: 'pending',
+        createdAt: clock().toISOString(),
+        progress: { done: 0, total: 0 },
+      };
       jobs.set(job.id, job);
       queue = queue.then(() => run(job, load, startOptions.prune ?? false));
       return structuredClone(job);

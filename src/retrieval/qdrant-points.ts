@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QdrantClient, Schemas } from '@qdrant/js-client-rest';
 import type { DocumentChunk } from './chunk-document.ts';
+import { sharedCorpusId } from './retriever.ts';
 import type { SearchFilter, SourceDocument } from './retriever.ts';
 
 export const denseVectorName = 'dense';
@@ -77,10 +78,13 @@ export function documentPayload(tenantId: string, document: SourceDocument, cont
   };
 }
 
-/** The filter every chunk query carries: the tenant, chunks only, and the request's filters. */
+/**
+ * The filter every chunk query carries: the tenant's own chunks or the shared corpus's (one
+ * `any` match on the tenant index), chunks only, and the request's filters.
+ */
 export function chunkFilter(tenantId: string, filter?: SearchFilter): Schemas['Filter'] {
   const must: Schemas['FieldCondition'][] = [
-    { key: 'tenant_id', match: { value: tenantId } },
+    { key: 'tenant_id', match: tenantId === sharedCorpusId ? { value: tenantId } : { any: [tenantId, sharedCorpusId] } },
     { key: 'kind', match: { value: 'chunk' } },
   ];
   if (filter?.documentIds !== undefined) must.push({ key: 'document_id', match: { any: filter.documentIds } });
@@ -88,12 +92,14 @@ export function chunkFilter(tenantId: string, filter?: SearchFilter): Schemas['F
   return { must };
 }
 
-export function documentFilter(tenantId: string, documentIds?: string[]): Schemas['Filter'] {
+/** The document points of one tenant (or of the shared corpus): never another's, whatever the filter. */
+export function documentFilter(tenantId: string, filter?: SearchFilter): Schemas['Filter'] {
   const must: Schemas['FieldCondition'][] = [
     { key: 'tenant_id', match: { value: tenantId } },
     { key: 'kind', match: { value: 'document' } },
   ];
-  if (documentIds !== undefined) must.push({ key: 'document_id', match: { any: documentIds } });
+  if (filter?.documentIds !== undefined) must.push({ key: 'document_id', match: { any: filter.documentIds } });
+  if (filter?.sources !== undefined) must.push({ key: 'source', match: { any: filter.sources } });
   return { must };
 }
 

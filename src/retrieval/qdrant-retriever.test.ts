@@ -55,7 +55,7 @@ describe('Qdrant retriever requests', () => {
     expect(server.requests.some((request) => request.method === 'GET' && request.path === '/collections')).toBe(false);
   });
 
-  it('searches hybrid in one Query API request: BM25 and dense prefetches fused by RRF, filtered by tenant', async () => {
+  it('searches hybrid in one Query API request: BM25 and dense prefetches fused by RRF, filtered to the tenant and the shared corpus', async () => {
     const retriever = createQdrantRetriever({ url: server.url, collection: alias, embeddings: new HashingEmbedder({ dimensions: 32 }) });
     await retriever.upsertDocuments('t', [manual]);
     const hits = await retriever.search({ tenantId: 't', query: 'crumb tray', limit: 2, filter: { sources: ['manual.md'] } });
@@ -64,7 +64,7 @@ describe('Qdrant retriever requests', () => {
     const body = query?.body as { prefetch: Array<{ using: string; filter: unknown; limit: number }>; query: unknown; filter: unknown; limit: number };
     const filter = {
       must: [
-        { key: 'tenant_id', match: { value: 't' } },
+        { key: 'tenant_id', match: { any: ['t', '__shared__'] } },
         { key: 'kind', match: { value: 'chunk' } },
         { key: 'source', match: { any: ['manual.md'] } },
       ],

@@ -20,7 +20,7 @@ import {
 } from './qdrant-points.ts';
 import type { ChunkPayload } from './qdrant-points.ts';
 import { buildQueryRequest, scorePoints, tenantStatistics } from './qdrant-search.ts';
-import type { Retriever, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
+import type { Retriever, SearchFilter, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
 import { documentSparseVector } from './sparse-vector.ts';
 import type { SparseVectorOptions } from './sparse-vector.ts';
 import { assertDocuments, assertTenantId, validateSearchRequest } from './validate-request.ts';
@@ -153,12 +153,13 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
       });
     },
 
-    async listDocumentIds(tenantId: string): Promise<string[]> {
+    async listDocumentIds(tenantId: string, filter?: SearchFilter): Promise<string[]> {
       assertTenantId(tenantId);
       await ensureReady();
+      if (filterMatchesNothing(filter)) return [];
       return call(async () => {
         const ids: string[] = [];
-        for await (const point of scrollPoints(client, alias, { filter: documentFilter(tenantId), withPayload: ['document_id'] })) {
+        for await (const point of scrollPoints(client, alias, { filter: documentFilter(tenantId, filter), withPayload: ['document_id'] })) {
           ids.push(String(point.payload?.document_id));
         }
         return ids.sort();

@@ -3,6 +3,7 @@ import { contentTerms } from './content-terms.ts';
 import { inverseDocumentFrequency, scoreKeywordCandidates } from './keyword-relevance.ts';
 import type { ChunkPayload } from './qdrant-points.ts';
 import { chunkFilter, denseVectorName, sparseVectorName } from './qdrant-points.ts';
+import { sharedCorpusId } from './retriever.ts';
 import type { SearchHit, SearchMode, SearchRequest } from './retriever.ts';
 import { documentSparseVector, querySparseVector, stemTerm, termId } from './sparse-vector.ts';
 import type { SparseVector } from './sparse-vector.ts';
@@ -22,6 +23,7 @@ const rrfK = 60;
  * Build the Query API request for one search. Hybrid search is one request: a sparse BM25
  * prefetch and a dense prefetch, each filtered by tenant and the request's filters, fused by
  * RRF. Returns undefined when there is nothing to search with (no informative word, no vector).
+ * The tenant filter admits the tenant's own chunks and the shared corpus's, ranked together.
  */
 export function buildQueryRequest(input: QdrantSearchInput): Schemas['QueryRequest'] | undefined {
   const filter = chunkFilter(input.request.tenantId, input.request.filter);
@@ -49,7 +51,7 @@ export function buildQueryRequest(input: QdrantSearchInput): Schemas['QueryReque
 /**
  * Turn Qdrant's points into hits with the shared 0..1 score contract, computed client-side
  * from the payload so that it does not depend on which query produced the point:
- * - keyword: `scoreKeywordCandidates` with IDF over the tenant's chunks (`documentFrequencies`),
+ * - keyword: `scoreKeywordCandidates` with IDF over the tenant's and the shared chunks (`documentFrequencies`),
  *   BM25 recomputed from the chunk's text, relative to the best candidate;
  * - dense: cosine of the query vector and the returned chunk vector, floored at 0;
  * - order: keyword mode by keyword relevance (as SQLite), dense by similarity, hybrid by
@@ -97,6 +99,7 @@ export function scorePoints(
       ...(payload.title === null ? {} : { title: payload.title }),
       source: payload.source,
       headings: payload.headings,
+      scope: payload.tenant_id === sharedCorpusId ? 'shared' : 'tenant',
       score: Math.max(keywordScore ?? 0, denseScore ?? 0),
       scores: {
         ...(keywordScore === undefined ? {} : { keyword: keywordScore }),
@@ -139,7 +142,10 @@ function cosine(left: readonly number[], right: readonly number[] | undefined): 
   return Math.max(0, Math.min(1, dot / Math.sqrt(leftNorm * rightNorm)));
 }
 
-/** The tenant's chunk count and the document frequency of each query term, from exact counts on the `terms` index. */
+/**
+ * The chunk count and the document frequency of each query term over what the tenant searches
+ * (its own chunks and the shared corpus), from exact counts on the `terms` index.
+ */
 export async function tenantStatistics(
   client: QdrantClient,
   collection: string,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sharedCorpusId } from './retriever.ts';
 import type { Retriever, SearchHit, SearchMode, SourceDocument } from './retriever.ts';
 
 const kettle: SourceDocument = {
@@ -57,6 +58,13 @@ export function describeRetrieverConformance(name: string, createRetriever: () =
     let retriever: Retriever;
     let tenant: string;
     let otherTenant: string;
+    // Shared documents get ids of their own per test, and only those are deleted afterwards.
+    let sharedIds: string[];
+    const shared = (document: SourceDocument): SourceDocument => {
+      const id = `${document.id}-${randomUUID()}`;
+      sharedIds.push(id);
+      return { ...document, id };
+    };
 
     const modes = (): SearchMode[] => (retriever.capabilities.dense ? ['keyword', 'dense', 'hybrid'] : ['keyword', 'hybrid']);
     const search = (query: string, mode: SearchMode, extra: { limit?: number; filter?: { documentIds?: string[]; sources?: string[] } } = {}) =>
@@ -66,12 +74,14 @@ export function describeRetrieverConformance(name: string, createRetriever: () =
       retriever = await createRetriever();
       tenant = `conformance-${randomUUID()}`;
       otherTenant = `conformance-${randomUUID()}`;
+      sharedIds = [];
     });
 
     afterEach(async () => {
       for (const tenantId of [tenant, otherTenant]) {
         await retriever.deleteDocuments(tenantId, await retriever.listDocumentIds(tenantId));
       }
+      await retriever.deleteDocuments(sharedCorpusId, sharedIds);
       await retriever.close();
     });
 
@@ -168,6 +178,65 @@ export function describeRetrieverConformance(name: string, createRetriever: () =
       }
     });
 
+    it('shows shared documents to every tenant beside its own, never one tenant\'s to another, and says where each hit came from', async () => {
+      const sharedLamp = shared(lamp);
+      await retriever.upsertDocuments(sharedCorpusId, [sharedLamp]);
+      await retriever.upsertDocuments(tenant, [kettle]);
+      for (const mode of modes()) {
+        for (const tenantId of [tenant, otherTenant]) {
+          const [bulb] = await retriever.search({ tenantId, query: 'LED bulb watts for the linen shade', mode });
+          expect(bulb, `${mode} ${tenantId === tenant ? 'tenant' : 'other tenant'}`).toMatchObject({ documentId: sharedLamp.id, scope: 'shared' });
+        }
+        const own = await search('descale the kettle with vinegar', mode, { limit: 3 });
+        expect(own[0], mode).toMatchObject({ documentId: 'kettle-care', scope: 'tenant' });
+        const other = await retriever.search({ tenantId: otherTenant, query: 'descale the kettle with vinegar limescale', mode, limit: 20 });
+        expect(other.some((hit) => hit.documentId === 'kettle-care'), mode).toBe(false);
+        // One ranking over both: a query about either finds it first, whichever corpus holds it.
+        const mixed = await search('descale the kettle, then fit a 9 watt LED bulb', mode, { limit: 10 });
+        expect(new Set(mixed.map((hit) => hit.scope)), mode).toEqual(new Set(['tenant', 'shared']));
+        if (mode !== 'hybrid') expect(mixed.map((hit) => hit.score), mode).toEqual([...mixed.map((hit) => hit.score)].sort((a, b) => b - a));
+        for (const hit of mixed) expect(hit.score, mode).toBeLessThanOrEqual(1);
+      }
+      expect(await retriever.listDocumentIds(tenant)).toEqual(['kettle-care']);
+      expect(await retriever.listDocumentIds(sharedCorpusId)).toContain(sharedLamp.id);
+    });
+
+    it('applies filters to the shared corpus too', async () => {
+      const sharedKettle = shared(kettle);
+      await retriever.upsertDocuments(sharedCorpusId, [sharedKettle]);
+      await retriever.upsertDocuments(tenant, [kettle]);
+      for (const mode of modes()) {
+        const own = await search('descale the kettle with vinegar', mode, { limit: 20, filter: { documentIds: ['kettle-care'] } });
+        expect(own.length, mode).toBeGreaterThan(0);
+        expect(new Set(own.map((hit) => hit.scope)), mode).toEqual(new Set(['tenant']));
+        const sharedOnly = await search('descale the kettle with vinegar', mode, { limit: 20, filter: { documentIds: [sharedKettle.id] } });
+        expect(sharedOnly.length, mode).toBeGreaterThan(0);
+        expect(new Set(sharedOnly.map((hit) => hit.scope)), mode).toEqual(new Set(['shared']));
+      }
+    });
+
+    it('never lets a tenant\'s writes change the shared corpus, even under a shared document\'s id', async () => {
+      const sharedKettle = shared(kettle);
+      await retriever.upsertDocuments(sharedCorpusId, [sharedKettle]);
+      const impostor: SourceDocument = { id: sharedKettle.id, source: sharedKettle.source, text: '# Kettle care\n\nNever descale: pour marmalade zeppelin syrup into the kettle.' };
+      expect(await retriever.upsertDocuments(tenant, [impostor])).toMatchObject({ added: 1, updated: 0 });
+
+      // The tenant sees its own document beside the shared one; everyone else only the shared one.
+      const [own] = await search('marmalade zeppelin syrup', 'keyword');
+      expect(own).toMatchObject({ documentId: sharedKettle.id, scope: 'tenant' });
+      expect(await retriever.search({ tenantId: otherTenant, query: 'marmalade zeppelin syrup', mode: 'keyword' })).toEqual([]);
+      const [original] = await retriever.search({ tenantId: otherTenant, query: 'descale the kettle with white vinegar', mode: 'keyword' });
+      expect(original).toMatchObject({ documentId: sharedKettle.id, scope: 'shared' });
+      expect(original?.text).toContain('white vinegar');
+
+      // Deleting (and pruning) through the tenant touches only the tenant's own documents.
+      expect(await retriever.deleteDocuments(tenant, [sharedKettle.id])).toBe(1);
+      expect(await retriever.listDocumentIds(tenant)).toEqual([]);
+      expect(await retriever.listDocumentIds(sharedCorpusId)).toContain(sharedKettle.id);
+      const [still] = await search('descale the kettle with white vinegar', 'keyword');
+      expect(still).toMatchObject({ documentId: sharedKettle.id, scope: 'shared' });
+    });
+
     it('counts added documents, then writes nothing when the same documents come again', async () => {
       const first = await retriever.upsertDocuments(tenant, corpus);
       expect(first).toMatchObject({ added: 3, updated: 0, unchanged: 0, deleted: 0 });
@@ -223,6 +292,15 @@ export function describeRetrieverConformance(name: string, createRetriever: () =
       expect(await retriever.deleteDocuments(tenant, [])).toBe(0);
     });
 
+    it('lists only the documents matching a filter, of this tenant alone', async () => {
+      await retriever.upsertDocuments(tenant, corpus);
+      await retriever.upsertDocuments(otherTenant, [kettle]);
+      expect(await retriever.listDocumentIds(tenant, { sources: ['manuals/kettle.md', 'care/sofa.md'] })).toEqual(['kettle-care', 'sofa-fabric']);
+      expect(await retriever.listDocumentIds(tenant, { documentIds: ['lamp-assembly', 'kettle-care'], sources: ['manuals/lamp.md'] })).toEqual(['lamp-assembly']);
+      expect(await retriever.listDocumentIds(tenant, { documentIds: [] })).toEqual([]);
+      expect(await retriever.listDocumentIds(otherTenant, { sources: ['care/sofa.md'] })).toEqual([]);
+    });
+
     it('refuses a request without a tenant', async () => {
       await expect(retriever.search({ tenantId: '', query: 'kettle' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
       await expect(retriever.upsertDocuments(' ', [kettle])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
@@ -245,6 +323,7 @@ function expectHitShape(hit: SearchHit): void {
   expect(hit.source.length).toBeGreaterThan(0);
   expect(hit.title).toBe(corpus.find((document) => document.id === hit.documentId)?.title);
   expect(hit.headings[0]).toBe(hit.title);
+  expect(hit.scope).toBe('tenant');
   expect(hit.score).toBeGreaterThanOrEqual(0);
   expect(hit.score).toBeLessThanOrEqual(1);
   for (const value of Object.values(hit.scores)) expect(Number.isFinite(value)).toBe(true);

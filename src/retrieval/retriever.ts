@@ -3,7 +3,18 @@
  * they honour it by passing `describeRetrieverConformance` in `retriever-conformance.ts`.
  */
 
-/** A document as it enters the index; `id` is unique per tenant. */
+/**
+ * The corpus every tenant reads beside its own documents (the sample knowledge base, company
+ * policy). Write to it by passing this id as the tenant of `upsertDocuments`; no real tenant
+ * may carry it (configuration refuses API keys and tokens that name it), so only code that
+ * means to, such as ingestion with the `ingest:admin` scope, ever writes there.
+ */
+export const sharedCorpusId = '__shared__';
+
+/** Where a hit comes from: the shared corpus, or the searching tenant's own documents. */
+export type SearchScope = 'shared' | 'tenant';
+
+/** A document as it enters the index; `id` is unique per tenant (and within the shared corpus). */
 export interface SourceDocument {
   id: string;
   text: string;
@@ -23,6 +34,7 @@ export interface SearchFilter {
 }
 
 export interface SearchRequest {
+  /** Whose documents are searched: this tenant's own and the shared corpus, never another tenant's. */
   tenantId: string;
   query: string;
   /** How many hits at most (default 5, at most 100). */
@@ -56,6 +68,12 @@ export interface SearchHit {
   scores: { keyword?: number; dense?: number; fused?: number };
   /** The heading path of the chunk, outermost first (e.g. ["Refund policy", "How much we refund"]). */
   headings: string[];
+  /**
+   * `shared` for a chunk of the shared corpus, `tenant` for one of the tenant's own documents.
+   * A tenant may hold a document with the same id as a shared one; both are returned, told
+   * apart by scope.
+   */
+  scope: SearchScope;
 }
 
 /** Counts of documents, plus chunk counts that show how much was really written. */
@@ -73,12 +91,16 @@ export interface RetrieverCapabilities {
 }
 
 export interface Retriever {
-  /** Chunk, hash and write only what changed; unchanged chunks are neither rewritten nor re-embedded. */
+  /**
+   * Chunk, hash and write only what changed; unchanged chunks are neither rewritten nor
+   * re-embedded. Writes the tenant's own documents, or the shared corpus for `sharedCorpusId`.
+   */
   upsertDocuments(tenantId: string, documents: SourceDocument[]): Promise<UpsertReport>;
-  /** Delete documents and all their chunks; returns how many documents existed. */
+  /** Delete the tenant's own documents (or shared ones, for `sharedCorpusId`) with their chunks; how many existed. */
   deleteDocuments(tenantId: string, documentIds: string[]): Promise<number>;
-  /** The tenant's document ids, sorted. */
-  listDocumentIds(tenantId: string): Promise<string[]>;
+  /** The tenant's own document ids (or the shared corpus's, for `sharedCorpusId`), sorted; only those matching `filter` if given. */
+  listDocumentIds(tenantId: string, filter?: SearchFilter): Promise<string[]>;
+  /** The tenant's own chunks and the shared corpus's, ranked together. */
   search(request: SearchRequest): Promise<SearchHit[]>;
   readonly capabilities: RetrieverCapabilities;
   close(): Promise<void>;

@@ -8,7 +8,8 @@ import type { KeywordStatistics } from './sqlite-keyword-statistics.ts';
 import { tenantToken } from './sqlite-retrieval-schema.ts';
 
 export interface KeywordSearchOptions {
-  tenantId: string;
+  /** The corpora searched together (a tenant's own and the shared one), ranked as one. */
+  tenantIds: readonly string[];
   query: string;
   filter?: SearchFilter;
   /** How many BM25 candidates to score. */
@@ -27,10 +28,11 @@ const commonShare = 0.05;
 const pruneAbove = 5_000;
 
 /**
- * BM25 over the tenant's chunks with FTS5, then the absolute relevance of
+ * BM25 over the chunks of the given tenants with FTS5, then the absolute relevance of
  * `scoreKeywordCandidates`. The tenant is a token inside the FTS5 index, so ranking and the
- * per-tenant document frequencies are posting-list merges, not row lookups; one tenant's
- * documents never shift another tenant's scores. Filters on documents or sources join the
+ * per-tenant document frequencies are posting-list merges, not row lookups; a tenant's own
+ * documents and the shared corpus are ranked as one corpus (their frequencies added), and no
+ * other tenant's documents ever shift the scores. Filters on documents or sources join the
  * chunks table.
  */
 export function searchKeywords(
@@ -40,9 +42,13 @@ export function searchKeywords(
 ): Array<{ id: number; relevance: number }> {
   const terms = contentTerms(options.query);
   if (terms.length === 0) return [];
-  const tenant = `tenant_token : ${quoteTerm(tenantToken(options.tenantId))}`;
-  const { chunkCount, frequencies } = statistics.read(options.tenantId, terms);
-  if (chunkCount === 0) return [];
+  // Corpora without chunks drop out, so a tenant searching alone costs what it always did.
+  const corpora = options.tenantIds.map((tenantId) => ({ tenantId, ...statistics.read(tenantId, terms) })).filter((corpus) => corpus.chunkCount > 0);
+  if (corpora.length === 0) return [];
+  const chunkCount = corpora.reduce((sum, corpus) => sum + corpus.chunkCount, 0);
+  const frequencies = terms.map((_, index) => corpora.reduce((sum, corpus) => sum + (corpus.frequencies[index] ?? 0), 0));
+  const tokens = corpora.map((corpus) => `tenant_token : ${quoteTerm(tenantToken(corpus.tenantId))}`);
+  const tenant = tokens.length === 1 ? (tokens[0] as string) : `(${tokens.join(' OR ')})`;
   const weights = frequencies.map((documentFrequency) => inverseDocumentFrequency(documentFrequency, chunkCount));
 
   const rare = terms.filter((_, index) => chunkCount < pruneAbove || (frequencies[index] ?? 0) <= commonShare * chunkCount);

@@ -1,22 +1,23 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { sharedCorpusId } from './retriever.ts';
 import type { SearchHit } from './retriever.ts';
 
 export type LoadedHit = Omit<SearchHit, 'score' | 'scores'> & { rowId: number };
 
 /**
- * Load chunk rows by rowid, in the order given. The tenant is checked again here so that even
- * a rowid that leaked from elsewhere cannot surface another tenant's text.
+ * Load chunk rows by rowid, in the order given. The tenants are checked again here so that
+ * even a rowid that leaked from elsewhere cannot surface another tenant's text.
  */
-export function loadHits(database: DatabaseSync, tenantId: string, rowIds: readonly number[]): LoadedHit[] {
+export function loadHits(database: DatabaseSync, tenantIds: readonly string[], rowIds: readonly number[]): LoadedHit[] {
   if (rowIds.length === 0) return [];
   // The unary plus keeps the planner off the (tenant_id, ...) index: with it, SQLite walks every
   // chunk of the tenant (5 ms at 100k) instead of looking the few ids up by primary key.
   const rows = database
     .prepare(
-      `SELECT id, document_id, chunk_index, text, title, source, headings FROM retrieval_chunks
-        WHERE id IN (SELECT value FROM json_each(?)) AND +tenant_id = ?`,
+      `SELECT id, tenant_id, document_id, chunk_index, text, title, source, headings FROM retrieval_chunks
+        WHERE id IN (SELECT value FROM json_each(?)) AND +tenant_id IN (SELECT value FROM json_each(?))`,
     )
-    .all(JSON.stringify(rowIds), tenantId);
+    .all(JSON.stringify(rowIds), JSON.stringify(tenantIds));
   const byId = new Map(rows.map((row) => [Number(row.id), row]));
   return rowIds.flatMap((rowId) => {
     const row = byId.get(rowId);
@@ -34,6 +35,7 @@ export function loadHits(database: DatabaseSync, tenantId: string, rowIds: reado
         ...(row.title === null ? {} : { title: String(row.title) }),
         source: String(row.source),
         headings: headings === '' ? [] : headings.split('\n'),
+        scope: row.tenant_id === sharedCorpusId ? 'shared' : 'tenant',
       },
     ];
   });

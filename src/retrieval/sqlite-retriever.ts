@@ -3,14 +3,14 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { AppError } from '../errors.ts';
 import { inTransaction } from '../storage/index.ts';
 import type { ChunkOptions } from './chunk-document.ts';
-import { filterMatchesNothing } from './filter-clause.ts';
+import { filterClause, filterMatchesNothing } from './filter-clause.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
-import { emptyUpsertReport } from './retriever.ts';
-import type { Retriever, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
+import { emptyUpsertReport, sharedCorpusId } from './retriever.ts';
+import type { Retriever, SearchFilter, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
 import { isZeroVector } from './sqlite-dense-search.ts';
 import { searchKeywords } from './sqlite-keyword-search.ts';
 import { createKeywordStatistics } from './sqlite-keyword-statistics.ts';
-import { bumpGeneration } from './sqlite-generation.ts';
+import { bumpGeneration, readGeneration } from './sqlite-generation.ts';
 import { createRetrievalSchema, ensureVectorTable, hasVectorTable, storedVectorDimensions } from './sqlite-retrieval-schema.ts';
 import { createSignatureSearch } from './sqlite-signature-search.ts';
 import { pruneTombstones } from './sqlite-signature-table.ts';
@@ -39,8 +39,9 @@ export interface SqliteRetrieverOptions {
 
 /**
  * The embedded retrieval backend: FTS5 BM25 and, with an embedding model, sqlite-vec dense
- * search fused with reciprocal rank fusion. All tables are prefixed `retrieval_` and every
- * query is scoped to one tenant.
+ * search fused with reciprocal rank fusion. All tables are prefixed `retrieval_`; the shared
+ * corpus is stored as the tenant `sharedCorpusId`, and every query is scoped to one tenant
+ * and the shared corpus.
  * @example
  * const retriever = createSqliteRetriever({ database: openDatabase('data/overseer.db') });
  * await retriever.upsertDocuments('default', [{ id: 'refund-policy', text, source: 'refund-policy.md' }]);
@@ -114,12 +115,14 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       });
     },
 
-    async listDocumentIds(tenantId: string): Promise<string[]> {
+    async listDocumentIds(tenantId: string, filter?: SearchFilter): Promise<string[]> {
       assertOpen();
       assertTenantId(tenantId);
+      if (filterMatchesNothing(filter)) return [];
+      const clause = filterClause(filter, 'document');
       return database
-        .prepare('SELECT document_id FROM retrieval_documents WHERE tenant_id = ? ORDER BY document_id')
-        .all(tenantId)
+        .prepare(`SELECT document_id FROM retrieval_documents AS document WHERE tenant_id = ?${clause.sql} ORDER BY document_id`)
+        .all(tenantId, ...clause.parameters)
         .map((row) => String(row.document_id));
     },
 
@@ -129,14 +132,19 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       if (filterMatchesNothing(request.filter)) return [];
       // Fusion and relevance re-ranking need more than `limit` candidates from each side.
       const candidates = Math.max(limit * 4, 40);
-      const scope = { tenantId: request.tenantId, filter: request.filter, candidates };
+      const tenantIds = searchedCorpora(database, request.tenantId);
 
       const useDense = embeddings !== undefined && mode !== 'keyword' && hasVectorTable(database);
       // Ask the embedding model first: its round trip overlaps the keyword search below.
       const queryVector = useDense ? embedOrThrow(() => embeddings.embedQuery(request.query)) : undefined;
       queryVector?.catch(() => undefined); // awaited below; a keyword failure must not leave it unhandled
-      const keyword = mode === 'dense' ? [] : searchKeywords(database, keywordStatistics, { ...scope, query: request.query });
-      const dense = queryVector ? denseSearch.search({ ...scope, vector: await queryVector }) : [];
+      const keyword = mode === 'dense' ? [] : searchKeywords(database, keywordStatistics, { tenantIds, filter: request.filter, candidates, query: request.query });
+      const vector = queryVector ? await queryVector : undefined;
+      // Similarities are exact cosines, so the nearest of each corpus merge into one ranking.
+      const dense = vector === undefined ? [] : tenantIds
+        .flatMap((tenantId) => denseSearch.search({ tenantId, filter: request.filter, candidates, vector }))
+        .sort((left, right) => right.similarity - left.similarity)
+        .slice(0, candidates);
       assertOpen();
 
       const keywordScores = new Map(keyword.map((entry) => [entry.id, entry.relevance]));
@@ -146,7 +154,7 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       ).slice(0, limit);
       const fusedScores = new Map(fused.map((entry) => [Number(entry.id), entry.score]));
       const showFused = mode === 'hybrid' && useDense;
-      return loadHits(database, request.tenantId, [...fusedScores.keys()]).map((hit) => {
+      return loadHits(database, tenantIds, [...fusedScores.keys()]).map((hit) => {
         const keywordScore = keywordScores.get(hit.rowId);
         const denseScore = denseScores.get(hit.rowId);
         const { rowId: _rowId, ...rest } = hit;
@@ -168,6 +176,12 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       if (options.ownsDatabase) database.close();
     },
   };
+}
+
+/** The tenant and the shared corpus, leaving out a shared corpus that was never written. */
+function searchedCorpora(database: DatabaseSync, tenantId: string): string[] {
+  if (tenantId === sharedCorpusId || readGeneration(database, sharedCorpusId) === 0) return [tenantId];
+  return [tenantId, sharedCorpusId];
 }
 
 /** Hashes of the document's chunks that already have a vector. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIngestionJobs, createSqliteRetriever } from '../../retrieval/index.ts';
+import { createIngestionJobs, createSqliteRetriever, sharedCorpusId } from '../../retrieval/index.ts';
 import type { IngestionJobs, Retriever } from '../../retrieval/index.ts';
 import type { Services } from '../../services.ts';
 import { openDatabase } from '../../storage/index.ts';
@@ -28,6 +28,12 @@ describe('ingest routes', () => {
     app.use('*', async (c, next) => {
       c.set('services', services);
       c.set('requestId', 'test');
+      // What authentication would have set: a caller of a tenant with scopes (none: no caller).
+      const caller = c.req.header('x-test-caller');
+      if (caller !== undefined) {
+        const { tenantId, scopes } = JSON.parse(caller) as { tenantId: string; scopes: string[] };
+        c.set('caller', { tenantId, scopes, name: `key:${tenantId}`, kind: 'api_key', id: `key:${tenantId}` });
+      }
       await next();
     });
     app.route('/', createIngestRoutes());
@@ -41,6 +47,52 @@ describe('ingest routes', () => {
   });
 
   const post = (body: unknown) => app.request('/ingest', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const as = (tenantId: string, scopes: string[]) => ({ 'x-test-caller': JSON.stringify({ tenantId, scopes }) });
+  const postAs = (caller: Record<string, string>, body: unknown) =>
+    app.request('/ingest', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...caller } });
+  const policy = { id: 'kettle-policy', text: '# Kettle policy\n\nKettles are replaced within 14 days.', source: 'kettle-policy.md' };
+
+  it('writes the shared corpus only for a caller with the ingest:admin scope', async () => {
+    const writer = as('acme', ['ingest:write', 'ingest:read']);
+    const refused = await postAs(writer, { documents: [policy], scope: 'shared' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: 'This API key lacks the "ingest:admin" scope' } });
+    expect((await postAs(writer, { path: 'refunds.md', scope: 'shared' })).status).toBe(403);
+
+    const admin = as('acme', ['ingest:admin', 'ingest:read']);
+    const accepted = await postAs(admin, { documents: [policy], scope: 'shared' });
+    expect(accepted.status).toBe(202);
+    const job = (await accepted.json()) as { job_id: string; scope: string };
+    expect(job.scope).toBe('shared');
+    await jobs.drain();
+    expect(await (await app.request(`/ingest/${job.job_id}`, { headers: admin })).json()).toMatchObject({ status: 'succeeded', scope: 'shared', report: { added: 1 } });
+    expect(await retriever.listDocumentIds(sharedCorpusId)).toEqual(['kettle-policy']);
+    expect(await retriever.listDocumentIds('acme')).toEqual([]);
+    // An admin key still needs ingest:write for its tenant's own documents.
+    expect((await postAs(admin, { documents: [policy] })).status).toBe(403);
+  });
+
+  it('writes a tenant\'s documents by default, which only it searches, and hides its jobs from other tenants', async () => {
+    const acme = as('acme', ['ingest:write', 'ingest:read']);
+    const response = await postAs(acme, { documents: [policy] });
+    expect(response.status).toBe(202);
+    const job = (await response.json()) as { job_id: string; scope: string };
+    expect(job.scope).toBe('tenant');
+    await jobs.drain();
+    expect(await retriever.listDocumentIds('acme')).toEqual(['kettle-policy']);
+    expect(await retriever.search({ tenantId: 'rival', query: 'kettles replaced within 14 days' })).toEqual([]);
+
+    const rivalRead = await app.request(`/ingest/${job.job_id}`, { headers: as('rival', ['ingest:read']) });
+    expect(rivalRead.status).toBe(404);
+    expect(await rivalRead.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await app.request(`/ingest/${job.job_id}`, { headers: acme })).status).toBe(200);
+  });
+
+  it('refuses a scope that is neither tenant nor shared', async () => {
+    const invalid = await post({ documents: [policy], scope: 'everyone' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
 
   it('answers 202 with a job id, and the job reports its counts when done', async () => {
     const response = await post({ documents: [{ id: 'kettle', text: '# Kettle\n\nDescale monthly.', source: 'kettle.md' }] });

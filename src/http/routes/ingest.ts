@@ -15,12 +15,19 @@ const documentSchema = z.object({
   metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
+const scopeSchema = z
+  .enum(['tenant', 'shared'])
+  .default('tenant')
+  .describe('`tenant`: the caller\'s own documents, which only its tenant searches. `shared`: the corpus every tenant searches beside its own (needs the `ingest:admin` scope)');
+const pruneSchema = z.boolean().default(false).describe('Also delete the documents of the target (the tenant\'s, or the shared corpus) that are not among those ingested');
+
 const ingestBody = z.union([
-  z.object({ documents: z.array(documentSchema).min(1).max(1_000), prune: z.boolean().default(false) }).strict(),
+  z.object({ documents: z.array(documentSchema).min(1).max(1_000), scope: scopeSchema, prune: pruneSchema }).strict(),
   z
     .object({
       path: z.string().min(1).max(1_000).describe('A file or directory relative to the server\'s ingestion directory'),
-      prune: z.boolean().default(false).describe('Also delete the tenant\'s documents that are not among those ingested'),
+      scope: scopeSchema,
+      prune: pruneSchema,
     })
     .strict(),
 ]);
@@ -28,6 +35,7 @@ const ingestBody = z.union([
 const jobSchema = z
   .object({
     job_id: z.string(),
+    scope: z.enum(['tenant', 'shared']),
     status: z.enum(['pending', 'running', 'succeeded', 'failed']),
     created_at: z.string(),
     started_at: z.string().nullable(),
@@ -50,6 +58,7 @@ const jobSchema = z
 function publicJob(job: IngestionJob): z.infer<typeof jobSchema> {
   return {
     job_id: job.id,
+    scope: job.scope,
     status: job.status,
     created_at: job.createdAt,
     started_at: job.startedAt ?? null,
@@ -88,9 +97,11 @@ export function createIngestRoutes() {
       responses: { 202: jsonResponse(jobSchema, 'The job, pending'), ...errorResponses },
     }),
     async (c) => {
-      const tenantId = tenantOf(c, 'ingest:write');
       const body = c.req.valid('json');
-      const job = await jobsOf(c).start(tenantId, 'documents' in body ? { documents: body.documents } : { path: body.path }, { prune: body.prune });
+      // Every tenant reads the shared corpus, so writing it is an administrator's right.
+      const tenantId = tenantOf(c, body.scope === 'shared' ? 'ingest:admin' : 'ingest:write');
+      const source = 'documents' in body ? { documents: body.documents } : { path: body.path };
+      const job = await jobsOf(c).start(tenantId, source, { prune: body.prune, scope: body.scope });
       c.header('Location', `/ingest/${job.id}`);
       return c.json(publicJob(job), 202);
     },
