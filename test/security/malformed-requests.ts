@@ -79,7 +79,8 @@ function word(random: Random, length = 8): string {
 
 const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
 
-const wrongValues: readonly unknown[] = [42, -1.5, 'text', true, null, [], {}, [1, 'a', null], { nested: { deeper: [] } }, 1e308, -0, ''];
+// Numbers out of every range the API has: an accidental valid `after_seconds` would hold a worker.
+const wrongValues: readonly unknown[] = [4_200_000_000, -1.5, 'text', true, null, [], {}, [1, 'a', null], { nested: { deeper: [] } }, 1e308, -0, ''];
 
 const pathValues = [
   '%00', '..', '%2e%2e', '%2F', 'a%2Fb', 'x'.repeat(10_000), encodeURIComponent('é'), encodeURIComponent('😀'), '%ZZ', '%', '%20',
@@ -134,7 +135,7 @@ function sample(document: OpenApiDocument, schema: Schema | undefined, random: R
       return word(random, Math.min(Math.max(resolved.minLength ?? 1, 8), resolved.maxLength ?? 8));
     case 'integer':
     case 'number':
-      return Math.min(Math.max(resolved.minimum ?? 1, 1), resolved.maximum ?? 1);
+      return Math.min(resolved.minimum ?? 1, resolved.maximum ?? 1);
     case 'boolean':
       return random() < 0.5;
     case 'array': {
@@ -191,7 +192,7 @@ function randomJson(random: Random, depth: number): unknown {
   const kind = depth > 6 ? Math.floor(random() * 4) : Math.floor(random() * 6);
   switch (kind) {
     case 0: return random() < 0.5 ? null : random() < 0.5;
-    case 1: return pick(random, [0, -1, 1.5, 1e21, -1e-7, 2 ** 53 + 1]);
+    case 1: return pick(random, [0, -1, 0.5, 1e21, -1e-7, 2 ** 53 + 1]);
     case 2: return pick(random, [word(random, 1 + Math.floor(random() * 12)), '', '\u0000', '\u202e', 'é😀', 'x'.repeat(300)]);
     case 3: return word(random, 3);
     case 4: return Array.from({ length: Math.floor(random() * 4) }, () => randomJson(random, depth + 1));
