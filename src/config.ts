@@ -35,6 +35,8 @@ const environmentSchema = z.object({
   MODEL_REVIEWER: z.string().default('gpt-4o-mini'),
   MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  MODEL_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  MODEL_FALLBACKS: optionalString,
   EMBEDDING_MODEL: optionalString,
   MAX_HOPS: z.coerce.number().int().min(1).max(50).default(8),
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
@@ -64,6 +66,7 @@ const environmentSchema = z.object({
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   RUN_EVENT_RETENTION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   RUN_EVENT_BUFFER: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
+  RUN_TIMEOUT_MS: z.coerce.number().int().min(0).default(600_000),
   JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(64),
   JSON_MAX_KEYS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   JSON_MAX_ARRAY_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
@@ -139,8 +142,13 @@ export interface Config {
     apiKey?: string;
     baseUrl?: string;
     names: Record<ModelRole, string>;
+    /** One model call (each attempt), headers and body. */
     timeoutMs: number;
+    /** Longest silence inside a response (between streamed chunks) before the call is cut. */
+    idleTimeoutMs: number;
     maxRetries: number;
+    /** Models tried in order after the role's own fails with an outage or a time-out. */
+    fallbacks: Partial<Record<ModelRole, ModelEndpoint[]>>;
     embeddingModel?: string;
   };
   limits: { maxHops: number; maxToolAttempts: number };
@@ -159,7 +167,8 @@ export interface Config {
   corsOrigins: string[];
   /** A langgraph.json whose graphs to serve instead of Overseer's own. */
   langgraphConfig?: string;
-  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number };
+  /** `timeoutMs`: the deadline of one run's execution (0: none). */
+  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number; timeoutMs: number };
   /**
    * The most a JSON request body may nest and hold per object or array, checked before it is
    * parsed: a LangGraph payload nests about 10 deep, and values deeper than a few thousand
@@ -207,6 +216,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       },
       timeoutMs: values.MODEL_TIMEOUT_MS,
       maxRetries: values.MODEL_MAX_RETRIES,
+      idleTimeoutMs: values.MODEL_IDLE_TIMEOUT_MS,
+      fallbacks: parseModelFallbacks(values.MODEL_FALLBACKS),
       embeddingModel: values.EMBEDDING_MODEL,
     },
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
@@ -225,10 +236,52 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       concurrency: values.RUN_CONCURRENCY,
       eventRetentionSeconds: values.RUN_EVENT_RETENTION_SECONDS,
       eventBuffer: values.RUN_EVENT_BUFFER,
+      timeoutMs: values.RUN_TIMEOUT_MS,
     },
     jsonLimits: { maxDepth: values.JSON_MAX_DEPTH, maxKeys: values.JSON_MAX_KEYS, maxArrayLength: values.JSON_MAX_ARRAY_LENGTH },
     logLevel: values.LOG_LEVEL,
   };
+}
+
+/** A model on the configured endpoint, or on another OpenAI-compatible one. */
+export interface ModelEndpoint {
+  model: string;
+  baseUrl?: string;
+  apiKey?: string;
+}
+
+const modelEndpointSchema = z.union([
+  z.string().min(1).transform((model) => ({ model })),
+  z.strictObject({ model: z.string().min(1), baseUrl: z.url().optional(), apiKey: z.string().min(1).optional() }),
+]);
+const modelFallbacksSchema = z.partialRecord(z.enum(['supervisor', 'retriever', 'executor', 'reviewer', '*']), z.array(modelEndpointSchema).max(5));
+
+/**
+ * `MODEL_FALLBACKS` is a JSON object from role (or `*` for every role without its own entry) to
+ * the models to try after the role's own, each a model name on the same endpoint or
+ * `{ model, baseUrl?, apiKey? }` for another endpoint.
+ * @example MODEL_FALLBACKS='{"executor":["gpt-4o",{"model":"llama3.1","baseUrl":"http://ollama:11434/v1"}]}'
+ */
+function parseModelFallbacks(text: string | undefined): Partial<Record<ModelRole, ModelEndpoint[]>> {
+  if (!text) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'MODEL_FALLBACKS is not valid JSON', { cause: error });
+  }
+  const parsed = modelFallbacksSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', 'MODEL_FALLBACKS is invalid', {
+      details: parsed.error.issues.map((issue) => ({ variable: `MODEL_FALLBACKS.${issue.path.join('.')}`, message: issue.message })),
+    });
+  }
+  const { '*': everyRole, ...byRole } = parsed.data;
+  const roles: ModelRole[] = ['supervisor', 'retriever', 'executor', 'reviewer'];
+  return Object.fromEntries(roles.flatMap((role) => {
+    const chain = byRole[role] ?? everyRole;
+    return chain ? [[role, chain]] : [];
+  }));
 }
 
 /**

@@ -213,6 +213,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       bus,
       concurrency: config.runs.concurrency,
       resultRetentionMs: config.runs.eventRetentionSeconds * 1_000,
+      runTimeoutMs: config.runs.timeoutMs,
     });
     const lease = redis && config.redis
       ? createRedisProcessLease({ client: redis, key: `${config.redis.keyPrefix}processes` })

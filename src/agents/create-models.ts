@@ -1,27 +1,44 @@
 import { ChatOpenAI } from '@langchain/openai';
-import type { Config, ModelRole } from '../config.ts';
+import type { Config, ModelEndpoint, ModelRole } from '../config.ts';
+import { ChatModelWithFallbacks } from './chat-model-with-fallbacks.ts';
+import { createModelFetch } from './model-fetch.ts';
 import type { ModelsByRole } from './models-by-role.ts';
 import { createOfflineModels } from './offline/create-offline-models.ts';
 
 const roles: ModelRole[] = ['supervisor', 'retriever', 'executor', 'reviewer'];
 
 /**
- * The models each role uses: any OpenAI-compatible endpoint when configured, otherwise
- * the deterministic offline models.
+ * The models each role uses: any OpenAI-compatible endpoint when configured (OpenAI, vLLM,
+ * Ollama, LiteLLM, Azure OpenAI's compatible endpoint, all through `OPENAI_BASE_URL`), each
+ * with its fallbacks when `MODEL_FALLBACKS` names some; otherwise the deterministic offline
+ * models.
  */
 export function createModels(config: Config['models']): ModelsByRole {
   if (config.provider === 'offline') return createOfflineModels();
-  const models = {} as ModelsByRole;
-  for (const role of roles) {
-    models[role] = new ChatOpenAI({
-      model: config.names[role],
-      apiKey: config.apiKey ?? 'not-needed-for-this-endpoint',
-      configuration: config.baseUrl ? { baseURL: config.baseUrl } : undefined,
+  // One fetch for every call: it cuts a response that stalls, which the SDK's timeout does not.
+  const fetch = createModelFetch({ callTimeoutMs: config.timeoutMs, idleTimeoutMs: config.idleTimeoutMs });
+  const chatModel = (endpoint: ModelEndpoint) => {
+    const baseURL = endpoint.baseUrl ?? config.baseUrl;
+    return new ChatOpenAI({
+      model: endpoint.model,
+      apiKey: endpoint.apiKey ?? config.apiKey ?? 'not-needed-for-this-endpoint',
+      configuration: { ...(baseURL ? { baseURL } : {}), fetch },
       timeout: config.timeoutMs,
       maxRetries: config.maxRetries,
       // Routing, tool arguments and verdicts should be repeatable, not creative.
       temperature: 0,
     });
+  };
+  const models = {} as ModelsByRole;
+  for (const role of roles) {
+    const primary: ModelEndpoint = { model: config.names[role] };
+    const fallbacks = config.fallbacks[role] ?? [];
+    models[role] = fallbacks.length === 0
+      ? chatModel(primary)
+      : new ChatModelWithFallbacks(role, [primary, ...fallbacks].map((endpoint) => ({
+        name: endpoint.baseUrl ? `${endpoint.model}@${endpoint.baseUrl}` : endpoint.model,
+        model: chatModel(endpoint),
+      })));
   }
   return models;
 }

@@ -1,4 +1,9 @@
 export { createModels } from './create-models.ts';
+export { ChatModelWithFallbacks, type FallbackModel, type ModelFallbackRecord } from './chat-model-with-fallbacks.ts';
+export { createModelFetch, ModelTimeoutError, type ModelFetchOptions } from './model-fetch.ts';
+export { isModelFailure, modelFailureCodes, toModelError } from './model-error.ts';
+export { functionTool, type FunctionTool } from './function-tool.ts';
+export { buildReprompt, readToolReply, type ToolReply } from './read-tool-reply.ts';
 export type { ModelsByRole } from './models-by-role.ts';
 export { createOfflineModels } from './offline/create-offline-models.ts';
 export { OfflineChatModel, type OfflinePolicy, type OfflineDecision } from './offline/offline-chat-model.ts';

@@ -1,6 +1,8 @@
+import { HumanMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { buildRetrieverAnswerMessages, citedLabels, messageText } from '../agents/index.ts';
 import { scanInputs } from '../tools/index.ts';
+import { callModel, recordReprompt } from './call-model.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { Citation, SpecialistReport } from './handoff.ts';
 import { readRunContext } from './run-context.ts';
@@ -16,6 +18,7 @@ export interface RetrieverGraphOptions {
 }
 
 const notCoveredText = 'The knowledge base does not cover this.';
+const answerAttempts = 2;
 
 /**
  * Retriever specialist: search the knowledge base for the task, keep the passages that
@@ -23,7 +26,7 @@ const notCoveredText = 'The knowledge base does not cover this.';
  * @example const graph = createRetrieverGraph({ models, retriever, tools, effects });
  */
 export function createRetrieverGraph(
-  dependencies: Pick<GraphDependencies, 'models' | 'retriever' | 'checkpointer' | 'store'>,
+  dependencies: Pick<GraphDependencies, 'models' | 'retriever' | 'checkpointer' | 'store' | 'audit'>,
   options: RetrieverGraphOptions = {},
 ) {
   const { searchLimit = 8, keep = 4, minScore = 0.3 } = options;
@@ -60,8 +63,19 @@ export function createRetrieverGraph(
       acceptanceCriteria: state.acceptanceCriteria,
       passages: state.passages,
     });
-    const reply = await dependencies.models.retriever.invoke(messages, config);
-    const text = messageText(reply).trim();
+    let text = '';
+    // An empty reply is asked again, once, with the problem named; a second one fails the step.
+    for (let attempt = 1; attempt <= answerAttempts && !text; attempt += 1) {
+      if (attempt > 1) {
+        await recordReprompt(dependencies.audit, config, { role: 'retriever', attempt: attempt - 1, problem: 'empty reply' });
+        messages.push(new HumanMessage('Your reply was empty. Answer the task from the passages, citing them, or say that the knowledge base does not cover it.'));
+      }
+      text = messageText(await callModel(dependencies.models.retriever, messages, { role: 'retriever', config, audit: dependencies.audit })).trim();
+    }
+    if (!text) {
+      const report: SpecialistReport = { outcome: 'failed', summary: 'The answer model gave no answer.', citations: [], actions: [], reasons: [`${answerAttempts} empty replies from the answer model`] };
+      return { report };
+    }
     const citations = citationsIn(text, state.passages);
     const covered = citations.length > 0 || !/does not cover|not covered/i.test(text);
     // Passages that try to instruct the agent are reported, so nothing they say can widen what runs.

@@ -1,12 +1,10 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { AIMessage } from '@langchain/core/messages';
-import { buildReviewerMessages, runRuleChecks, verdictToolName } from '../agents/index.ts';
+import { buildReviewerMessages, runRuleChecks } from '../agents/index.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { SpecialistReport } from './handoff.ts';
 import { ReviewerState } from './state.ts';
 import { recordAudit } from './record-audit.ts';
-
-import { verdictSchema, verdictTool } from './verdict-tool.ts';
+import { requestVerdict } from './request-verdict.ts';
 
 type State = typeof ReviewerState.State;
 
@@ -35,19 +33,21 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
       evidence: state.evidence,
       checks: state.checks,
     });
-    const reply = await dependencies.models.reviewer.bindTools!([verdictTool]).invoke(messages, config);
-    const call = AIMessage.isInstance(reply) ? reply.tool_calls?.find((candidate) => candidate.name === verdictToolName) : undefined;
-    const parsed = verdictSchema.safeParse(call?.args);
+    const answer = await requestVerdict(dependencies.models.reviewer, messages, { config, audit: dependencies.audit });
     const failedChecks = state.checks.filter((ruleCheck) => !ruleCheck.passed);
-    const reasons = [
+    const missing = 'problem' in answer ? `the reviewer model gave no valid verdict (${answer.problem})` : undefined;
+    // Each reason once, in the reasons only: the summary does not repeat them.
+    const reasons = [...new Set([
       ...failedChecks.map((ruleCheck) => `${ruleCheck.name}: ${ruleCheck.detail}`),
-      ...(parsed.success ? parsed.data.reasons : ['the reviewer model gave no valid verdict']),
-    ];
-    const accepted = failedChecks.length === 0 && parsed.success && parsed.data.verdict === 'accept';
+      ...('verdict' in answer ? answer.verdict.reasons : [missing!]),
+    ])];
+    const accepted = failedChecks.length === 0 && 'verdict' in answer && answer.verdict.verdict === 'accept';
     await recordAudit(dependencies.audit, config, 'review.verdict', { task: state.task, accepted, reasons, checks: state.checks });
+    // A failed rule check is a finding, so it sends the work back even without the model's verdict.
+    const outcome = accepted ? 'accepted' : missing && failedChecks.length === 0 ? 'failed' : 'revise';
     const report: SpecialistReport = {
-      outcome: accepted ? 'accepted' : 'revise',
-      summary: accepted ? 'Accepted.' : `Sent back: ${reasons.join('; ')}`.slice(0, 1_500),
+      outcome,
+      summary: outcome === 'accepted' ? 'Accepted.' : outcome === 'failed' ? 'The review could not be completed.' : 'Sent back for revision.',
       citations: [],
       actions: [],
       reasons: accepted ? [] : reasons,

@@ -17,6 +17,9 @@ const handoffFields = {
   context: z.string().default(''),
 };
 
+/** A failure kept in state as what it is, never as an `[object Object]` string. */
+export const stepErrorSchema = z.object({ code: z.string(), message: z.string(), specialist: z.string().optional() });
+
 export const passageSchema = citationSchema.extend({ text: z.string(), score: z.number() });
 export type Passage = z.infer<typeof passageSchema>;
 
@@ -37,6 +40,12 @@ export const ExecutorState = new StateSchema({
   invalidCalls: z.number().int().default(0),
   /** Proposals the pre-action review refused; bounded like invalid calls. */
   refusedProposals: z.number().int().default(0),
+  /** Empty replies of the model, each answered with a nudge; bounded like invalid calls. */
+  emptyReplies: z.number().int().default(0),
+  /** Calls of the last reply whose arguments were not valid JSON, for `act` to record and describe. */
+  malformedCalls: z.array(z.object({ name: z.string(), args: z.string(), error: z.string() })).default(() => []),
+  /** The model failure that stopped the executor after it had changed something. */
+  failure: stepErrorSchema.nullable().default(null),
   turns: z.number().int().default(0),
   report: specialistReportSchema.optional(),
 });
@@ -59,9 +68,14 @@ export const pendingHandoffSchema = z.object({
 export type PendingHandoff = z.infer<typeof pendingHandoffSchema>;
 
 export const runResultSchema = z.object({
+  /** `partial`: stopped before finishing, or a step failed or was sent back and never made good. */
   status: z.enum(['complete', 'partial']),
   answer: z.string(),
   reason: z.string().optional(),
+  /** The model failure that stopped the request, when one did. */
+  error: stepErrorSchema.optional(),
+  /** The id the answer was streamed under, so the final message is the same message, not a second one. */
+  messageId: z.string().optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

@@ -1,32 +1,28 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { z } from 'zod';
-import { buildRouterMessages, handoffToolName, messageText, specialistDescriptions } from '../agents/index.ts';
+import { buildRouterMessages, functionTool, handoffToolName, isModelFailure, messageText, specialistDescriptions } from '../agents/index.ts';
+import type { AppError } from '../errors.ts';
+import { callModel, recordReprompt } from './call-model.ts';
 import { createExecutorGraph } from './executor.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
 import { handoffSchema, specialistNames, type Evidence, type SpecialistName, type SpecialistReport, type Step } from './handoff.ts';
 import { createRetrieverGraph } from './retriever.ts';
 import { createReviewerGraph } from './reviewer.ts';
+import { readRouterReply } from './read-router-reply.ts';
 import { recordAudit } from './record-audit.ts';
+import { effectsDone, partialResult, unresolvedReason, unresolvedSteps, withProgress } from './run-progress.ts';
 import { readRunContext } from './run-context.ts';
 import { logError } from '../observability/index.ts';
 import { scanInputs } from '../tools/index.ts';
-import { SupervisorState, type PendingHandoff, type RunResult } from './state.ts';
+import { SupervisorState, type RunResult } from './state.ts';
 import type { ExecutorGraphOptions } from './executor.ts';
 
 type State = typeof SupervisorState.State;
 
-const handoffTools = specialistNames.map((specialist) => ({
-  type: 'function' as const,
-  function: {
-    name: handoffToolName(specialist),
-    description: specialistDescriptions[specialist],
-    parameters: z.toJSONSchema(handoffSchema, { io: 'input' }) as Record<string, unknown>,
-  },
-}));
+const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), specialistDescriptions[specialist], handoffSchema));
 
-/** How many times the router may propose an invalid handoff before the request stops. */
-const routerAttempts = 2;
+/** How many replies the router may give that are no handoff and no answer (invalid, malformed, empty) before the request stops. */
+const routerAttempts = 3;
 /** The same specialist with the same task this many times is a loop. */
 const loopThreshold = 2;
 
@@ -66,32 +62,55 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
 
     const conversation = state.messages.filter((message) => !ToolMessage.isInstance(message)).slice(-12);
     const routerMessages: BaseMessage[] = buildRouterMessages(conversation, steps, coverage);
-    const model = dependencies.models.supervisor.bindTools!(handoffTools);
+    // One handoff at a time: providers that support it are asked for a single call.
+    const model = dependencies.models.supervisor.bindTools!(handoffTools, { parallel_tool_calls: false } as never);
+    let problem = '';
     for (let attempt = 1; attempt <= routerAttempts; attempt += 1) {
-      const reply = await model.invoke(routerMessages, config);
-      const call = AIMessage.isInstance(reply) ? reply.tool_calls?.[0] : undefined;
-      if (!call) {
-        const answer = messageText(reply).trim();
-        return finish(reset, answer ? { status: 'complete', answer } : partialResult(steps, 'the router gave no answer'));
+      let reply: BaseMessage;
+      try {
+        reply = await callModel(model, routerMessages, { role: 'supervisor', config, audit: dependencies.audit });
+      } catch (error) {
+        if (!isModelFailure(error)) throw error;
+        return stopAfterModelFailure(reset, steps, error, 'router');
       }
-      const specialist = specialistNames.find((name) => handoffToolName(name) === call.name);
-      const handoff = handoffSchema.safeParse(call.args);
-      if (specialist && handoff.success) {
-        const pending: PendingHandoff = { specialist, ...handoff.data };
-        const repeats = steps.filter((step) => step.specialist === specialist && step.task === pending.task).length;
+      const decision = readRouterReply(reply);
+      if (decision.kind === 'answer') {
+        const unresolved = unresolvedSteps(steps);
+        const result: RunResult = unresolved.length === 0
+          ? { status: 'complete', answer: decision.text }
+          : { status: 'partial', answer: decision.text, reason: unresolved.map(unresolvedReason).join('; ') };
+        return finish(reset, { ...result, ...(decision.messageId ? { messageId: decision.messageId } : {}) });
+      }
+      if (decision.kind === 'handoff') {
+        const { pending, ignored } = decision;
+        const repeats = steps.filter((step) => step.specialist === pending.specialist && step.task === pending.task).length;
         if (repeats >= loopThreshold) {
-          return finish(reset, partialResult(steps, `loop detected: ${specialist} was asked the same task ${repeats} times`));
+          return finish(reset, partialResult(steps, `loop detected: ${pending.specialist} was asked the same task ${repeats} times`));
         }
-        await recordAudit(dependencies.audit, config, 'routing.decided', { hop: hops + 1, specialist, task: pending.task });
-        return new Command({ goto: specialist, update: { ...reset, pending } });
+        await recordAudit(dependencies.audit, config, 'routing.decided', {
+          hop: hops + 1,
+          specialist: pending.specialist,
+          task: pending.task,
+          ...(ignored.length > 0 ? { ignored } : {}),
+        });
+        return new Command({ goto: pending.specialist, update: { ...reset, pending } });
       }
-      // Tell the router exactly what was wrong, then let it try again.
-      const issues = specialist
-        ? handoff.error!.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')
-        : `unknown tool "${call.name}"; use one of ${handoffTools.map((tool) => tool.function.name).join(', ')}`;
-      routerMessages.push(reply, new ToolMessage({ tool_call_id: call.id ?? 'invalid', content: `Invalid handoff: ${issues}` }));
+      // Tell the router exactly what was wrong, answering every call it made, then let it try again.
+      problem = decision.problem;
+      await recordReprompt(dependencies.audit, config, { role: 'supervisor', attempt, problem });
+      routerMessages.push(...decision.messages);
     }
-    return finish(reset, partialResult(steps, `the router proposed no valid handoff in ${routerAttempts} attempts`));
+    return finish(reset, partialResult(steps, `the router proposed no valid handoff in ${routerAttempts} attempts (last: ${problem})`));
+  }
+
+  /**
+   * A model failure after something was changed ends the request with a partial answer that says
+   * what was done; before any change it is the run's error, saying which steps had completed.
+   */
+  function stopAfterModelFailure(update: Partial<State>, steps: Step[], error: AppError, failed: SpecialistName | 'router') {
+    if (effectsDone(steps).length === 0) throw withProgress(error, steps, failed);
+    const stopped = failed === 'router' ? 'the supervisor could not go on' : `the ${failed} could not run`;
+    return finish(update, partialResult(steps, `${stopped} (${error.message})`, { code: error.code, message: error.message, specialist: failed }));
   }
 
   /** Ask the retriever how well the knowledge base matches the request; scores, not words. */
@@ -120,7 +139,13 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         ...(specialist === 'reviewer' ? { evidence: evidenceFrom(state.steps) } : {}),
         ...(specialist === 'executor' ? { flags: flagsFor(state) } : {}),
       };
-      const output = await specialists[specialist].invoke(input as never, config);
+      let output: unknown;
+      try {
+        output = await specialists[specialist].invoke(input as never, config);
+      } catch (error) {
+        if (!isModelFailure(error)) throw error;
+        return stopAfterModelFailure({ pending: null }, state.steps, error, specialist);
+      }
       const report: SpecialistReport = (output as { report?: SpecialistReport }).report ?? {
         outcome: 'failed',
         summary: `${specialist} returned no report`,
@@ -147,9 +172,11 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
     return {
       messages: [
         new AIMessage({
+          // The router's own answer keeps the id it was streamed under, so it is streamed once.
+          ...(result.messageId ? { id: result.messageId } : {}),
           content: result.answer,
           name: 'supervisor',
-          response_metadata: { status: result.status, reason: result.reason },
+          response_metadata: { status: result.status, reason: result.reason, ...(result.error ? { error: result.error } : {}) },
         }),
       ],
     };
@@ -169,16 +196,6 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
 
 function finish(update: Partial<State>, result: RunResult) {
   return new Command({ goto: 'finish', update: { ...update, result } });
-}
-
-/** A partial answer says why it stopped and what was done, from the reports alone. */
-function partialResult(steps: Step[], reason: string): RunResult {
-  const progress = steps.map((step) => `- ${step.specialist} (${step.outcome}): ${step.summary}`).join('\n');
-  return {
-    status: 'partial',
-    reason,
-    answer: `I stopped before finishing: ${reason}.${progress ? `\nWhat was done so far:\n${progress}` : ' Nothing was done.'}`,
-  };
 }
 
 /** Earlier reports travel with each handoff, so a specialist never depends on the router copying them. */
@@ -203,3 +220,4 @@ function evidenceFrom(steps: Step[]): Evidence {
     actions: execution?.actions ?? [],
   };
 }
+

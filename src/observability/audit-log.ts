@@ -16,11 +16,16 @@ export type AuditEventType =
   | 'review.verdict'
   /** The reviewer's verdict on a proposed write before approval and dispatch, and the post-check of its effect. */
   | 'review.pre_action'
-  | 'review.post_action';
+  | 'review.post_action'
+  /** A model call answered by a fallback model after the role's own failed (outage or time-out). */
+  | 'model.fallback'
+  /** A model's reply handed back with its exact problem (malformed arguments, unknown tool, empty, no verdict). */
+  | 'model.reprompted';
 
 export const auditEventTypes: readonly AuditEventType[] = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused',
   'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided', 'review.verdict', 'review.pre_action', 'review.post_action',
+  'model.fallback', 'model.reprompted',
 ];
 
 /** What a caller appends; the log assigns `seq`, `at` (unless given), and the hashes. */

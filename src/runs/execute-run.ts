@@ -1,10 +1,12 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
-import { AppError, toPublicError } from '../errors.ts';
+import { AppError, isAppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type { RunEventBus } from './run-event-bus.ts';
 import type { RunRecord, RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
+import { describeRunEffects } from './describe-run-effects.ts';
+import { startRunDeadline } from './run-deadline.ts';
 import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
 import { latestCheckpointIdOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
@@ -15,7 +17,8 @@ export interface RunOutcome {
   status: RunStatus;
   /** Final values, with `__interrupt__` when the run stopped at an interrupt. */
   values?: unknown;
-  error?: { code: string; message: string };
+  /** `retryAfterSeconds`: the model provider's `Retry-After`, passed on to the client. */
+  error?: { code: string; message: string; retryAfterSeconds?: number };
 }
 
 export interface RunExecutorDependencies {
@@ -26,6 +29,8 @@ export interface RunExecutorDependencies {
   bus: RunEventBus;
   newId: () => string;
   fetch?: typeof fetch;
+  /** A run's execution deadline in milliseconds (`RUN_TIMEOUT_MS`); 0 or absent: none. */
+  runTimeoutMs?: number;
   /** Called once per run, after its record is final. */
   onSettled: (record: RunRecord, outcome: RunOutcome) => void;
 }
@@ -71,6 +76,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
     const controller = new AbortController();
     const persistent = !record.kwargs.temporary;
     executions.set(record.run_id, { controller });
+    const deadline = startRunDeadline(controller, dependencies.runTimeoutMs);
     let outcome: RunOutcome = { status: 'error', error: { code: 'NOT_FOUND', message: 'Assistant no longer exists' } };
     let deleted = false;
     let lastValues: unknown = null;
@@ -154,10 +160,16 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         outcome = { status: 'interrupted' };
         if (persistent) deleted = await settleCancelledThread(record, action);
       } else {
-        const shown = toPublicError(needsThread(error) ? interruptWithoutThread() : error);
-        if (shown.code === 'INTERNAL') logError(`run ${record.run_id} failed:`, error);
-        outcome = { status: 'error', error: { code: shown.code, message: shown.message } };
-        bus.publish(record.run_id, { event: 'error', data: { error: shown.code, message: shown.message } });
+        const failure = deadline.reached ?? error;
+        const shown = toPublicError(needsThread(failure) ? interruptWithoutThread() : failure);
+        if (shown.code === 'INTERNAL') logError(`run ${record.run_id} failed:`, failure);
+        // An error never hides what the run already changed.
+        const changed = await describeRunEffects(dependencies.audit, record);
+        const message = changed ? `${shown.message} Already done in this run: ${changed}.` : shown.message;
+        const retryAfter = isAppError(failure) ? Number(failure.headers['Retry-After']) : Number.NaN;
+        const retryAfterSeconds = Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {};
+        outcome = { status: 'error', error: { code: shown.code, message, ...retryAfterSeconds } };
+        bus.publish(record.run_id, { event: 'error', data: { error: shown.code, message, ...(Number.isFinite(retryAfter) ? { retry_after_seconds: retryAfter } : {}) } });
         if (persistent) {
           await repository
             .updateThread(record.tenant_id, record.thread_id, { status: 'error' })
@@ -165,6 +177,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         }
       }
     } finally {
+      deadline.clear();
       executions.delete(record.run_id);
       // Independent writes, issued together: one commit (SQLite) or concurrent round trips (Redis).
       await Promise.all([

@@ -27,6 +27,8 @@ export interface RunManagerDependencies {
   clock?: () => Date;
   newId?: () => string;
   fetch?: typeof fetch;
+  /** Each run's execution deadline in milliseconds (`RUN_TIMEOUT_MS`); 0 or absent: none. */
+  runTimeoutMs?: number;
   /** Limits on runs pending or running at once (per tenant, per key): asked before a run is created, told when it settles. */
   admission?: {
     acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
@@ -127,6 +129,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     bus,
     newId,
     fetch: dependencies.fetch,
+    runTimeoutMs: dependencies.runTimeoutMs,
     onSettled: (record, outcome) => {
       results.set(record.run_id, { tenantId: record.tenant_id, outcome });
       setTimeout(() => results.delete(record.run_id), resultRetentionMs).unref();
@@ -341,7 +344,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       await live.get(runId)?.settled;
       const finished = results.get(runId)?.outcome ?? (await executor.outcomeFromThread(await findRun(tenantId, runId)));
       if (finished.status === 'error' && finished.error) {
-        throw new AppError(finished.error.code as never, finished.error.message);
+        const { retryAfterSeconds } = finished.error;
+        throw new AppError(finished.error.code as never, finished.error.message, retryAfterSeconds === undefined ? {} : { headers: { 'Retry-After': String(retryAfterSeconds) } });
       }
       return finished.values ?? null;
     },

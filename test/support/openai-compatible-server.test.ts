@@ -55,7 +55,7 @@ describe('the OpenAI-compatible stand-in, read by @langchain/openai', () => {
 
   it('sends Retry-After with a 429 and serves embeddings in the encoding asked for', async () => {
     server.script('test-model', reply.error(429, { retryAfter: '7' }));
-    const error = await chat().invoke('hi').catch((caught: unknown) => caught as { status: number; headers: Headers });
+    const error = (await chat().invoke('hi').then(() => undefined, (caught: unknown) => caught)) as { status: number; headers: Headers };
     expect(error.status).toBe(429);
     expect(error.headers.get('retry-after')).toBe('7');
 

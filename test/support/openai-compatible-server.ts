@@ -142,6 +142,14 @@ export async function startOpenAICompatibleServer(): Promise<OpenAICompatibleSer
         );
       case 'hang':
         return; // Headers never come; the client has to give up.
+      case 'stall':
+        if (!chat.stream) {
+          // The start of a JSON body, then nothing: the client has to give up.
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.write(JSON.stringify(completionOf(id, chat, { kind: 'text', content: behaviour.content })).slice(0, 40));
+          return;
+        }
+        return streamCompletion(response, id, chat, behaviour);
       default:
         return chat.stream ? streamCompletion(response, id, chat, behaviour) : sendJson(response, 200, completionOf(id, chat, behaviour));
     }

@@ -1,0 +1,41 @@
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { Runnable } from '@langchain/core/runnables';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { toModelError, type ModelFallbackRecord } from '../agents/index.ts';
+import type { ModelRole } from '../config.ts';
+import type { AuditLog } from '../observability/index.ts';
+import { recordAudit } from './record-audit.ts';
+
+/**
+ * Every model call of the graphs: a provider failure becomes the service's error (429 →
+ * `MODEL_RATE_LIMITED`, 5xx → `MODEL_UNAVAILABLE`, time-out → `MODEL_TIMEOUT`, see
+ * `toModelError`) instead of an opaque `INTERNAL`, and an answer from a fallback model is
+ * audited as `model.fallback`. A cancelled or timed-out run's abort passes unchanged.
+ */
+export async function callModel(
+  model: Runnable<BaseLanguageModelInput, BaseMessage>,
+  messages: BaseMessage[],
+  context: { role: ModelRole; config: LangGraphRunnableConfig; audit?: AuditLog },
+): Promise<BaseMessage> {
+  const { role, config, audit } = context;
+  let reply: BaseMessage;
+  try {
+    reply = await model.invoke(messages, config);
+  } catch (error) {
+    if (config.signal?.aborted) throw error;
+    throw toModelError(error, role) ?? error;
+  }
+  const fallback = (reply.response_metadata as { model_fallback?: ModelFallbackRecord } | undefined)?.model_fallback;
+  if (fallback) await recordAudit(audit, config, 'model.fallback', { role, ...fallback });
+  return reply;
+}
+
+/** Audit a reply handed back to its model with the exact problem. */
+export async function recordReprompt(
+  audit: AuditLog | undefined,
+  config: LangGraphRunnableConfig,
+  data: { role: ModelRole; attempt: number; problem: string },
+): Promise<void> {
+  await recordAudit(audit, config, 'model.reprompted', data);
+}

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openAIEnvironment, routerSees, citeFirstPassage, handoff, type FinalState } from '../support/openai-scenarios.ts';
+import { reply, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { refundsOf, userMessage } from '../support/test-services.ts';
+
+// The service on the `openai` provider: every model call goes through the real
+// @langchain/openai and the OpenAI SDK to a local OpenAI-compatible server.
+describe('supervisor on the openai provider', () => {
+  let model: OpenAICompatibleServer;
+  let service: TestServer | undefined;
+  beforeEach(async () => {
+    model = await startOpenAICompatibleServer();
+  });
+  afterEach(async () => {
+    await service?.close();
+    service = undefined;
+    await model.close();
+  });
+
+  const start = async (environment: Record<string, string> = {}) => {
+    service = await startTestServer({ ...openAIEnvironment(model), ...environment });
+    return service;
+  };
+  const wait = async (content: string) => {
+    const response = await service!.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
+    return { response, state: (await response.json()) as FinalState };
+  };
+
+  it('answers a policy question with citations, through embeddings and chat completions', async () => {
+    await start({ EMBEDDING_MODEL: 'embedder' });
+    model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'), (request) =>
+      reply.text(`You have 30 days. ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`),
+    );
+    model.script('answerer', citeFirstPassage);
+    const { response, state } = await wait('How many days do I have to ask for a refund when my order arrived late?');
+
+    expect(response.status).toBe(200);
+    expect(state.result.status).toBe('complete');
+    expect(state.steps[0]).toMatchObject({ specialist: 'retriever', outcome: 'answered' });
+    expect(state.steps[0]!.citations.length).toBeGreaterThan(0);
+    expect(state.messages.at(-1)!.content).toMatch(/\[[\w-]+#\d+\]/);
+    expect(model.requests.some((request) => request.path === '/v1/embeddings')).toBe(true);
+    expect(model.unscripted).toEqual([]);
+  });
+
+  it('refunds a late order exactly once, going retriever → executor → reviewer', async () => {
+    await start();
+    model.script(
+      'router',
+      handoff('retriever', 'Find the refund policy for late deliveries'),
+      handoff('executor', 'Refund order 1001 in full because it arrived late'),
+      handoff('reviewer', 'Review the refund of order 1001 because it arrived late'),
+      reply.text('Order 1001 was refunded in full: $129.99.'),
+    );
+    model.script('answerer', citeFirstPassage);
+    model.script(
+      'executor',
+      reply.toolCalls([
+        { name: 'check_shipment_sla', arguments: { orderId: 1001 } },
+        { name: 'lookup_order', arguments: { orderId: 1001 } },
+      ]),
+      reply.toolCall('issue_refund', { orderId: 1001, amountCents: 12_999, reason: 'late_delivery' }),
+      reply.text('Refunded $129.99 on order 1001.'),
+    );
+    // The reviewer model judges the refund before it is dispatched and the work after it.
+    model.otherwise('reviewer', reply.toolCall('submit_verdict', { verdict: 'accept', reasons: ['Policy allows a full refund'] }));
+    const { response, state } = await wait('Please refund order 1001 because it arrived late.');
+
+    expect(response.status).toBe(200);
+    expect(state.steps.map((step) => `${step.specialist}:${step.outcome}`)).toEqual(['retriever:answered', 'executor:completed', 'reviewer:accepted']);
+    expect(state.steps[1]!.actions.map((action) => `${action.tool}:${action.status}`)).toEqual(['check_shipment_sla:ok', 'lookup_order:ok', 'issue_refund:ok']);
+    expect(state.result).toMatchObject({ status: 'complete', answer: 'Order 1001 was refunded in full: $129.99.' });
+    expect(refundsOf(service!.services, 1001)).toHaveLength(1);
+    expect(model.unscripted).toEqual([]);
+  });
+});
