@@ -24,6 +24,12 @@ describe('redactPii', () => {
       .toBe('call [redacted:phone] or [redacted:phone] or [redacted:phone]');
   });
 
+  it('never touches run, thread, request or tool-call ids', () => {
+    const line = 'run 01a23387-1234-5678-9012-3ff390f8f94f failed; thread 12345678-1234-1234-1234-123456789012, chatcmpl-415555013, call_4155550132';
+    expect(redactPii(line)).toBe(line);
+    expect(redactPii('run 01a23387-1234-5678-9012-3ff390f8f94f for +1 (415) 555-0132')).toBe('run 01a23387-1234-5678-9012-3ff390f8f94f for [redacted:phone]');
+  });
+
   it('leaves order numbers, amounts, dates and times alone', () => {
     const line = 'refund order 1001 of $129.99 (12999 cents) on 2026-04-01T12:00:00Z, shipped 2026-03-03';
     expect(redactPii(line)).toBe(line);

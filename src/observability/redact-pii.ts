@@ -7,7 +7,10 @@ const cardPattern = /\b\d(?:[ -]?\d){12,18}\b/g;
 // Two letters, two check digits, then 11-30 letters or digits, optionally in groups of four.
 const ibanPattern = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 // An optional +country code, then 9-15 digits with common separators; short numbers (order ids) stay.
-const phonePattern = /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){2,4}(?![\w])/g;
+// Digits joined to a word by `-` or `_` (`chatcmpl-123456789`, `call_4155550132`) are part of an id.
+const phonePattern = /(?<![\w+-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){2,4}(?![\w-])/g;
+// Run, thread and request ids: their digit groups look like phone or card numbers, and must stay.
+const uuidPattern = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 /**
  * Replace emails, card numbers (Luhn-valid), IBANs (checksum-valid) and phone numbers in
@@ -16,6 +19,17 @@ const phonePattern = /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4
  * @example redactPii('Card 4111 1111 1111 1111, mail maya@example.com') // 'Card [redacted:card], mail [redacted:email]'
  */
 export function redactPii(text: string): string {
+  // Redact between the ids only, so an id is never cut into.
+  let redacted = '';
+  let from = 0;
+  for (const id of text.matchAll(uuidPattern)) {
+    redacted += redactText(text.slice(from, id.index)) + id[0];
+    from = id.index + id[0].length;
+  }
+  return redacted + redactText(text.slice(from));
+}
+
+function redactText(text: string): string {
   return text
     .replace(emailPattern, '[redacted:email]')
     .replace(ibanPattern, (match) => (isValidIban(match) ? '[redacted:iban]' : match))
