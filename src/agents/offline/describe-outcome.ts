@@ -31,7 +31,8 @@ export function describeOutcome(tool: string, outcome: Outcome, toolNames: strin
   return message ? `${lead}. ${message}` : `${lead}.`;
 }
 
-function customerSafe(message: string, toolNames: string[]): string {
+/** A tool or guard message with tool names and instructions meant for the model taken out. */
+export function customerSafe(message: string, toolNames: string[] = Object.keys(notDone)): string {
   let text = message.replace(instructions, '');
   for (const name of toolNames) {
     text = text.replace(new RegExp(`(?:(?:this|the|a) )?"${name}"(?: calls?)?`, 'g'), 'this request').replaceAll(name, 'this request');

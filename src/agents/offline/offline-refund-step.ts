@@ -1,5 +1,5 @@
 import { daysSinceDelivery, lateRefundWindowDays, type RefundReason } from '../../tools/index.ts';
-import { describeOutcome } from './describe-outcome.ts';
+import { customerSafe, describeOutcome } from './describe-outcome.ts';
 import type { ExecutionFacts, Step } from './offline-execution-facts.ts';
 
 /**
@@ -52,7 +52,12 @@ export function refundStep(facts: ExecutionFacts, orderId: number): Step {
     const max = last.outcome.details?.maxAmountCents;
     const again = last.outcome.status === 'forbidden' && facts.amountCents === undefined && proposals.length < 2
       && typeof max === 'number' && max > 0 && max < Number(last.args.amountCents);
-    if (!again) return { done: describeOutcome('issue_refund', last.outcome) };
+    if (!again) {
+      // After a lower maximum was proposed, the customer hears why it is not the full amount.
+      const earlier = proposals.at(-2)?.outcome;
+      const why = last.outcome.status === 'ok' && earlier?.status === 'forbidden' && earlier.message ? ` ${customerSafe(earlier.message)}` : '';
+      return { done: `${describeOutcome('issue_refund', last.outcome)}${why}` };
+    }
     return { name: 'issue_refund', args: { ...last.args, amountCents: max } };
   }
   const amountCents = facts.amountCents ?? refundable;

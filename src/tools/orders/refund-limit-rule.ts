@@ -18,7 +18,7 @@ export interface RefundLimit {
  * The most a refund for `reason` may be on this order: never more than paid minus earlier
  * refunds; for a late delivery, a late-delivery credit already given is deducted; for a
  * return, the received items less the label; for damage, the reported items. Undefined
- * when the reason itself is not eligible (the reason rule refuses those).
+ * when the reason's own condition does not hold (the reason rule refuses those).
  */
 export function refundLimitOf(reason: RefundReason, facts: OrderPolicyFacts): RefundLimit | undefined {
   const { order } = facts;
@@ -28,6 +28,7 @@ export function refundLimitOf(reason: RefundReason, facts: OrderPolicyFacts): Re
   const refundedFor = (kind: RefundReason) => facts.refunds.filter((refund) => refund.reason === kind).reduce((sum, refund) => sum + refund.amountCents, 0);
   switch (reason) {
     case 'late_delivery': {
+      if (!order.late) return undefined;
       const max = Math.max(0, remaining - order.creditedCents);
       return order.creditedCents > 0
         ? { maxCents: max, basis: `${paid}, late-delivery credit ${formatCents(order.creditedCents)} deducted`, section: sections.creditDeducted }
@@ -35,6 +36,7 @@ export function refundLimitOf(reason: RefundReason, facts: OrderPolicyFacts): Re
     }
     case 'return_received': {
       const received = facts.returns.filter((entry) => entry.status === 'received');
+      if (received.length === 0) return undefined;
       const worth = received.reduce((sum, entry) => sum + entry.quantity * entry.unitPriceCents, 0);
       // The label is free when the return is because of lateness, damage or a wrong item.
       const freeLabel = order.late || facts.damageReports.length > 0;
@@ -48,6 +50,7 @@ export function refundLimitOf(reason: RefundReason, facts: OrderPolicyFacts): Re
     }
     case 'damaged_item': {
       const reports = eligibleDamageReports(facts);
+      if (reports.length === 0) return undefined;
       const worth = reports.reduce((sum, report) => sum + report.quantity * report.unitPriceCents, 0);
       const earlier = refundedFor('damaged_item');
       return {
@@ -57,6 +60,8 @@ export function refundLimitOf(reason: RefundReason, facts: OrderPolicyFacts): Re
       };
     }
     case 'cancelled_before_shipment':
+      if (order.status !== 'cancelled') return undefined;
+      return { maxCents: remaining, basis: paid, section: sections.refundCeiling };
     case 'goodwill':
       return { maxCents: remaining, basis: paid, section: sections.refundCeiling };
     default:
@@ -74,6 +79,7 @@ export const refundLimitRule = definePolicyRule<OrderPolicyFacts>({
   description: 'A refund is at most the amount paid minus earlier refunds and the credits the policy deducts.',
   check({ args, facts }) {
     const limit = refundLimitOf(args.reason as RefundReason, facts);
+    // An ineligible reason is the reason rule's refusal; one reason per refusal reads best.
     if (limit === undefined) return { decision: 'allow', detail: 'no limit applies to an ineligible reason' };
     const amount = Number(args.amountCents);
     if (limit.maxCents <= 0) {
