@@ -1,47 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
-
-const repositoryRoot = path.resolve(import.meta.dirname, '../..');
-
-interface ServerProcess {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `node --import tsx src/server.ts` as `npm start` runs it, on its own port and data directory. */
-function startServer(environment: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LANGGRAPH_CONFIG: 'test/fixtures/langgraph.json', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Wait until the server has printed `text` (by default, that it listens); fail if it exits first. */
-async function printed(server: ServerProcess, text = 'Overseer listening'): Promise<void> {
-  const ready = new Promise<void>((resolve) => {
-    const check = () => (server.stdout().includes(text) ? resolve() : undefined);
-    server.child.stdout?.on('data', check);
-    check();
-  });
-  const died = server.exited.then((code) => {
-    throw new Error(`server exited with ${code}: ${server.stderr()}`);
-  });
-  await Promise.race([ready, died]);
-}
+import { printed, startServer, stopServer, type ServerProcess } from '../support/server-process.ts';
 
 /** The run's status as stored in the SQLite file, read by a connection of the test's own. */
 function storedStatus(sqlitePath: string, runId: string): string | undefined {
@@ -57,12 +20,7 @@ describe('starting a second server', () => {
   const started: ServerProcess[] = [];
   let dataDir: string | undefined;
   afterEach(async () => {
-    for (const server of started.splice(0)) {
-      if (server.child.exitCode === null) {
-        server.child.kill('SIGTERM');
-        await server.exited;
-      }
-    }
+    for (const server of started.splice(0)) await stopServer(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,50 +1,47 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 
-/** `src/server.ts` as its own process (the bundled Node with tsx), on a free port, in its own data directory. */
 export interface ServerProcess {
-  url: string;
-  /** What it printed, for a failing test's message. */
-  output(): string;
-  /** SIGTERM, then SIGKILL if it has not exited within a few seconds; removes its data directory. */
-  stop(): Promise<void>;
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
 }
 
-export async function startServerProcess(environment: Record<string, string>): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-process-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** `node --import tsx src/server.ts` as `npm start` runs it, on its own port and data directory. */
+export function startServer(environment: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, ...environment },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LANGGRAPH_CONFIG: 'test/fixtures/langgraph.json', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = output.match(/listening on (http:\/\/[\d.]+:\d+)/);
-      if (listening) resolve(listening[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Wait until the server has printed `text` (by default, that it listens); fail if it exits first. */
+export async function printed(server: ServerProcess, text = 'Overseer listening'): Promise<void> {
+  const ready = new Promise<void>((resolve) => {
+    const check = () => (server.stdout().includes(text) ? resolve() : undefined);
+    server.child.stdout?.on('data', check);
+    check();
   });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const died = server.exited.then((code) => {
+    throw new Error(`server exited with ${code}: ${server.stderr()}`);
+  });
+  await Promise.race([ready, died]);
+}
+
+
+/** Stop a server that is still running (SIGTERM, its graceful shutdown) and wait for it. */
+export async function stopServer(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill('SIGTERM');
+  await server.exited;
 }
