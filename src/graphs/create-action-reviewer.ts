@@ -1,9 +1,9 @@
-import { AIMessage } from '@langchain/core/messages';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildActionReviewMessages, verdictToolName } from '../agents/index.ts';
+import { buildActionReviewMessages } from '../agents/index.ts';
+import type { AuditLog } from '../observability/index.ts';
 import type { ActionReviewer } from '../tools/index.ts';
-import { verdictSchema, verdictTool } from './verdict-tool.ts';
+import { requestVerdict } from './request-verdict.ts';
 
 /**
  * The reviewer model's part of the pre-action review: after the rules let a call through, it
@@ -15,6 +15,7 @@ export function createActionReviewer(input: {
   task: string;
   policyContext: string;
   config: LangGraphRunnableConfig;
+  audit?: AuditLog;
 }): ActionReviewer {
   return async ({ tool, args }, evaluation) => {
     const checks = evaluation.outcomes.map((outcome) => ({
@@ -24,9 +25,8 @@ export function createActionReviewer(input: {
       detail: outcome.reason ?? outcome.decision,
     }));
     const messages = buildActionReviewMessages({ task: input.task, proposal: { tool: tool.name, args }, facts: evaluation.facts, checks, policyContext: input.policyContext });
-    const reply = await input.model.bindTools!([verdictTool]).invoke(messages, input.config);
-    const call = AIMessage.isInstance(reply) ? reply.tool_calls?.find((candidate) => candidate.name === verdictToolName) : undefined;
-    const parsed = verdictSchema.safeParse(call?.args);
-    return parsed.success ? parsed.data : { verdict: 'revise', reasons: ['the reviewer model gave no valid verdict'] };
+    // Forced verdict, bounded re-prompts, provider failures as MODEL_* errors: as for the reviewer specialist.
+    const answer = await requestVerdict(input.model, messages, { config: input.config, audit: input.audit });
+    return 'verdict' in answer ? answer.verdict : { verdict: 'revise', reasons: [`the reviewer model gave no valid verdict (${answer.problem})`] };
   };
 }

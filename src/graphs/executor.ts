@@ -69,7 +69,7 @@ export function createExecutorGraph(
     const actions: ActionRecord[] = [...state.actions];
     let invalidCalls = state.invalidCalls;
     let refusedProposals = state.refusedProposals;
-    const reviewer = createActionReviewer({ model: dependencies.models.reviewer, task: state.task, policyContext: state.context, config });
+    const reviewer = createActionReviewer({ model: dependencies.models.reviewer, task: state.task, policyContext: state.context, config, audit: dependencies.audit });
     const execute = async (call: (typeof calls)[number], index: number) => {
       const toolCallId = call.id ?? `${call.name}-${state.actions.length + index}`;
       const idempotencyKey = deriveIdempotencyKey({ tenantId: context.tenantId, threadId: context.threadId, toolCallId });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { verdictToolName } from '../agents/index.ts';
+import { functionTool, verdictToolName } from '../agents/index.ts';
 
 export const verdictSchema = z.object({
   verdict: z.enum(['accept', 'revise']),
@@ -7,11 +7,4 @@ export const verdictSchema = z.object({
 });
 
 /** The one tool a reviewer model answers with, after an answer or before an action. */
-export const verdictTool = {
-  type: 'function' as const,
-  function: {
-    name: verdictToolName,
-    description: 'Submit the review verdict: accept, or revise with concrete reasons.',
-    parameters: z.toJSONSchema(verdictSchema) as Record<string, unknown>,
-  },
-};
+export const verdictTool = functionTool(verdictToolName, 'Submit the review verdict: accept, or revise with concrete reasons.', verdictSchema);

@@ -30,6 +30,19 @@ export function checkpointOf(config: Snapshot['config']): CheckpointReference | 
   };
 }
 
+/**
+ * A failed task's error as the API's string: read back from a checkpoint it is a plain
+ * `{ name, message }` (which `String()` turned into "[object Object]"). An `AppError`'s message is
+ * written for clients; any other error shows only its kind, never its raw text.
+ */
+function taskErrorText(error: unknown): string | null {
+  if (!error) return null;
+  if (typeof error === 'string') return error;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name === 'AppError' && typeof message === 'string') return message;
+  return typeof name === 'string' && name ? name : 'Error';
+}
+
 function isSnapshot(value: unknown): value is Snapshot {
   return typeof value === 'object' && value !== null && 'values' in value && 'next' in value;
 }
@@ -39,7 +52,7 @@ export function toThreadState(snapshot: Snapshot): Record<string, unknown> {
   const tasks = snapshot.tasks.map((task) => ({
     id: task.id,
     name: task.name,
-    error: task.error ? (task.error instanceof Error ? task.error.message : String(task.error)) : null,
+    error: taskErrorText(task.error),
     interrupts: task.interrupts ?? [],
     path: task.path ?? null,
     checkpoint: task.state && !isSnapshot(task.state) ? ((task.state as Snapshot['config'])?.configurable ?? null) : null,

@@ -166,6 +166,16 @@ describe('models that misbehave, on the openai provider', () => {
       expect(body.error).toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/HTTP 500.*Completed before the router failed: retriever \(answered\); nothing was changed/s) });
     });
 
+    it('keeps a failed step\'s error in the thread state as its message, not "[object Object]"', async () => {
+      await start({ MODEL_MAX_RETRIES: '0' });
+      model.otherwise('router', reply.error(500));
+      const thread = (await (await service!.post('/threads', {})).json()) as { thread_id: string };
+      const run = await service!.post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: 'supervisor', input: userMessage(policyQuestion) });
+      expect(run.status).toBe(503);
+      const state = (await (await service!.app.request(`/threads/${thread.thread_id}/state`)).json()) as { tasks: Array<{ name: string; error: string | null }> };
+      expect(state.tasks).toEqual([expect.objectContaining({ name: 'route', error: "The supervisor's model provider is unavailable (HTTP 500). Nothing was done." })]);
+    });
+
     it('answers MODEL_TIMEOUT (504) when a response never starts', async () => {
       await start({ MODEL_TIMEOUT_MS: '300' });
       model.otherwise('router', reply.hang());

@@ -1,3 +1,4 @@
+import { Client } from '@langchain/langgraph-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAIEnvironment, routerSees, citeFirstPassage, handoff, type FinalState } from '../support/openai-scenarios.ts';
 import { reply, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
@@ -22,6 +23,7 @@ describe('supervisor on the openai provider', () => {
     service = await startTestServer({ ...openAIEnvironment(model), ...environment });
     return service;
   };
+  const policyQuestionText = 'How many days do I have to ask for a refund when my order arrived late?';
   const wait = async (content: string) => {
     const response = await service!.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
     return { response, state: (await response.json()) as FinalState };
@@ -73,5 +75,36 @@ describe('supervisor on the openai provider', () => {
     expect(state.result).toMatchObject({ status: 'complete', answer: 'Order 1001 was refunded in full: $129.99.' });
     expect(refundsOf(service!.services, 1001)).toHaveLength(1);
     expect(model.unscripted).toEqual([]);
+    // Each role is sent only the tools it can use, none with `$schema`.
+    const toolsOf = (name: string) => (model.chatRequests(name)[0]!.tools ?? []).map((tool) => tool.function.name);
+    expect(toolsOf('answerer')).toEqual([]);
+    expect(toolsOf('reviewer')).toEqual(['submit_verdict']);
+    expect(toolsOf('executor')).toContain('issue_refund');
+    expect(toolsOf('executor').some((name) => name.startsWith('handoff_') || name === 'submit_verdict')).toBe(false);
+    expect(JSON.stringify(model.requests.map((request) => request.body.tools ?? []))).not.toContain('$schema');
+  });
+
+  it('streams each message once, under one id, through the SDK in messages-tuple mode', async () => {
+    await start();
+    const answer = 'You have 30 days from delivery to ask for a refund on a late order.';
+    model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'), (request) =>
+      reply.text(`${answer} ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`),
+    );
+    model.script('answerer', citeFirstPassage);
+    const client = new Client({ apiUrl: service!.url });
+    const thread = await client.threads.create();
+    const texts = new Map<string, string>();
+    for await (const chunk of client.runs.stream(thread.thread_id, 'supervisor', { input: userMessage(policyQuestionText), streamMode: 'messages-tuple' })) {
+      if (chunk.event !== 'messages') continue;
+      const [message] = chunk.data as [{ id: string; type: string; content: string }];
+      if (message.type.startsWith('ai')) texts.set(message.id, (texts.get(message.id) ?? '') + message.content);
+    }
+    const carriers = [...texts].filter(([, text]) => text.includes(answer));
+    expect(carriers).toHaveLength(1);
+    expect(carriers[0]![1].startsWith(answer)).toBe(true);
+    // The message kept in the thread is the one that was streamed, under the same id.
+    const state = (await client.threads.getState(thread.thread_id)).values as FinalState;
+    expect(state.messages.at(-1)).toMatchObject({ id: carriers[0]![0], content: carriers[0]![1] });
+    expect(model.chatRequests('router').every((request) => request.stream === true)).toBe(true);
   });
 });
