@@ -130,6 +130,44 @@ describe('models that misbehave, on the openai provider', () => {
       expect(lastUserText(second!)).toMatch(/answered in prose instead of calling submit_verdict/);
     });
 
+    it('runs an executor reply of several calls, reads together and writes one at a time, answering each', async () => {
+      await start();
+      model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'), reply.text('Order 1001 was refunded: $129.99.'));
+      model.script(
+        'executor',
+        reply.toolCalls([
+          { name: 'issue_refund', arguments: { orderId: 1001, amountCents: 12_999, reason: 'late_delivery' }, id: 'call_refund' },
+          { name: 'check_shipment_sla', arguments: { orderId: 1001 }, id: 'call_sla' },
+          { name: 'lookup_order', arguments: { orderId: 1001 }, id: 'call_order' },
+          { name: 'frobnicate_order', arguments: { orderId: 1001 }, id: 'call_unknown' },
+        ]),
+        reply.text('Refunded $129.99 on order 1001.'),
+      );
+      model.otherwise('reviewer', reply.toolCall('submit_verdict', { verdict: 'accept', reasons: [] }));
+      const { body } = await wait('Refund order 1001, it arrived late');
+
+      expect(body.steps[0]!.actions.map((action) => `${action.tool}:${action.status}`)).toEqual([
+        'issue_refund:ok',
+        'check_shipment_sla:ok',
+        'lookup_order:ok',
+        'frobnicate_order:unknown_tool',
+      ]);
+      expect(refundsOf(service!.services, 1001)).toHaveLength(1);
+      const answered = model.chatRequests('executor')[1]!.messages.filter((message) => message.role === 'tool').map((message) => message.tool_call_id);
+      expect(answered).toEqual(['call_refund', 'call_sla', 'call_order', 'call_unknown']);
+    });
+
+    it('nudges an executor that replies with nothing, then carries on', async () => {
+      await start();
+      model.script('router', handoff('executor', 'Look up order 1001'), reply.text('Order 1001 was delivered.'));
+      model.script('executor', reply.empty(), reply.toolCall('lookup_order', { orderId: 1001 }), reply.text('Order 1001 was delivered on 13 March.'));
+      const { body } = await wait('Where is order 1001?');
+
+      expect(body.steps[0]).toMatchObject({ specialist: 'executor', outcome: 'completed' });
+      expect(lastUserText(model.chatRequests('executor')[1]!)).toMatch(/Your reply was empty/);
+      expect((await auditOf('model.reprompted'))[0]!.data).toMatchObject({ role: 'executor', problem: 'empty reply' });
+    });
+
     it('says the result is partial when the router answers although the executor failed', async () => {
       await start({ MAX_TOOL_ATTEMPTS: '2' });
       model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'), reply.text('Done, order 1001 is refunded.'));
