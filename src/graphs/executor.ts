@@ -88,6 +88,8 @@ export function createExecutorGraph(
           threadId: context.threadId,
           runId: context.runId,
           flags: state.flags,
+          actor: context.actor,
+          stateless: context.stateless,
         },
         guard,
         breakers: dependencies.safety?.breakers,

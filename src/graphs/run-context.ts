@@ -8,6 +8,10 @@ export interface RunContext {
   /** Thread the run belongs to; stateless runs fall back to the run id so keys stay unique. */
   threadId: string;
   runId?: string;
+  /** Who the run acts for (the API key's name, or the requester when an approval resumed it). */
+  actor?: string;
+  /** A run on a temporary thread, which cannot pause for an interrupt. */
+  stateless: boolean;
 }
 
 export const defaultTenantId = 'default';
@@ -24,6 +28,8 @@ export function readRunContext(config: LangGraphRunnableConfig | undefined, tool
     scopes,
     threadId: typeof configurable.thread_id === 'string' ? configurable.thread_id : (runId ?? 'stateless'),
     runId,
+    ...(typeof configurable.actor === 'string' ? { actor: configurable.actor } : {}),
+    stateless: configurable.stateless === true,
   };
 }
 

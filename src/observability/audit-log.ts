@@ -13,6 +13,9 @@ export type AuditEventType =
   | 'tool.approved'
   | 'tool.executed'
   | 'approval.decided'
+  /** A pending approval closed because it can no longer take effect: a new message, or its thread gone. */
+  | 'approval.superseded'
+  | 'approval.orphaned'
   | 'review.verdict'
   /** The reviewer's verdict on a proposed write before approval and dispatch, and the post-check of its effect. */
   | 'review.pre_action'
@@ -24,7 +27,8 @@ export type AuditEventType =
 
 export const auditEventTypes: readonly AuditEventType[] = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused',
-  'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided', 'review.verdict', 'review.pre_action', 'review.post_action',
+  'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided',
+  'approval.superseded', 'approval.orphaned', 'review.verdict', 'review.pre_action', 'review.post_action',
   'model.fallback', 'model.reprompted',
 ];
 

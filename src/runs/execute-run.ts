@@ -95,7 +95,12 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         runId: record.run_id,
         threadId: record.thread_id,
         actor: record.kwargs.actor ?? 'system',
-        data: { graph: entry.graphId, resumed: Boolean(record.kwargs.command), temporary: record.kwargs.temporary },
+        data: {
+          graph: entry.graphId,
+          resumed: Boolean(record.kwargs.command),
+          temporary: record.kwargs.temporary,
+          ...(record.kwargs.on_behalf_of === undefined ? {} : { onBehalfOf: record.kwargs.on_behalf_of }),
+        },
       });
       let interrupted = false;
       const { kwargs } = record;
@@ -106,6 +111,9 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         run_id: record.run_id,
         assistant_id: record.assistant_id,
         graph_id: entry.graphId,
+        // Server-owned like the tenant: whom tools act for, and whether the run can pause.
+        actor: kwargs.on_behalf_of ?? kwargs.actor,
+        stateless: !persistent,
       };
       const events = streamGraphRun(persistent ? entry.graph : statelessCopyOf(entry.graph), {
         runId: record.run_id,

@@ -26,6 +26,8 @@ export interface RunKwargs {
   durability?: 'exit' | 'async' | 'sync';
   /** Who created the run (the API key's name), for the audit trail. */
   actor?: string;
+  /** Whose authority the run acts with when that is not `actor`'s: the requester of the approval that resumed it. */
+  on_behalf_of?: string;
   /** Started through the thread protocol: its events are the protocol's (LangGraph's `streamEvents` v3). */
   protocol?: boolean;
 }

@@ -30,6 +30,10 @@ export interface ToolCallContext {
   runId?: string;
   /** Input rail findings for this run (request and retrieved passages); guards tighten on them. */
   flags?: InjectionFlag[];
+  /** Who the run acts for (an API key's name); approval requests record it with `scopes`. */
+  actor?: string;
+  /** A run without a thread cannot pause, so a call that needs approval is refused before anything is asked. */
+  stateless?: boolean;
 }
 
 export type ToolCallOutcome =

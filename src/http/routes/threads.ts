@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
 import { checkpointOf, emptyThreadState, readThreadHistory, readThreadState, type ThreadRecord } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
+import { orphanThreadApprovals, supersedeDroppedApprovals } from '../approval-lifecycle.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse, threadSchema, threadStateSchema } from '../schemas/resources.ts';
 import { resourceId } from '../schemas/resource-id.ts';
@@ -169,6 +170,7 @@ export function createThreadRoutes() {
       requireScope(c.var.caller, 'threads:write');
       const { thread_id } = c.req.valid('param');
       if (!(await c.var.services.runs.deleteThread(c.var.caller.tenantId, thread_id))) throw new AppError('NOT_FOUND', `Thread ${thread_id} not found`);
+      await orphanThreadApprovals(c.var.services, c.var.caller.tenantId, thread_id, c.var.caller.name);
       return c.body(null, 204);
     },
   );
@@ -283,10 +285,17 @@ export function createThreadRoutes() {
         throw new AppError('VALIDATION_FAILED', ambiguous ? 'More than one node could have written this update: name one with as_node' : 'The graph rejected the state update: check values against its state and as_node', { cause: error });
       }
       const state = await readThreadState(graph, c.var.caller.tenantId, thread_id);
+      // The record follows the state's interrupts too, so approvals it no longer waits at are not decidable.
+      const tasks = state.tasks as Array<{ id: string; interrupts: unknown[] }>;
+      const interrupts = Object.fromEntries(tasks.filter((task) => task.interrupts.length > 0).map((task) => [task.id, task.interrupts]));
+      const waiting = Object.values(interrupts).flat();
       await c.var.services.repository.updateThread(c.var.caller.tenantId, thread_id, {
         values: state.values,
+        interrupts,
+        ...(waiting.length > 0 ? { status: 'interrupted' as const } : thread.status === 'interrupted' ? { status: 'idle' as const } : {}),
         metadata: thread.metadata.graph_id ? undefined : { graph_id: body.graph_id },
       });
+      await supersedeDroppedApprovals(c.var.services, thread, waiting, c.var.caller.name);
       return c.json({ checkpoint: checkpointOf(next) }, 200);
     },
   );

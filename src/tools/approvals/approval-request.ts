@@ -1,6 +1,15 @@
 import type { InjectionFlag } from '../guards/injection-flag.ts';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'edited' | 'rejected' | 'expired';
+/**
+ * `superseded`: a new message on the thread dropped the interrupt it waited at; `orphaned`: its
+ * thread is gone or no longer waits at it. Neither can take effect any more, like `expired`.
+ */
+export type ApprovalStatus = 'pending' | 'approved' | 'edited' | 'rejected' | 'expired' | 'superseded' | 'orphaned';
+
+export const approvalStatuses: readonly ApprovalStatus[] = ['pending', 'approved', 'edited', 'rejected', 'expired', 'superseded', 'orphaned'];
+
+/** Closed without a decision: the request can no longer take effect. */
+export type ClosedApprovalStatus = Extract<ApprovalStatus, 'superseded' | 'orphaned'>;
 
 export type ApprovalVerdict = 'approve' | 'edit' | 'reject';
 
@@ -31,10 +40,17 @@ export interface ApprovalRequest {
   flags?: InjectionFlag[];
   /** The pre-action review of the call (policy rules, then the reviewer model), shown to the approver. */
   review?: ApprovalReview;
+  /**
+   * The run that asked: its actor and scopes. A decision resumes the run with this authority,
+   * never the approver's, so approving cannot lend the call scopes its requester lacked.
+   */
+  requestedBy?: ApprovalRequester;
   createdAt: string;
   expiresAt: string;
   status: ApprovalStatus;
   decision?: ApprovalDecision;
+  /** Why and when a `superseded` or `orphaned` request was closed. */
+  closed?: ApprovalClosure;
 }
 
 export interface ApprovalReview {
@@ -44,7 +60,24 @@ export interface ApprovalReview {
   facts?: unknown;
 }
 
-export type NewApprovalRequest = Omit<ApprovalRequest, 'status' | 'decision'>;
+export interface ApprovalRequester {
+  actor: string;
+  scopes: string[];
+}
+
+export interface ApprovalClosure {
+  /** A clause that reads after "it was", e.g. `superseded by a new message on the thread at …`. */
+  reason: string;
+  at: string;
+}
+
+export type NewApprovalRequest = Omit<ApprovalRequest, 'status' | 'decision' | 'closed'>;
+
+export interface CloseApprovalInput {
+  tenantId: string;
+  status: ClosedApprovalStatus;
+  reason: string;
+}
 
 export interface DecideApprovalInput {
   /** The tenant of the person deciding; a request of another tenant is "not found". */
@@ -67,6 +100,12 @@ export interface ApprovalStore {
    * VALIDATION_FAILED (an edit without arguments, arguments on approve or reject).
    */
   decide(id: string, input: DecideApprovalInput): Promise<ApprovalRequest>;
+  /**
+   * Close a pending request that can no longer take effect (`superseded` or `orphaned`), with
+   * the reason. Returns the closed request, or undefined when it is unknown, of another tenant
+   * or no longer pending (a decision won the race).
+   */
+  close(id: string, input: CloseApprovalInput): Promise<ApprovalRequest | undefined>;
 }
 
 export const statusByVerdict: Record<ApprovalVerdict, ApprovalStatus> = { approve: 'approved', edit: 'edited', reject: 'rejected' };

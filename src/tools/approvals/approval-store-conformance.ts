@@ -65,5 +65,40 @@ export function describeApprovalStoreConformance(name: string, create: ApprovalS
       expect(await store.get('a')).toMatchObject({ status: 'expired' });
       expect((await store.get('a'))?.decision).toBeUndefined();
     });
+
+    it('closes a pending request as superseded with its reason; deciding it then conflicts with that reason', async () => {
+      const store = await create(at('2026-04-01T12:30:00Z'));
+      await store.create(requestOf('a', { requestedBy: { actor: 'agent', scopes: ['refunds:write'] } }));
+      await store.create(requestOf('b'));
+      const closed = await store.close('a', { tenantId: 'acme', status: 'superseded', reason: 'superseded by a new message on the thread' });
+      expect(closed).toMatchObject({
+        status: 'superseded', requestedBy: { actor: 'agent', scopes: ['refunds:write'] },
+        closed: { reason: 'superseded by a new message on the thread', at: '2026-04-01T12:30:00.000Z' },
+      });
+      expect(closed?.decision).toBeUndefined();
+      expect((await store.listPending('acme')).map((request) => request.id)).toEqual(['b']);
+      await expect(store.decide('a', { tenantId: 'acme', decision: 'approve', approver: 'm' })).rejects.toMatchObject({
+        code: 'CONFLICT', message: expect.stringContaining('superseded by a new message on the thread at 2026-04-01T12:30:00.000Z'), details: { status: 'superseded' },
+      });
+      expect(await store.get('a')).toMatchObject({ status: 'superseded' });
+    });
+
+    it('closes only pending requests of the caller\'s tenant: decided, closed, unknown and foreign ones are left as they are', async () => {
+      const store = await create(at('2026-04-01T12:30:00Z'));
+      await store.create(requestOf('decided'));
+      await store.decide('decided', { tenantId: 'acme', decision: 'approve', approver: 'm' });
+      await store.create(requestOf('foreign', { tenantId: 'globex' }));
+      await store.create(requestOf('twice'));
+      expect(await store.close('decided', { tenantId: 'acme', status: 'orphaned', reason: 'orphaned: its thread was deleted' })).toBeUndefined();
+      expect(await store.close('foreign', { tenantId: 'acme', status: 'orphaned', reason: 'x' })).toBeUndefined();
+      expect(await store.close('missing', { tenantId: 'acme', status: 'orphaned', reason: 'x' })).toBeUndefined();
+      expect(await store.close('twice', { tenantId: 'acme', status: 'orphaned', reason: 'orphaned: first' })).toMatchObject({ status: 'orphaned' });
+      expect(await store.close('twice', { tenantId: 'acme', status: 'superseded', reason: 'second' })).toBeUndefined();
+      expect(await store.get('decided')).toMatchObject({ status: 'approved', decision: { approver: 'm' } });
+      expect((await store.get('decided'))?.closed).toBeUndefined();
+      expect(await store.get('foreign')).toMatchObject({ status: 'pending' });
+      expect(await store.get('twice')).toMatchObject({ status: 'orphaned', closed: { reason: 'orphaned: first' } });
+      expect((await store.listPending('globex')).map((request) => request.id)).toEqual(['foreign']);
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { interrupt } from '@langchain/langgraph';
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import { hashArguments } from '../canonical-json.ts';
 import type { ToolGuard, ToolGuardDecision, ToolGuardInput } from '../run-tool-call.ts';
 import { validateToolArguments } from '../validate-tool-arguments.ts';
@@ -30,6 +31,17 @@ export interface ApprovalInterruptPayload {
   expiresAt: string;
   /** The pre-action review the approver decides with. */
   review?: ApprovalRequest['review'];
+}
+
+/**
+ * The approval requests a thread waits at, from its pending interrupts (`{ value, id }` as
+ * LangGraph and the thread record carry them).
+ */
+export function approvalIdsIn(interrupts: readonly unknown[]): string[] {
+  return interrupts.flatMap((interrupt) => {
+    const value = (interrupt as { value?: Partial<ApprovalInterruptPayload> } | null)?.value;
+    return value?.type === 'approval_request' && typeof value.approvalId === 'string' ? [value.approvalId] : [];
+  });
 }
 
 /**
@@ -66,6 +78,13 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
     const requirement = evaluated.required || hold === undefined ? evaluated : { required: true as const, ...hold };
     if (!requirement.required) return { action: 'allow' };
     const { context, tool, args, argsHash } = input;
+    if (context.stateless) {
+      // interrupt() cannot pause a run without a thread: asking would leave a request nobody can ever resume.
+      throw new AppError(
+        'UNPROCESSABLE',
+        `"${tool.name}" needs a person's approval (${requirement.reason.replace(/\.$/, '')}), and an approval needs a thread to pause on: run it on a thread or with on_completion "keep"`,
+      );
+    }
     const now = clock();
     const { request, created } = await options.store.create({
       id: approvalIdOf(context.tenantId, context.idempotencyKey, argsHash),
@@ -80,6 +99,7 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
       reason: requirement.reason,
       ...(context.flags?.length ? { flags: context.flags } : {}),
       ...(input.findings?.review ? { review: input.findings.review } : {}),
+      requestedBy: { actor: context.actor ?? 'unknown', scopes: context.scopes },
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     });
@@ -124,6 +144,9 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
         return refuse(`A person rejected this "${tool.name}" call${decision?.reason ? `: ${decision.reason}` : ''}. Do not retry it; tell the user.`);
       case 'expired':
         return refuse(`The approval request for "${tool.name}" expired before anyone decided; the call is not run.`);
+      case 'superseded':
+      case 'orphaned':
+        return refuse(`The approval request for "${tool.name}" was ${request.closed?.reason ?? request.status}${request.closed ? ` at ${request.closed.at}` : ''}; the call is not run.`);
       case 'pending':
         return refuse(isExpired(request, now)
           ? `The approval request for "${tool.name}" expired before anyone decided; the call is not run.`

@@ -3,15 +3,21 @@ export type { ApprovalPolicy, ApprovalRule, ApprovalRequirement } from './approv
 export type {
   ApprovalRequest,
   NewApprovalRequest,
-  ApprovalReview,
   ApprovalStatus,
   ApprovalVerdict,
   ApprovalDecision,
   DecideApprovalInput,
   ApprovalStore,
+  ApprovalRequester,
+  ApprovalReview,
+  ApprovalClosure,
+  ClosedApprovalStatus,
+  CloseApprovalInput,
 } from './approval-request.ts';
+export { approvalStatuses } from './approval-request.ts';
+export { closedError } from './check-decision-input.ts';
 export { createSqliteApprovalStore } from './sqlite-approval-store.ts';
 export { createRedisApprovalStore } from './redis-approval-store.ts';
 export type { RedisApprovalStoreOptions } from './redis-approval-store.ts';
-export { createApprovalGuard, approvalIdOf, approvalResumeSchema } from './create-approval-guard.ts';
+export { createApprovalGuard, approvalIdOf, approvalIdsIn, approvalResumeSchema } from './create-approval-guard.ts';
 export type { ApprovalGuardOptions, ApprovalInterruptPayload } from './create-approval-guard.ts';

@@ -24,6 +24,13 @@ if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'decisionJson', ARGV[2]) end
 redis.call('ZREM', KEYS[2], ARGV[3])
 return 1`;
 
+// Close only a request still pending: a decision that got there first wins.
+const closeScript = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'closedJson', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[3])
+return 1`;
+
 /**
  * Approval requests in Redis, for deployments that keep run state there.
  * @example const approvals = createRedisApprovalStore({ client: redis, keyPrefix: 'overseer:' });
@@ -40,6 +47,7 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
     if (fields.requestJson === undefined) return undefined;
     const request = { ...(JSON.parse(fields.requestJson) as NewApprovalRequest), status: fields.status as ApprovalStatus } as ApprovalRequest;
     if (fields.decisionJson !== undefined) request.decision = JSON.parse(fields.decisionJson);
+    if (fields.closedJson !== undefined) request.closed = JSON.parse(fields.closedJson);
     return request;
   }
 
@@ -68,6 +76,13 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
       if (won !== 1) throw new AppError('CONFLICT', 'The approval request was decided by someone else');
       if (expired) throw expiredError();
       return (await read(id))!;
+    },
+    async close(id, input) {
+      const request = await read(id);
+      if (request === undefined || request.tenantId !== input.tenantId) return undefined;
+      const closed = JSON.stringify({ reason: input.reason, at: clock().toISOString() });
+      const won = await storage(() => client.eval(closeScript, 2, requestKey(id), pendingKey(request.tenantId), input.status, closed, id));
+      return won === 1 ? read(id) : undefined;
     },
   };
 }
