@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import { createModels, type ModelsByRole } from './agents/index.ts';
+import { createRedisAssistantRepository, createSqliteAssistantRepository, type AssistantRepository } from './assistants/index.ts';
 import { createRedisClient, RedisCheckpointSaver, SqliteCheckpointSaver } from './checkpoint/index.ts';
 import type { Config } from './config.ts';
 import {
@@ -78,6 +79,8 @@ export interface Services {
   /** Every graph the API serves: Overseer's own, or those of LANGGRAPH_CONFIG. */
   catalog: GraphCatalog;
   repository: RunRepository;
+  /** The assistants tenants create (graphs with their own config, context and metadata, versioned). */
+  assistants: AssistantRepository;
   bus: RunEventBus;
   runs: RunManager;
   /** Gateway limits (requests per minute, runs at once), shared through Redis when configured. */
@@ -199,6 +202,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const repository = redis && config.redis
       ? createRedisRunRepository({ client: redis, keyPrefix: `${config.redis.keyPrefix}runs:` })
       : createSqliteRunRepository(database);
+    const assistants = redis && config.redis
+      ? createRedisAssistantRepository({ client: redis, keyPrefix: `${config.redis.keyPrefix}assistants:` })
+      : createSqliteAssistantRepository(database);
     const bus = createInProcessEventBus({
       bufferLimit: config.runs.eventBuffer,
       retentionMs: config.runs.eventRetentionSeconds * 1_000,
@@ -208,6 +214,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       admission: limits.runs,
       audit,
       catalog,
+      assistants,
       checkpointer,
       repository,
       bus,
@@ -224,6 +231,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       database,
       catalog,
       repository,
+      assistants,
       bus,
       runs,
       checkpointer,

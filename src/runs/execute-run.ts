@@ -3,7 +3,7 @@ import { AppError, isAppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type { RunEventBus } from './run-event-bus.ts';
-import type { RunRecord, RunStatus } from './run-records.ts';
+import { graphIdOf, type RunRecord, type RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import { describeRunEffects } from './describe-run-effects.ts';
 import { startRunDeadline } from './run-deadline.ts';
@@ -72,7 +72,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
   }
 
   async function execute(record: RunRecord): Promise<void> {
-    const entry = dependencies.catalog.get(record.assistant_id);
+    const entry = dependencies.catalog.get(graphIdOf(record));
     const controller = new AbortController();
     const persistent = !record.kwargs.temporary;
     executions.set(record.run_id, { controller });

@@ -9,7 +9,7 @@ export type { RunRepository, ThreadSearch, ThreadPatch } from './run-repository.
 export { metadataMatches } from './run-repository.ts';
 export { createSqliteRunRepository } from './sqlite-run-repository.ts';
 export type { RunRecord, ThreadRecord, RunStatus, ThreadStatus, MultitaskStrategy, RunKwargs } from './run-records.ts';
-export { isActive } from './run-records.ts';
+export { isActive, graphIdOf } from './run-records.ts';
 export { readThreadState, readThreadHistory, toThreadState, emptyThreadState, checkpointOf } from './thread-state.ts';
 export { createRedisRunRepository, type RedisRunRepositoryOptions } from './redis-run-repository.ts';
 export type { LeaseHolder, ProcessLease, ProcessLeaseOptions, LeaseIdentity } from './process-lease.ts';

@@ -1,5 +1,6 @@
 import { v7 as uuid7 } from '@langchain/core/utils/uuid';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { AssistantRepository } from '../assistants/index.ts';
 import { AppError } from '../errors.ts';
 import type { GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
@@ -7,6 +8,7 @@ import { copyThreadCheckpoints } from './copy-thread-checkpoints.ts';
 import { deleteThreadCheckpoints } from './thread-snapshot.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
+import { resolveAssistant, underRun } from './resolve-assistant.ts';
 import type { StreamMode } from './run-event.ts';
 import { eventsExpired, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
 import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
@@ -16,6 +18,8 @@ import { logError } from '../observability/index.ts';
 
 export interface RunManagerDependencies {
   catalog: GraphCatalog;
+  /** The assistants tenants created: a run on one executes its graph with its config and context under the run's own. */
+  assistants?: Pick<AssistantRepository, 'get'>;
   /** Where run start and end are recorded. */
   audit?: AuditLog;
   checkpointer: BaseCheckpointSaver;
@@ -226,19 +230,21 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
   return {
     async create(request) {
-      const entry = catalog.get(request.assistantId);
-      if (!entry) throw new AppError('NOT_FOUND', `Assistant "${request.assistantId}" not found`);
+      const assistant = await resolveAssistant(catalog, dependencies.assistants, request.tenantId, request.assistantId);
+      const { entry } = assistant;
+      const { config, context } = underRun(assistant, request.config, request.context);
       const stateless = request.threadId === undefined;
       const threadId = request.threadId ?? newId();
       const { tenantId } = request;
       const temporary = stateless && request.onCompletion !== 'keep';
       const now = clock().toISOString();
-      const configurable = { ...request.config?.configurable };
+      // Server-owned: the graph the assistant names, whatever the body says.
+      const configurable: Record<string, unknown> = { ...config.configurable, graph_id: entry.graphId };
       if (request.checkpointId) configurable.checkpoint_id = request.checkpointId;
       const run: RunRecord = {
         run_id: newId(),
         thread_id: threadId,
-        assistant_id: entry.assistantId,
+        assistant_id: assistant.assistantId,
         tenant_id: tenantId,
         created_at: now,
         updated_at: now,
@@ -248,8 +254,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         kwargs: {
           input: request.input,
           command: request.command ?? undefined,
-          config: { ...request.config, configurable: { ...configurable, scopes: request.scopes } },
-          context: request.context,
+          config: { ...config, configurable: { ...configurable, scopes: request.scopes } },
+          context,
           stream_mode: request.streamMode?.length ? request.streamMode : ['values'],
           subgraphs: request.subgraphs ?? false,
           interrupt_before: request.interruptBefore,
@@ -279,7 +285,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
             tenant_id: tenantId,
             created_at: now,
             updated_at: now,
-            metadata: { graph_id: entry.graphId, assistant_id: entry.assistantId },
+            metadata: { graph_id: entry.graphId, assistant_id: assistant.assistantId },
             status: 'idle',
             values: null,
             interrupts: {},
@@ -290,7 +296,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         if (active.length > 0 && strategy === 'reject') {
           throw new AppError('CONFLICT', 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
         }
-        const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: entry.assistantId };
+        const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: assistant.assistantId };
         // Issued together: one commit (SQLite) or concurrent round trips (Redis).
         const [stored, marked] = await Promise.allSettled([
           repository.putRun(run),

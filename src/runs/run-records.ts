@@ -62,6 +62,12 @@ export interface ThreadRecord {
 
 export const activeRunStatuses: RunStatus[] = ['pending', 'running'];
 
+/** The graph a run executes: recorded in its config (an assistant tenants created names one), else its assistant's. */
+export function graphIdOf(run: Pick<RunRecord, 'assistant_id' | 'kwargs'>): string {
+  const graphId = run.kwargs.config.configurable?.graph_id;
+  return typeof graphId === 'string' ? graphId : run.assistant_id;
+}
+
 export function isActive(run: Pick<RunRecord, 'status'>): boolean {
   return activeRunStatuses.includes(run.status);
 }

@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { uuid6 } from '@langchain/langgraph-checkpoint';
 import type { GraphCatalog } from '../graphs/index.ts';
-import type { RunRecord } from './run-records.ts';
+import { graphIdOf, type RunRecord } from './run-records.ts';
 import { toWireValue } from './to-wire-json.ts';
 
 interface SnapshotTask {
@@ -10,8 +10,8 @@ interface SnapshotTask {
 }
 
 /** A thread's values and pending interrupts (by task) as the API serves them. */
-export async function readThreadSnapshot(catalog: GraphCatalog, record: Pick<RunRecord, 'assistant_id' | 'thread_id' | 'tenant_id'>) {
-  const entry = catalog.get(record.assistant_id);
+export async function readThreadSnapshot(catalog: GraphCatalog, record: Pick<RunRecord, 'assistant_id' | 'thread_id' | 'tenant_id' | 'kwargs'>) {
+  const entry = catalog.get(graphIdOf(record));
   if (!entry) return undefined;
   const state = await entry.graph.getState({ configurable: { thread_id: record.thread_id, tenant_id: record.tenant_id } });
   const tasks = (state.tasks ?? []) as SnapshotTask[];

@@ -54,20 +54,19 @@ describe('the official SDK against Overseer\'s own graphs', () => {
     expect(await client.assistants.count({ graphId: 'no-such-graph' })).toBe(0);
   });
 
-  it('lists the one version of an assistant and refuses to create, change or delete assistants', async () => {
+  it('lists the one version of a built-in assistant and refuses to change or delete it', async () => {
     const supervisor = await client.assistants.get('supervisor');
     expect(await client.assistants.getVersions('supervisor')).toEqual([supervisor]);
     expect(await client.assistants.setLatest('supervisor', 1)).toEqual(supervisor);
     await expect(client.assistants.setLatest('supervisor', 2)).rejects.toMatchObject({ status: 404 });
     await expect(client.assistants.getVersions('no-such-assistant')).rejects.toMatchObject({ status: 404 });
     for (const attempt of [
-      () => client.assistants.create({ graphId: 'supervisor', name: 'mine' }),
       () => client.assistants.update('supervisor', { name: 'renamed' }),
       () => client.assistants.delete('supervisor'),
     ]) {
       await expect(attempt()).rejects.toMatchObject({ status: 405 });
     }
-    const response = await fetch(`${server.url}/assistants`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"graph_id":"supervisor"}' });
+    const response = await fetch(`${server.url}/assistants/supervisor`, { method: 'DELETE' });
     expect(await response.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringMatching(/langgraph\.json/) } });
     expect(await client.assistants.count()).toBe(4);
   });

@@ -1,27 +1,24 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { v7 as uuid7 } from '@langchain/core/utils/uuid';
+import type { Context } from 'hono';
+import type { AssistantConfig } from '../../assistants/index.ts';
 import { AppError } from '../../errors.ts';
 import { describeGraphSchemas, type GraphEntry, type GraphSchemas } from '../../graphs/index.ts';
 import { metadataMatches } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
+import { orphanThreadApprovals } from '../approval-lifecycle.ts';
+import { builtInAssistant, findAssistant, publicAssistant, servedGraphOf, type PublicAssistant } from '../assistant-lookup.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { assistantSchema, errorResponses, jsonResponse } from '../schemas/resources.ts';
 import { resourceId } from '../schemas/resource-id.ts';
 
-const startedAt = new Date().toISOString();
+// Keys the server owns in a run's configurable: an assistant cannot preset them.
+const serverOwnedKeys = ['tenant_id', 'scopes', 'graph_id', 'thread_id', 'run_id', 'assistant_id', 'actor'];
 
-function toAssistant(entry: GraphEntry) {
-  return {
-    assistant_id: entry.assistantId,
-    graph_id: entry.graphId,
-    name: entry.graphId,
-    description: entry.description ?? null,
-    config: {},
-    context: {},
-    metadata: { created_by: 'system' },
-    version: 1,
-    created_at: startedAt,
-    updated_at: startedAt,
-  };
+function ownConfig(config: AssistantConfig | undefined): AssistantConfig {
+  if (!config?.configurable) return config ?? {};
+  const configurable = Object.fromEntries(Object.entries(config.configurable).filter(([key]) => !serverOwnedKeys.includes(key)));
+  return { ...config, configurable };
 }
 
 const assistantParams = z.object({ assistant_id: resourceId.openapi({ example: 'supervisor' }) });
@@ -32,6 +29,38 @@ const assistantFilter = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+const sortFields = {
+  sort_by: z.enum(['assistant_id', 'graph_id', 'name', 'created_at', 'updated_at']).optional(),
+  sort_order: z.enum(['asc', 'desc']).optional(),
+};
+
+const configSchema = z
+  .object({
+    configurable: z.record(z.string(), z.unknown()).optional(),
+    tags: z.array(z.string().max(200)).max(100).optional(),
+    recursion_limit: z.number().int().min(1).max(1_000).optional(),
+  })
+  .passthrough();
+
+const assistantFields = {
+  config: configSchema.optional(),
+  context: z.unknown().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().min(1).max(500).optional(),
+  description: z.string().max(5_000).nullable().optional(),
+};
+
+const createBody = z
+  .object({
+    assistant_id: resourceId.optional(),
+    graph_id: z.string().min(1).max(200).openapi({ example: 'supervisor' }),
+    if_exists: z.enum(['raise', 'do_nothing']).default('raise'),
+    ...assistantFields,
+  })
+  .openapi('AssistantCreate');
+
+const patchBody = z.object({ graph_id: z.string().min(1).max(200).optional(), ...assistantFields }).openapi('AssistantPatch');
+
 const pageFields = {
   limit: z.number().int().min(1).max(1_000).default(10),
   offset: z.number().int().min(0).default(0),
@@ -41,13 +70,13 @@ const searchRoute = createRoute({
   method: 'post',
   path: '/assistants/search',
   tags: ['assistants'],
-  summary: 'Search assistants (one per graph)',
+  summary: 'Search assistants: one per served graph, and the ones this tenant created',
   request: {
     body: {
       required: false,
       content: {
         'application/json': {
-          schema: assistantFilter.extend(pageFields),
+          schema: assistantFilter.extend(pageFields).extend(sortFields),
         },
       },
     },
@@ -113,7 +142,7 @@ const versionsRoute = createRoute({
   method: 'post',
   path: '/assistants/{assistant_id}/versions',
   tags: ['assistants'],
-  summary: 'Versions of an assistant (one: assistants are the served graphs)',
+  summary: 'Versions of an assistant, newest first (a built-in one has one)',
   request: {
     params: assistantParams,
     body: {
@@ -132,24 +161,19 @@ const latestRoute = createRoute({
   method: 'post',
   path: '/assistants/{assistant_id}/latest',
   tags: ['assistants'],
-  summary: 'Choose the version an assistant runs (only version 1 exists)',
+  summary: 'Choose the version an assistant runs (a built-in one has only version 1)',
   request: { params: assistantParams, body: { required: true, content: { 'application/json': { schema: z.object({ version: z.number().int() }) } } } },
   responses: { 200: jsonResponse(assistantSchema, 'The assistant'), ...errorResponses },
 });
 
-const notAllowed = { 405: jsonResponse(z.unknown(), 'Assistants come from the served langgraph.json'), ...errorResponses };
-const definedByConfig = 'Assistants are the graphs named in langgraph.json (one each); they are not created, changed or deleted through the API';
+const notAllowed = { 405: jsonResponse(z.unknown(), 'A built-in assistant comes from the served langgraph.json'), ...errorResponses };
+const builtInRefusal = 'Built-in assistants are the graphs named in langgraph.json; they are not changed or deleted through the API (create your own with POST /assistants)';
 
-/** Assistants: one per served graph, with its drawing and schemas. */
+/** Assistants: one per served graph (built in), and the ones each tenant creates, versioned. */
 export function createAssistantRoutes() {
   const app = new OpenAPIHono<AppEnv>();
   const schemaCache = new Map<string, GraphSchemas>();
 
-  function entryOf(services: AppEnv['Variables']['services'], assistantId: string): GraphEntry {
-    const entry = services.catalog.get(assistantId);
-    if (!entry) throw new AppError('NOT_FOUND', `Assistant "${assistantId}" not found`);
-    return entry;
-  }
   function schemasOf(entry: GraphEntry): GraphSchemas {
     let schemas = schemaCache.get(entry.graphId);
     if (!schemas) {
@@ -159,12 +183,25 @@ export function createAssistantRoutes() {
     return schemas;
   }
 
-  function matchingAssistants(services: AppEnv['Variables']['services'], filter: z.infer<typeof assistantFilter>) {
-    return services.catalog
+  const found = (c: Context<AppEnv>, assistantId: string) => findAssistant(c.var.services, c.var.caller.tenantId, assistantId);
+
+  /** The graph a new or changed assistant names: a served one, by graph name (or its assistant's id). */
+  function graphIdFor(c: Context<AppEnv>, graphId: string): string {
+    const entry = c.var.services.catalog.get(graphId);
+    if (!entry) throw new AppError('NOT_FOUND', `Graph "${graphId}" is not served here (it serves ${c.var.services.catalog.list().map((served) => served.graphId).join(', ')})`);
+    return entry.graphId;
+  }
+
+  function builtInsMatching(c: Context<AppEnv>, filter: z.infer<typeof assistantFilter>): PublicAssistant[] {
+    return c.var.services.catalog
       .list()
-      .filter((entry) => (!filter.graph_id || entry.graphId === filter.graph_id) && (!filter.name || entry.graphId.includes(filter.name)))
-      .map(toAssistant)
+      .filter((entry) => (!filter.graph_id || entry.graphId === filter.graph_id) && (!filter.name || entry.graphId.toLowerCase().includes(filter.name.toLowerCase())))
+      .map(builtInAssistant)
       .filter((assistant) => metadataMatches(assistant.metadata, filter.metadata));
+  }
+
+  function storedSearch(filter: z.infer<typeof assistantFilter>) {
+    return { graphId: filter.graph_id, name: filter.name, metadata: filter.metadata ? [(metadata: Record<string, unknown>) => metadataMatches(metadata, filter.metadata)] : [] };
   }
 
   async function subgraphSchemas(entry: GraphEntry, namespace: string | undefined, recurse: boolean) {
@@ -175,69 +212,181 @@ export function createAssistantRoutes() {
     return result;
   }
 
-  app.openapi(searchRoute, (c) => {
+  app.openapi(searchRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
     const query = c.req.valid('json') ?? { limit: 10, offset: 0 };
-    const matches = matchingAssistants(c.var.services, query);
-    return c.json(matches.slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 10;
+    const sortBy = query.sort_by ?? 'created_at';
+    const direction = query.sort_order === 'asc' ? 1 : -1;
+    // Enough of the tenant's own to fill the page wherever the built-in ones fall among them.
+    const stored = await c.var.services.assistants.search(c.var.caller.tenantId, { ...storedSearch(query), limit: offset + limit, offset: 0, sortBy, sortOrder: query.sort_order });
+    const merged = [...stored.map(publicAssistant), ...builtInsMatching(c, query)].sort(
+      (left, right) => (left[sortBy] < right[sortBy] ? -1 : left[sortBy] > right[sortBy] ? 1 : 0) * direction || (left.assistant_id < right.assistant_id ? -1 : 1),
+    );
+    return c.json(merged.slice(offset, offset + limit) as never, 200);
   });
 
-  app.openapi(versionsRoute, (c) => {
+  app.openapi(versionsRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    const assistant = toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id));
+    const assistant = await found(c, c.req.valid('param').assistant_id);
     const query = c.req.valid('json') ?? { limit: 10, offset: 0 };
-    return c.json((metadataMatches(assistant.metadata, query.metadata) ? [assistant] : []).slice(query.offset ?? 0, (query.offset ?? 0) + (query.limit ?? 10)), 200);
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 10;
+    if (assistant.builtIn) {
+      return c.json((metadataMatches(assistant.assistant.metadata, query.metadata) ? [assistant.assistant] : []).slice(offset, offset + limit) as never, 200);
+    }
+    const versions = await c.var.services.assistants.versions(c.var.caller.tenantId, assistant.record.assistant_id, { ...storedSearch({ metadata: query.metadata }), limit, offset });
+    return c.json(versions.map(publicAssistant) as never, 200);
   });
 
-  app.openapi(latestRoute, (c) => {
+  app.openapi(latestRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    const assistant = toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id));
+    const assistant = await found(c, c.req.valid('param').assistant_id);
     const { version } = c.req.valid('json');
-    if (version !== assistant.version) throw new AppError('NOT_FOUND', `Assistant "${assistant.assistant_id}" has no version ${version}`);
-    return c.json(assistant, 200);
+    if (assistant.builtIn) {
+      if (version !== assistant.assistant.version) throw new AppError('NOT_FOUND', `Assistant "${assistant.assistant.assistant_id}" has no version ${version}`);
+      return c.json(assistant.assistant as never, 200);
+    }
+    requireScope(c.var.caller, 'assistants:write');
+    const latest = await c.var.services.assistants.setLatest(c.var.caller.tenantId, assistant.record.assistant_id, version);
+    if (!latest) throw new AppError('NOT_FOUND', `Assistant "${assistant.record.assistant_id}" not found`);
+    return c.json(publicAssistant(latest) as never, 200);
   });
 
-  const refuse = () => {
-    throw new AppError('METHOD_NOT_ALLOWED', definedByConfig);
-  };
-  app.openapi(createRoute({ method: 'post', path: '/assistants', tags: ['assistants'], summary: 'Not served: assistants come from langgraph.json', responses: notAllowed }), refuse);
-  app.openapi(createRoute({ method: 'patch', path: '/assistants/{assistant_id}', tags: ['assistants'], summary: 'Not served: assistants come from langgraph.json', request: { params: assistantParams }, responses: notAllowed }), refuse);
-  app.openapi(createRoute({ method: 'delete', path: '/assistants/{assistant_id}', tags: ['assistants'], summary: 'Not served: assistants come from langgraph.json', request: { params: assistantParams }, responses: notAllowed }), refuse);
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/assistants',
+      tags: ['assistants'],
+      summary: 'Create an assistant: a served graph with its own config, context and metadata',
+      request: { body: { required: true, content: { 'application/json': { schema: createBody } } } },
+      responses: { 200: jsonResponse(assistantSchema, 'The assistant (the existing one with if_exists "do_nothing")'), 409: jsonResponse(z.unknown(), 'The id is taken'), ...errorResponses },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'assistants:write');
+      const body = c.req.valid('json');
+      const { services, caller } = c.var;
+      const graphId = graphIdFor(c, body.graph_id);
+      const assistantId = body.assistant_id ?? uuid7();
+      if (services.catalog.get(assistantId)) throw new AppError('CONFLICT', `Assistant id "${assistantId}" is a built-in assistant's`);
+      const existing = await services.assistants.get(caller.tenantId, assistantId);
+      if (existing) {
+        if (body.if_exists === 'do_nothing') return c.json(publicAssistant(existing) as never, 200);
+        throw new AppError('CONFLICT', `Assistant ${assistantId} already exists`);
+      }
+      const now = new Date().toISOString();
+      const created = await services.assistants.create({
+        assistant_id: assistantId,
+        tenant_id: caller.tenantId,
+        graph_id: graphId,
+        name: body.name ?? 'Untitled',
+        description: body.description ?? null,
+        config: ownConfig(body.config),
+        context: body.context ?? {},
+        metadata: body.metadata ?? {},
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      return c.json(publicAssistant(created) as never, 200);
+    },
+  );
 
-  app.openapi(countRoute, (c) => {
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/assistants/{assistant_id}',
+      tags: ['assistants'],
+      summary: 'Change an assistant: a new version with the given fields (metadata merges)',
+      request: { params: assistantParams, body: { required: true, content: { 'application/json': { schema: patchBody } } } },
+      responses: { 200: jsonResponse(assistantSchema, 'The new version'), ...notAllowed },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'assistants:write');
+      const assistant = await found(c, c.req.valid('param').assistant_id);
+      if (assistant.builtIn) throw new AppError('METHOD_NOT_ALLOWED', builtInRefusal);
+      const body = c.req.valid('json');
+      const updated = await c.var.services.assistants.update(c.var.caller.tenantId, assistant.record.assistant_id, {
+        ...(body.graph_id === undefined ? {} : { graph_id: graphIdFor(c, body.graph_id) }),
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.description === undefined ? {} : { description: body.description }),
+        ...(body.config === undefined ? {} : { config: ownConfig(body.config) }),
+        ...(body.context === undefined ? {} : { context: body.context }),
+        ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+      });
+      if (!updated) throw new AppError('NOT_FOUND', `Assistant "${assistant.record.assistant_id}" not found`);
+      return c.json(publicAssistant(updated) as never, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/assistants/{assistant_id}',
+      tags: ['assistants'],
+      summary: 'Delete an assistant with its versions (`delete_threads=true`: and the threads it created)',
+      request: { params: assistantParams, query: z.object({ delete_threads: z.enum(['true', 'false', '1', '0']).optional() }) },
+      responses: { 204: { description: 'Deleted' }, ...notAllowed },
+    }),
+    async (c) => {
+      requireScope(c.var.caller, 'assistants:write');
+      const assistant = await found(c, c.req.valid('param').assistant_id);
+      if (assistant.builtIn) throw new AppError('METHOD_NOT_ALLOWED', builtInRefusal);
+      const { services, caller } = c.var;
+      const assistantId = assistant.record.assistant_id;
+      if (['true', '1'].includes(c.req.valid('query').delete_threads ?? '')) {
+        requireScope(caller, 'threads:write');
+        for (;;) {
+          const threads = await services.repository.searchThreads(caller.tenantId, { metadata: { assistant_id: assistantId }, limit: 100, offset: 0, sortBy: 'created_at', sortOrder: 'asc' });
+          if (threads.length === 0) break;
+          for (const thread of threads) {
+            await services.runs.deleteThread(caller.tenantId, thread.thread_id);
+            await orphanThreadApprovals(services, caller.tenantId, thread.thread_id, caller.name);
+          }
+        }
+      }
+      await services.assistants.delete(caller.tenantId, assistantId);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(countRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    return c.json(matchingAssistants(c.var.services, c.req.valid('json') ?? {}).length, 200);
+    const filter = c.req.valid('json') ?? {};
+    const stored = await c.var.services.assistants.count(c.var.caller.tenantId, storedSearch(filter));
+    return c.json(builtInsMatching(c, filter).length + stored, 200);
   });
 
-  app.openapi(getRoute, (c) => {
+  app.openapi(getRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    return c.json(toAssistant(entryOf(c.var.services, c.req.valid('param').assistant_id)), 200);
+    return c.json((await found(c, c.req.valid('param').assistant_id)).assistant as never, 200);
   });
 
   app.openapi(graphRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    const entry = entryOf(c.var.services, c.req.valid('param').assistant_id);
+    const entry = servedGraphOf(await found(c, c.req.valid('param').assistant_id));
     const { xray } = c.req.valid('query');
     const depth = xray === 'true' ? true : xray === 'false' || xray === undefined ? false : Number(xray);
     const drawable = await entry.graph.getGraphAsync({ xray: depth });
     return c.json(drawable.toJSON(), 200);
   });
 
-  app.openapi(schemasRoute, (c) => {
+  app.openapi(schemasRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    return c.json(schemasOf(entryOf(c.var.services, c.req.valid('param').assistant_id)) as unknown as Record<string, unknown>, 200);
+    return c.json(schemasOf(servedGraphOf(await found(c, c.req.valid('param').assistant_id))) as unknown as Record<string, unknown>, 200);
   });
 
   app.openapi(subgraphsRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
-    const entry = entryOf(c.var.services, c.req.valid('param').assistant_id);
+    const entry = servedGraphOf(await found(c, c.req.valid('param').assistant_id));
     return c.json(await subgraphSchemas(entry, undefined, c.req.valid('query').recurse === 'true'), 200);
   });
 
   app.openapi(namespaceSubgraphsRoute, async (c) => {
     requireScope(c.var.caller, 'assistants:read');
     const { assistant_id: assistantId, namespace } = c.req.valid('param');
-    return c.json(await subgraphSchemas(entryOf(c.var.services, assistantId), namespace, c.req.valid('query').recurse === 'true'), 200);
+    return c.json(await subgraphSchemas(servedGraphOf(await found(c, assistantId)), namespace, c.req.valid('query').recurse === 'true'), 200);
   });
 
   return app;

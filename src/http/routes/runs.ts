@@ -184,11 +184,11 @@ export function createRunRoutes() {
       requireScope(c.var.caller, 'runs:write');
       // Every entry is checked before any run is created, so a bad entry creates nothing.
       const requests = c.req.valid('json').map((body) => toCreateRequest(c, body));
-      requests.forEach((request, index) => {
-        if (!c.var.services.catalog.get(request.assistantId)) {
+      for (const [index, request] of requests.entries()) {
+        if (!c.var.services.catalog.get(request.assistantId) && !(await c.var.services.assistants.get(request.tenantId, request.assistantId))) {
           throw new AppError('NOT_FOUND', `Assistant "${request.assistantId}" not found (batch entry ${index})`);
         }
-      });
+      }
       const created: RunRecord[] = [];
       for (const request of requests) created.push(await c.var.services.runs.create(request));
       return c.json(created.map(publicRun) as never, 200);
