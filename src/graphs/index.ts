@@ -1,5 +1,5 @@
 export { createSupervisorGraph, type SupervisorGraphOptions } from './supervisor.ts';
-export { createRetrieverGraph, type RetrieverGraphOptions } from './retriever.ts';
+export { createRetrieverGraph, defaultMinScore, type RetrieverGraphOptions } from './retriever.ts';
 export { createExecutorGraph, type ExecutorGraphOptions } from './executor.ts';
 export { createReviewerGraph } from './reviewer.ts';
 export { createGraphs, graphFactories, graphNames, type GraphName, type CompiledGraphs } from './registry.ts';
@@ -10,3 +10,4 @@ export { defaultGraphLimits, type GraphDependencies, type GraphLimits, type Exec
 export { handoffSchema, specialistNames, type Handoff, type Step, type SpecialistName, type Citation, type ActionRecord } from './handoff.ts';
 export { SupervisorState, RetrieverState, ExecutorState, ReviewerState, type RunResult } from './state.ts';
 export { readRunContext, defaultTenantId, type RunContext } from './run-context.ts';
+export { searchTaskAndRequest, type TaskAndRequestSearch } from './search-task-and-request.ts';

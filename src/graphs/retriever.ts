@@ -6,6 +6,7 @@ import { callModel, recordReprompt } from './call-model.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
 import type { Citation, SpecialistReport } from './handoff.ts';
 import { readRunContext } from './run-context.ts';
+import { searchTaskAndRequest } from './search-task-and-request.ts';
 import { RetrieverState, type Passage } from './state.ts';
 
 export interface RetrieverGraphOptions {
@@ -18,22 +19,25 @@ export interface RetrieverGraphOptions {
 }
 
 const notCoveredText = 'The knowledge base does not cover this.';
+/** The backend score a passage needs to count as evidence (see retrieval's score scale). */
+export const defaultMinScore = 0.3;
 const answerAttempts = 2;
 
 /**
- * Retriever specialist: search the knowledge base for the task, keep the passages that
- * bear on it, answer with citations (document id and chunk) or say it is not covered.
+ * Retriever specialist: search the knowledge base for the task and for the customer's own
+ * request, keep the passages that bear on them, answer with citations (document id and chunk)
+ * or say it is not covered.
  * @example const graph = createRetrieverGraph({ models, retriever, tools, effects });
  */
 export function createRetrieverGraph(
   dependencies: Pick<GraphDependencies, 'models' | 'retriever' | 'checkpointer' | 'store' | 'audit'>,
   options: RetrieverGraphOptions = {},
 ) {
-  const { searchLimit = 8, keep = 4, minScore = 0.3 } = options;
+  const { searchLimit = 8, keep = 4, minScore = defaultMinScore } = options;
 
   async function search(state: typeof RetrieverState.State, config: LangGraphRunnableConfig) {
     const { tenantId } = readRunContext(config);
-    const hits = await dependencies.retriever.search({ tenantId, query: state.task, limit: searchLimit });
+    const hits = await searchTaskAndRequest(dependencies.retriever, { tenantId, task: state.task, request: state.request, limit: searchLimit });
     const passages: Passage[] = hits
       .filter((hit) => hit.score >= minScore)
       .slice(0, keep)

@@ -25,6 +25,8 @@ export type Passage = z.infer<typeof passageSchema>;
 
 export const RetrieverState = new StateSchema({
   ...handoffFields,
+  /** The customer's own words, searched beside the task (routers reword; customers say what they mean). */
+  request: z.string().default(''),
   passages: z.array(passageSchema).default(() => []),
   report: specialistReportSchema.optional(),
 });

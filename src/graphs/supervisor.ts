@@ -138,6 +138,7 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         context: withFindings(pending.context, state.steps),
         ...(specialist === 'reviewer' ? { evidence: evidenceFrom(state.steps) } : {}),
         ...(specialist === 'executor' ? { flags: flagsFor(state) } : {}),
+        ...(specialist === 'retriever' ? { request: requestText(state) } : {}),
       };
       let output: unknown;
       try {
@@ -204,10 +205,15 @@ function withFindings(context: string, steps: Step[]): string {
   return [context, findings && `Findings so far:\n${findings}`].filter(Boolean).join('\n\n').slice(0, 8_000);
 }
 
+/** The customer's latest message, in their own words. */
+function requestText(state: State): string {
+  const request = [...state.messages].reverse().find((message) => HumanMessage.isInstance(message));
+  return request ? messageText(request) : '';
+}
+
 /** Injection findings in the request and in every passage read so far: they follow the work to the executor. */
 function flagsFor(state: State) {
-  const request = [...state.messages].reverse().find((message) => HumanMessage.isInstance(message));
-  return [...scanInputs({ request: request ? messageText(request) : '' }), ...state.steps.flatMap((step) => step.flags)];
+  return [...scanInputs({ request: requestText(state) }), ...state.steps.flatMap((step) => step.flags)];
 }
 
 function evidenceFrom(steps: Step[]): Evidence {

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { Retriever, SearchMode } from './retriever.ts';
+import type { Retriever, SearchHit, SearchMode } from './retriever.ts';
 import { ndcgAt, rankDocuments, recallAt, reciprocalRankAt } from './retrieval-metrics.ts';
 
 export interface LabelledQuery {
@@ -15,6 +15,8 @@ export interface RetrievalEvaluation {
   recallAt10: number;
   mrrAt10: number;
   ndcgAt10: number;
+  /** Share of queries whose best hit scores at least `minScore`: those a caller with that threshold counts as covered. */
+  covered?: number;
 }
 
 /**
@@ -24,19 +26,28 @@ export interface RetrievalEvaluation {
  */
 export async function evaluateRetrieval(
   retriever: Retriever,
-  options: { tenantId: string; mode: SearchMode; queries: readonly LabelledQuery[] },
+  options: {
+    tenantId: string;
+    mode: SearchMode;
+    queries: readonly LabelledQuery[];
+    /** How a query is searched, when not by one `retriever.search` (to measure a caller's own way of searching). */
+    search?: (query: string) => Promise<SearchHit[]>;
+    /** Report `covered` for this score threshold. */
+    minScore?: number;
+  },
 ): Promise<RetrievalEvaluation> {
   if (options.queries.length === 0) throw new AppError('BAD_REQUEST', 'No queries to evaluate');
-  const totals = { recallAt1: 0, recallAt10: 0, mrrAt10: 0, ndcgAt10: 0 };
+  const totals = { recallAt1: 0, recallAt10: 0, mrrAt10: 0, ndcgAt10: 0, covered: 0 };
   for (const { query, relevant } of options.queries) {
     // Enough chunks that ten distinct documents are almost always among them.
-    const hits = await retriever.search({ tenantId: options.tenantId, query, mode: options.mode, limit: 100 });
+    const hits = options.search ? await options.search(query) : await retriever.search({ tenantId: options.tenantId, query, mode: options.mode, limit: 100 });
     const ranked = rankDocuments(hits);
     const expected = new Set(relevant);
     totals.recallAt1 += recallAt(ranked, expected, 1);
     totals.recallAt10 += recallAt(ranked, expected, 10);
     totals.mrrAt10 += reciprocalRankAt(ranked, expected, 10);
     totals.ndcgAt10 += ndcgAt(ranked, expected, 10);
+    if (options.minScore !== undefined && hits.some((hit) => hit.score >= options.minScore!)) totals.covered += 1;
   }
   const count = options.queries.length;
   const round = (value: number) => Math.round((value / count) * 1000) / 1000;
@@ -47,6 +58,7 @@ export async function evaluateRetrieval(
     recallAt10: round(totals.recallAt10),
     mrrAt10: round(totals.mrrAt10),
     ndcgAt10: round(totals.ndcgAt10),
+    ...(options.minScore === undefined ? {} : { covered: round(totals.covered) }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Client } from '@langchain/langgraph-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultMinScore } from '../../src/graphs/index.ts';
 import { openAIEnvironment, routerSees, citeFirstPassage, handoff, type FinalState } from '../support/openai-scenarios.ts';
 import { reply, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -84,6 +85,21 @@ describe('supervisor on the openai provider', () => {
     expect(JSON.stringify(model.requests.map((request) => request.body.tools ?? []))).not.toContain('$schema');
   });
 
+  it('finds the passages for a task the router reworded, by searching the customer\'s own words too', async () => {
+    await start();
+    const task = `Answer this customer question from the knowledge base, citing the passages: ${policyQuestionText}`;
+    // The reworded task alone falls below the retriever's threshold: the customer's words carry it.
+    const alone = await service!.services.retriever.search({ tenantId: 'default', query: task, limit: 8 });
+    expect(alone.every((hit) => hit.score < defaultMinScore)).toBe(true);
+    model.script('router', handoff('retriever', task), (request) => reply.text(`Within 30 days. ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`));
+    model.script('answerer', citeFirstPassage);
+    const { state } = await wait(policyQuestionText);
+
+    expect(state.steps[0]).toMatchObject({ specialist: 'retriever', outcome: 'answered' });
+    expect(state.steps[0]!.citations.length).toBeGreaterThan(0);
+    expect(state.result.status).toBe('complete');
+  });
+
   it('streams each message once, under one id, through the SDK in messages-tuple mode', async () => {
     await start();
     const answer = 'You have 30 days from delivery to ask for a refund on a late order.';
@@ -96,14 +112,14 @@ describe('supervisor on the openai provider', () => {
     const texts = new Map<string, string>();
     for await (const chunk of client.runs.stream(thread.thread_id, 'supervisor', { input: userMessage(policyQuestionText), streamMode: 'messages-tuple' })) {
       if (chunk.event !== 'messages') continue;
-      const [message] = chunk.data as [{ id: string; type: string; content: string }];
+      const [message] = chunk.data as unknown as [{ id: string; type: string; content: string }];
       if (message.type.startsWith('ai')) texts.set(message.id, (texts.get(message.id) ?? '') + message.content);
     }
     const carriers = [...texts].filter(([, text]) => text.includes(answer));
     expect(carriers).toHaveLength(1);
     expect(carriers[0]![1].startsWith(answer)).toBe(true);
     // The message kept in the thread is the one that was streamed, under the same id.
-    const state = (await client.threads.getState(thread.thread_id)).values as FinalState;
+    const state = (await client.threads.getState(thread.thread_id)).values as unknown as FinalState;
     expect(state.messages.at(-1)).toMatchObject({ id: carriers[0]![0], content: carriers[0]![1] });
     expect(model.chatRequests('router').every((request) => request.stream === true)).toBe(true);
   });
