@@ -234,6 +234,13 @@ describe('models that misbehave, on the openai provider', () => {
       await vi.waitFor(() => expect(model.requests.find((request) => request.behaviour === 'stall')!.abortedByClient).toBe(true));
     });
 
+    it('cuts a stalled stream at the call timeout too, which the SDK\'s own timeout does not cover', async () => {
+      await start({ MODEL_IDLE_TIMEOUT_MS: '60000', MODEL_TIMEOUT_MS: '500' });
+      model.script('router', reply.stall('The refund window for late orders is'));
+      const events = await stream(policyQuestion);
+      expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: 'MODEL_TIMEOUT', message: expect.stringMatching(/took longer than 500 ms/) } });
+    });
+
     it('ends a run at its deadline with RUN_TIMEOUT, saying what it had already changed', async () => {
       await start({ RUN_TIMEOUT_MS: '1500', MODEL_TIMEOUT_MS: '60000', MODEL_IDLE_TIMEOUT_MS: '60000' });
       model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'));
@@ -261,6 +268,20 @@ describe('models that misbehave, on the openai provider', () => {
       // The fallback was asked with the same tools and protocol as the model it stood in for.
       expect(model.chatRequests('router-backup')[0]!.tools?.map((tool) => tool.function.name)).toContain('handoff_to_retriever');
       expect(model.chatRequests('router-backup')[0]!.parallel_tool_calls).toBe(false);
+    });
+
+    it('falls back on a time-out, but passes a 429 on rather than spend another model', async () => {
+      await start({ MODEL_FALLBACKS: JSON.stringify({ '*': ['backup'] }), MODEL_MAX_RETRIES: '0', MODEL_TIMEOUT_MS: '300' });
+      model.script('router', reply.hang(), reply.error(429, { retryAfter: '3' }));
+      model.script('backup', handoff('retriever', 'Find the late refund window'));
+      model.script('answerer', citeFirstPassage);
+      const { response, body } = await wait(policyQuestion);
+
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('3');
+      expect(body.error?.code).toBe('MODEL_RATE_LIMITED');
+      expect((await auditOf('model.fallback')).map((record) => record.data)).toEqual([expect.objectContaining({ from: 'router', to: 'backup', reason: 'MODEL_TIMEOUT' })]);
+      expect(model.chatRequests('backup')).toHaveLength(1);
     });
 
     it('tells the user the refund was issued when the reviewer model fails after it', async () => {
