@@ -13,6 +13,7 @@ import {
   type CompiledGraphs,
   type ExecutionSafety,
   type GraphCatalog,
+  type LoadedExport,
 } from './graphs/index.ts';
 import { createAuditLog, createLogger, type AuditLog, type Logger } from './observability/index.ts';
 import { createLimits, type Limits } from './limits/index.ts';
@@ -78,6 +79,8 @@ export interface Services {
   graphs: CompiledGraphs;
   /** Every graph the API serves: Overseer's own, or those of LANGGRAPH_CONFIG. */
   catalog: GraphCatalog;
+  /** LANGGRAPH_CONFIG's `auth.path` and `http.app` exports, for the HTTP layer to mount. */
+  langgraphExtensions: { auth?: LoadedExport; httpApp?: LoadedExport };
   repository: RunRepository;
   /** The assistants tenants create (graphs with their own config, context and metadata, versioned). */
   assistants: AssistantRepository;
@@ -230,6 +233,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       logger: overrides.logger ?? createLogger({ level: config.logLevel }),
       database,
       catalog,
+      langgraphExtensions: { auth: served?.auth, httpApp: served?.httpApp },
       repository,
       assistants,
       bus,

@@ -5,7 +5,7 @@ export { createReviewerGraph } from './reviewer.ts';
 export { createGraphs, graphFactories, graphNames, type GraphName, type CompiledGraphs } from './registry.ts';
 export { createGraphCatalog, assistantIdOf, type GraphCatalog, type GraphEntry, type AnyCompiledGraph } from './graph-catalog.ts';
 export { describeGraphSchemas, type GraphSchemas } from './graph-schemas.ts';
-export { loadLangGraphConfig } from './load-langgraph-config.ts';
+export { loadLangGraphConfig, type LoadedExport } from './load-langgraph-config.ts';
 export { defaultGraphLimits, type GraphDependencies, type GraphLimits, type ExecutionSafety } from './graph-dependencies.ts';
 export { handoffSchema, specialistNames, type Handoff, type Step, type SpecialistName, type Citation, type ActionRecord } from './handoff.ts';
 export { SupervisorState, RetrieverState, ExecutorState, ReviewerState, type RunResult } from './state.ts';

@@ -7,7 +7,21 @@ import type { AnyCompiledGraph } from './graph-catalog.ts';
 
 const langgraphConfigSchema = z.object({
   graphs: z.record(z.string(), z.union([z.string(), z.object({ path: z.string(), description: z.string().optional() })])),
+  auth: z.object({ path: z.string().optional() }).passthrough().optional(),
+  http: z.object({ app: z.string().optional() }).passthrough().optional(),
 });
+
+/** A module export langgraph.json names (`"./file.ts:export"`), loaded; the HTTP layer checks what it is. */
+export interface LoadedExport {
+  reference: string;
+  value: unknown;
+}
+
+async function importExport(directory: string, reference: string): Promise<unknown> {
+  const [file, exportName = 'default'] = reference.split(':');
+  const module = await import(pathToFileURL(path.resolve(directory, file!)).href);
+  return module[exportName];
+}
 
 function isCompiled(candidate: unknown): boolean {
   return typeof candidate === 'object' && candidate !== null && 'invoke' in candidate && 'getState' in candidate;
@@ -20,7 +34,7 @@ function isCompiled(candidate: unknown): boolean {
  */
 export async function loadLangGraphConfig(
   configPath: string,
-): Promise<{ graphs: Record<string, AnyCompiledGraph>; descriptions: Record<string, string> }> {
+): Promise<{ graphs: Record<string, AnyCompiledGraph>; descriptions: Record<string, string>; auth?: LoadedExport; httpApp?: LoadedExport }> {
   let parsed;
   try {
     parsed = langgraphConfigSchema.parse(JSON.parse(await readFile(configPath, 'utf8')));
@@ -33,9 +47,7 @@ export async function loadLangGraphConfig(
   for (const [graphId, spec] of Object.entries(parsed.graphs)) {
     const reference = typeof spec === 'string' ? spec : spec.path;
     if (typeof spec !== 'string' && spec.description) descriptions[graphId] = spec.description;
-    const [file, exportName = 'default'] = reference.split(':');
-    const module = await import(pathToFileURL(path.resolve(directory, file!)).href);
-    let exported = module[exportName];
+    let exported = (await importExport(directory, reference)) as AnyCompiledGraph;
     if (typeof exported === 'function' && !isCompiled(exported)) exported = await exported({ configurable: {} });
     if (exported && typeof exported.compile === 'function' && !isCompiled(exported)) exported = exported.compile();
     if (!isCompiled(exported)) {
@@ -43,5 +55,8 @@ export async function loadLangGraphConfig(
     }
     graphs[graphId] = exported;
   }
-  return { graphs, descriptions };
+  // `auth.path` (an Auth instance of @langchain/langgraph-sdk/auth) and `http.app` (a Hono app), as `langgraph dev` reads them.
+  const auth = parsed.auth?.path ? { reference: parsed.auth.path, value: await importExport(directory, parsed.auth.path) } : undefined;
+  const httpApp = parsed.http?.app ? { reference: parsed.http.app, value: await importExport(directory, parsed.http.app) } : undefined;
+  return { graphs, descriptions, ...(auth ? { auth } : {}), ...(httpApp ? { httpApp } : {}) };
 }

@@ -7,6 +7,8 @@ import type { AppEnv } from './app-env.ts';
 import { errorResponse } from './error-response.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { createCustomAuth, customAuthentication, customAuthorization } from './custom-auth/index.ts';
+import { httpAppOf } from './mount-http-app.ts';
 import { jsonBodyLimits } from './middleware/json-body-limits.ts';
 import { createJwtVerifier } from './middleware/jwt-verifier.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
@@ -52,11 +54,18 @@ export function createApp(services: Services) {
       },
     }),
   );
+  // langgraph.json's `auth.path`: its `authenticate` (when it has one) says who calls, before keys and JWTs.
+  const { auth: authModule, httpApp } = services.langgraphExtensions ?? {};
+  const customAuth = authModule && createCustomAuth(authModule.value, authModule.reference);
+  if (customAuth) app.use('*', customAuthentication(customAuth));
   app.use('*', authenticate({ apiKeys: services.config.apiKeys, jwt: services.config.jwt && createJwtVerifier(services.config.jwt) }));
   // Right after authentication: a caller over its limit is refused before its body is read.
   app.use('*', rateLimit);
   // After authentication, so an anonymous caller never gets its body read.
   app.use('*', jsonBodyLimits(services.config.jsonLimits));
+  // Its `on(...)` handlers narrow what each caller sees and may do (after the body is parsed).
+  if (customAuth) app.use('*', customAuthorization(customAuth));
+  if (httpApp) app.route('/', httpAppOf(httpApp));
   app.route('/', metaRoutes);
   for (const routes of [
     createAssistantRoutes(),
