@@ -67,6 +67,11 @@ const environmentSchema = z.object({
   RUN_EVENT_RETENTION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   RUN_EVENT_BUFFER: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
   RUN_TIMEOUT_MS: z.coerce.number().int().min(0).default(600_000),
+  // api: serve HTTP, never execute a graph; worker: execute runs from the queue; all: both (embedded default).
+  ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  // How long a worker's claim on a run lasts without renewal before another worker takes the run over.
+  RUN_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(64),
   JSON_MAX_KEYS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   JSON_MAX_ARRAY_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
@@ -168,7 +173,9 @@ export interface Config {
   /** A langgraph.json whose graphs to serve instead of Overseer's own. */
   langgraphConfig?: string;
   /** `timeoutMs`: the deadline of one run's execution (0: none). */
-  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number; timeoutMs: number };
+  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number; timeoutMs: number; maxAttempts: number; leaseMs: number };
+  /** `api` serves HTTP and never executes a graph, `worker` executes queued runs, `all` both (the default). */
+  role: 'api' | 'worker' | 'all';
   /**
    * The most a JSON request body may nest and hold per object or array, checked before it is
    * parsed: a LangGraph payload nests about 10 deep, and values deeper than a few thousand
@@ -237,7 +244,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       eventRetentionSeconds: values.RUN_EVENT_RETENTION_SECONDS,
       eventBuffer: values.RUN_EVENT_BUFFER,
       timeoutMs: values.RUN_TIMEOUT_MS,
+      maxAttempts: values.RUN_MAX_ATTEMPTS,
+      leaseMs: values.RUN_LEASE_MS,
     },
+    role: values.ROLE,
     jsonLimits: { maxDepth: values.JSON_MAX_DEPTH, maxKeys: values.JSON_MAX_KEYS, maxArrayLength: values.JSON_MAX_ARRAY_LENGTH },
     logLevel: values.LOG_LEVEL,
   };

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
+  | 'RUN_FENCED'
   | 'EVENTS_EXPIRED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
@@ -36,6 +37,8 @@ const statusByCode: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  // A worker that lost its claim on a run wrote for it: refused, its successor owns the run.
+  RUN_FENCED: 409,
   // Not 410: the official SDK retries a GET on any status outside 400-409 and 422, so a 410
   // would reach the user only after half a minute of back-off.
   EVENTS_EXPIRED: 409,

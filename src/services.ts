@@ -5,6 +5,7 @@ import { createModels, type ModelsByRole } from './agents/index.ts';
 import { createRedisAssistantRepository, createSqliteAssistantRepository, type AssistantRepository } from './assistants/index.ts';
 import { createRedisClient, RedisCheckpointSaver, SqliteCheckpointSaver } from './checkpoint/index.ts';
 import type { Config } from './config.ts';
+import { AppError } from './errors.ts';
 import {
   createGraphCatalog,
   createGraphs,
@@ -19,6 +20,9 @@ import { createAuditLog, createLogger, type AuditLog, type Logger } from './obse
 import { createLimits, type Limits } from './limits/index.ts';
 import {
   createInProcessEventBus,
+  createRedisEventBus,
+  createRedisRunClaims,
+  createRedisRunQueue,
   createRedisProcessLease,
   createRedisRunRepository,
   createRunManager,
@@ -132,6 +136,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const database = openDatabase(config.sqlitePath);
   const walCheckpointer = startWalCheckpointer(database);
   let redis: Redis | undefined;
+  const closers: Array<() => void> = [];
   try {
     ensureOrdersSchema(database);
     seedOrders(database);
@@ -208,10 +213,40 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const assistants = redis && config.redis
       ? createRedisAssistantRepository({ client: redis, keyPrefix: `${config.redis.keyPrefix}assistants:` })
       : createSqliteAssistantRepository(database);
-    const bus = createInProcessEventBus({
-      bufferLimit: config.runs.eventBuffer,
-      retentionMs: config.runs.eventRetentionSeconds * 1_000,
-    });
+    if (!redis && config.role !== 'all') {
+      throw new AppError('BAD_REQUEST', `ROLE=${config.role} needs REDIS_URL: API and worker processes share runs through Redis`);
+    }
+    // With Redis, runs go through BullMQ to any worker and their events through Redis Streams to
+    // any API process; the subscriber is a connection of its own (a subscribed connection takes no commands).
+    const subscriber = redis && config.redis ? createRedisClient(config.redis.url) : undefined;
+    if (subscriber) closers.push(() => subscriber.disconnect());
+    const bus = redis && subscriber && config.redis
+      ? createRedisEventBus({
+        client: redis,
+        subscriber,
+        keyPrefix: config.redis.keyPrefix,
+        bufferLimit: config.runs.eventBuffer,
+        retentionSeconds: config.runs.eventRetentionSeconds,
+      })
+      : createInProcessEventBus({
+        bufferLimit: config.runs.eventBuffer,
+        retentionMs: config.runs.eventRetentionSeconds * 1_000,
+      });
+    const redisUrl = config.redis?.url;
+    const distributed = redis && subscriber && config.redis && redisUrl
+      ? {
+        claims: createRedisRunClaims({ client: redis, subscriber, keyPrefix: config.redis.keyPrefix }),
+        createQueue: (execute?: Parameters<typeof createRedisRunQueue>[0]['execute']) => createRedisRunQueue({
+          url: redisUrl,
+          keyPrefix: config.redis!.keyPrefix,
+          leaseMs: config.runs.leaseMs,
+          maxAttempts: config.runs.maxAttempts,
+          concurrency: config.runs.concurrency,
+          execute,
+        }),
+        executes: config.role !== 'api',
+      }
+      : undefined;
     const limits = createLimits(config.rateLimits, redis && config.redis ? { client: redis, keyPrefix: config.redis.keyPrefix } : undefined);
     const runs = createRunManager({
       admission: limits.runs,
@@ -224,6 +259,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       concurrency: config.runs.concurrency,
       resultRetentionMs: config.runs.eventRetentionSeconds * 1_000,
       runTimeoutMs: config.runs.timeoutMs,
+      maxAttempts: config.runs.maxAttempts,
+      distributed,
     });
     const lease = redis && config.redis
       ? createRedisProcessLease({ client: redis, key: `${config.redis.keyPrefix}processes` })
@@ -268,6 +305,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         await ingestionJobs.drain();
         await retriever.close();
         await store.stop();
+        for (const close of closers) close();
         redis?.disconnect();
         flushGroupCommit(database);
         await walCheckpointer.stop();
@@ -275,6 +313,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       },
     };
   } catch (error) {
+    for (const close of closers) close();
     redis?.disconnect();
     await walCheckpointer.stop();
     database.close();

@@ -16,8 +16,9 @@ import type {
   PendingWrite,
   SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
-import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
+import { fenceOf, runFencedCommands, type RedisCommand, type RunFence } from '../storage/index.ts';
 import {
   assertStorablePart,
   blobField,
@@ -153,16 +154,16 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       }
     }
     const versions = Object.entries(checkpoint.channel_versions).map(([channel, version]) => [channel, String(version)]);
-    const transaction = this.client
-      .multi()
-      .zadd(keys.namespaceIndex, 0, member)
-      .zadd(keys.timeline, 0, timelineMember(checkpoint.id, namespace))
-      .hset(keys.checkpoints, member, record)
-      .hset(keys.channels, member, JSON.stringify(versions));
+    const commands: RedisCommand[] = [
+      ['zadd', keys.namespaceIndex, 0, member],
+      ['zadd', keys.timeline, 0, timelineMember(checkpoint.id, namespace)],
+      ['hset', keys.checkpoints, member, record],
+      ['hset', keys.channels, member, JSON.stringify(versions)],
+    ];
     if (blobs.length > 0) {
-      transaction.hset(keys.blobs, ...blobs);
+      commands.push(['hset', keys.blobs, ...blobs]);
     }
-    await this.commit(transaction, listThreadKeys(keys));
+    await this.commit(commands, listThreadKeys(keys), fenceOf(config));
     return { configurable: { thread_id: threadId, checkpoint_ns: namespace, checkpoint_id: checkpoint.id, ...tenantEntry(tenant) } };
   }
 
@@ -181,18 +182,14 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
         return { field: writeField(namespace, checkpointId, taskId, index), record, index };
       }),
     );
-    const transaction = this.client.multi();
+    const commands: RedisCommand[] = [];
     for (const { field, record, index } of encoded) {
       // Special writes (error, interrupt, ...) replace the previous one; ordinary
       // writes are insert-or-ignore, so a retried task cannot change what was saved.
-      if (index < 0) {
-        transaction.hset(keys.writes, field, record);
-      } else {
-        transaction.hsetnx(keys.writes, field, record);
-      }
-      transaction.zadd(keys.writeIndex, 0, field);
+      commands.push([index < 0 ? 'hset' : 'hsetnx', keys.writes, field, record]);
+      commands.push(['zadd', keys.writeIndex, 0, field]);
     }
-    await this.commit(transaction, listThreadKeys(keys));
+    await this.commit(commands, listThreadKeys(keys), fenceOf(config));
   }
 
   /**
@@ -293,13 +290,22 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       versions.length > 0 ? maxChannelVersion(...versions) : this.getNextVersion(undefined);
   }
 
-  /** EXEC with the thread's TTL applied to all its keys in the same transaction. */
-  private async commit(transaction: ChainableCommander, threadKeys: string[]): Promise<void> {
+  /**
+   * The commands in one atomic step, with the thread's TTL applied to all its keys: MULTI/EXEC,
+   * or, when the config carries a worker's fence (`configurable.__run_fence`), one script that
+   * first compares the fence and refuses (`RUN_FENCED`) a worker whose claim was taken over.
+   */
+  private async commit(commands: RedisCommand[], threadKeys: string[], fence: RunFence | undefined): Promise<void> {
     if (this.ttlSeconds !== undefined) {
       for (const key of threadKeys) {
-        transaction.expire(key, this.ttlSeconds);
+        commands.push(['expire', key, this.ttlSeconds]);
       }
     }
+    if (fence) {
+      await withStorageErrors(() => runFencedCommands(this.client, fence, threadKeys, commands));
+      return;
+    }
+    const transaction = this.client.multi(commands as Array<[string, ...Array<string | number | Buffer>]>);
     await withStorageErrors(async () => assertTransactionSucceeded(await transaction.exec()));
   }
 }

@@ -9,6 +9,7 @@ import { recordAudit } from './record-audit.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
 import type { ActionRecord, SpecialistReport } from './handoff.ts';
 import { readRunContext } from './run-context.ts';
+import { fenceOf } from '../storage/index.ts';
 import { ExecutorState } from './state.ts';
 
 type State = typeof ExecutorState.State;
@@ -90,6 +91,7 @@ export function createExecutorGraph(
           flags: state.flags,
           actor: context.actor,
           stateless: context.stateless,
+          fence: fenceOf(config),
         },
         guard,
         breakers: dependencies.safety?.breakers,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { AppError, isAppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/index.ts';
@@ -12,6 +13,17 @@ import { streamGraphRun } from './stream-graph-run.ts';
 import { latestCheckpointIdOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
 import { toWireValue } from './to-wire-json.ts';
 import { logError } from '../observability/index.ts';
+import { fenceConfigKey, isFencedError, type RunFence } from '../storage/index.ts';
+
+/** The claim a worker executes a run under. */
+export interface RunClaim {
+  /** Every write for the run carries it and is refused once another worker claimed the run. */
+  fence?: RunFence;
+  /** 1 on the first execution; a run taken over after its worker died counts up. */
+  attempt: number;
+  /** Past this many attempts the run ends `error`, saying what it already did. */
+  maxAttempts: number;
+}
 
 export interface RunOutcome {
   status: RunStatus;
@@ -31,8 +43,10 @@ export interface RunExecutorDependencies {
   fetch?: typeof fetch;
   /** A run's execution deadline in milliseconds (`RUN_TIMEOUT_MS`); 0 or absent: none. */
   runTimeoutMs?: number;
-  /** Called once per run, after its record is final. */
-  onSettled: (record: RunRecord, outcome: RunOutcome) => void;
+  /** Whether a worker's fence is still current (asked when a run fails, to tell a takeover from a failure). */
+  isCurrent?: (fence: RunFence) => Promise<boolean>;
+  /** Called once per run, after its record is final; `superseded` when another worker took the run over and this one's writes were refused. */
+  onSettled: (record: RunRecord, outcome: RunOutcome, superseded?: boolean) => void;
 }
 
 /**
@@ -71,7 +85,8 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
     });
   }
 
-  async function execute(record: RunRecord): Promise<void> {
+  async function execute(record: RunRecord, claim: RunClaim = { attempt: 1, maxAttempts: 1 }): Promise<void> {
+    const { fence } = claim;
     const entry = dependencies.catalog.get(graphIdOf(record));
     const controller = new AbortController();
     const persistent = !record.kwargs.temporary;
@@ -80,15 +95,33 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
     let outcome: RunOutcome = { status: 'error', error: { code: 'NOT_FOUND', message: 'Assistant no longer exists' } };
     let deleted = false;
     let lastValues: unknown = null;
+    let superseded = false;
+    let resume = false;
     try {
       if (!entry) throw new Error(`assistant ${record.assistant_id} disappeared`);
+      await bus.attach?.(record.run_id, fence);
       if (persistent) {
-        // Where a rollback returns to. Kept on the live record: a run's status and this id are
-        // in memory while it runs and stored when it ends (a crash is settled by recover()).
-        record.checkpoint_before = await latestCheckpointIdOf(checkpointer, record.tenant_id, record.thread_id);
+        const latest = await latestCheckpointIdOf(checkpointer, record.tenant_id, record.thread_id);
+        // Where a rollback returns to: the thread's checkpoint before the first attempt.
+        if (claim.attempt <= 1 || record.checkpoint_before === undefined) record.checkpoint_before = latest;
+        // A later attempt whose earlier one saved anything resumes from the thread's last checkpoint
+        // (pending writes kept), never from its input again; one that saved nothing starts as it would have.
+        resume = claim.attempt > 1 && (latest ?? null) !== (record.checkpoint_before ?? null);
+        record.attempt = claim.attempt;
+        // Stored now, so a worker taking the run over knows where it started and how often it was tried.
+        await repository.updateRun(record.run_id, {
+          status: 'running',
+          checkpoint_before: record.checkpoint_before ?? null,
+          attempt: claim.attempt,
+          resume_from: resume ? 'checkpoint' : null,
+          worker: `${hostname()}:${process.pid}`,
+        }, fence);
       }
       record.status = 'running';
       record.updated_at = new Date().toISOString();
+      if (claim.attempt > claim.maxAttempts) {
+        throw new AppError('INTERNAL', `The run was started ${claim.maxAttempts} times and its worker stopped each time (RUN_MAX_ATTEMPTS); it is not tried again.`);
+      }
       await dependencies.audit?.append({
         tenantId: record.tenant_id,
         type: 'run.started',
@@ -99,6 +132,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           graph: entry.graphId,
           resumed: Boolean(record.kwargs.command),
           temporary: record.kwargs.temporary,
+          ...(claim.attempt > 1 ? { attempt: claim.attempt, from: resume ? 'checkpoint' : 'input' } : {}),
           ...(record.kwargs.on_behalf_of === undefined ? {} : { onBehalfOf: record.kwargs.on_behalf_of }),
         },
       });
@@ -114,11 +148,12 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         // Server-owned like the tenant: whom tools act for, and whether the run can pause.
         actor: kwargs.on_behalf_of ?? kwargs.actor,
         stateless: !persistent,
+        ...(fence ? { [fenceConfigKey]: fence } : {}),
       };
       const events = streamGraphRun(persistent ? entry.graph : statelessCopyOf(entry.graph), {
         runId: record.run_id,
-        input: kwargs.input,
-        command: kwargs.command as never,
+        input: resume ? null : kwargs.input,
+        command: (resume ? undefined : kwargs.command) as never,
         configurable,
         streamModes: kwargs.stream_mode,
         subgraphs: kwargs.subgraphs,
@@ -147,7 +182,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       } else if (!interrupted && lastValues !== null) {
         const values = toWireValue<Record<string, unknown>>(lastValues);
         outcome = { status: 'success', values };
-        await repository.updateThread(record.tenant_id, record.thread_id, { status: 'idle', values, interrupts: {} });
+        await repository.updateThread(record.tenant_id, record.thread_id, { status: 'idle', values, interrupts: {} }, fence);
       } else {
         // Interrupted (or no values streamed): read the state for the interrupts by task.
         const snapshot = await snapshotOf(record);
@@ -160,11 +195,16 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           status: paused ? 'interrupted' : 'idle',
           values: snapshot?.values ?? null,
           interrupts: snapshot?.interruptsByTask ?? {},
-        });
+        }, fence);
       }
     } catch (error) {
       const action = executions.get(record.run_id)?.action;
-      if (controller.signal.aborted && action) {
+      if (isFencedError(error) || (fence && !(await stillCurrent(fence)))) {
+        // Another worker claimed the run (this one was paused or cut off past its lease): it owns
+        // the run now, and nothing more is written from here.
+        superseded = true;
+        logError(`run ${record.run_id}: taken over by another worker; this worker's late writes are refused`, error);
+      } else if (controller.signal.aborted && action) {
         outcome = { status: 'interrupted' };
         if (persistent) deleted = await settleCancelledThread(record, action);
       } else {
@@ -180,18 +220,22 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         bus.publish(record.run_id, { event: 'error', data: { error: shown.code, message, ...(Number.isFinite(retryAfter) ? { retry_after_seconds: retryAfter } : {}) } });
         if (persistent) {
           await repository
-            .updateThread(record.tenant_id, record.thread_id, { status: 'error' })
+            .updateThread(record.tenant_id, record.thread_id, { status: 'error' }, fence)
             .catch((updateError: unknown) => logError(`run ${record.run_id}: could not mark the thread:`, updateError));
         }
       }
     } finally {
       deadline.clear();
       executions.delete(record.run_id);
+      if (superseded) {
+        dependencies.onSettled(record, outcome, true);
+        return;
+      }
       // Independent writes, issued together: one commit (SQLite) or concurrent round trips (Redis).
       await Promise.all([
         persistent && !deleted
           ? repository
-            .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null })
+            .updateRun(record.run_id, { status: outcome.status, error: outcome.error ?? null }, fence)
             .catch((updateError: unknown) => logError(`run ${record.run_id}: could not record its outcome:`, updateError))
           : undefined,
         dependencies.audit
@@ -206,6 +250,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           .catch((auditError: unknown) => logError(`run ${record.run_id}: could not audit its end:`, auditError)),
       ]);
       bus.end(record.run_id);
+      await bus.flush?.(record.run_id).catch(() => undefined);
       dependencies.onSettled({ ...record, status: outcome.status }, outcome);
       if (record.kwargs.webhook) {
         void sendWebhook(
@@ -215,6 +260,10 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         );
       }
     }
+  }
+
+  async function stillCurrent(fence: RunFence): Promise<boolean> {
+    return dependencies.isCurrent ? dependencies.isCurrent(fence).catch(() => true) : true;
   }
 
   /** After a cancel: roll back (deleting the run) or keep the state reached; true when the run was deleted. */

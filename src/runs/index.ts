@@ -16,3 +16,6 @@ export type { LeaseHolder, ProcessLease, ProcessLeaseOptions, LeaseIdentity } fr
 export { createSqliteProcessLease } from './sqlite-process-lease.ts';
 export { createRedisProcessLease, type RedisProcessLeaseOptions } from './redis-process-lease.ts';
 export { recoverStaleRuns, type RecoveryReport, type RecoverStaleRunsOptions } from './recover-stale-runs.ts';
+export { createRedisEventBus, type RedisEventBusOptions } from './redis-event-bus.ts';
+export { createRedisRunQueue, type RedisRunQueue, type RedisRunQueueOptions, type RunJob } from './redis-run-queue.ts';
+export { createRedisRunClaims, type RunClaims, type RedisRunClaimsOptions } from './redis-run-claims.ts';

@@ -1,5 +1,6 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
+import { runFencedScript, withFence, type RunFence } from '../storage/index.ts';
 import { guardStorageErrors, metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
 import { isActive, type RunRecord, type ThreadRecord } from './run-records.ts';
 import { createKeys } from './redis-run-keys.ts';
@@ -23,6 +24,13 @@ async function execAll(commands: ChainableCommander): Promise<unknown[]> {
 }
 
 const threadPageSize = 100;
+
+const fencedScripts = new Map<string, ReturnType<typeof withFence>>();
+function fencedVersionOf(script: LuaScript) {
+  let fenced = fencedScripts.get(script.sha);
+  if (!fenced) fencedScripts.set(script.sha, (fenced = withFence(script.source)));
+  return fenced;
+}
 const maxDeleteAttempts = 5;
 
 /**
@@ -37,7 +45,9 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
   if (/[{}]/.test(options.keyPrefix)) throw new AppError('BAD_REQUEST', 'The run store key prefix may not contain braces');
   const keys = createKeys(options.keyPrefix);
 
-  async function runScript(script: LuaScript, scriptKeys: string[], args: Array<string | number>): Promise<unknown> {
+  async function runScript(script: LuaScript, scriptKeys: string[], args: Array<string | number>, fence?: RunFence): Promise<unknown> {
+    // A worker's write: the same script behind the fence check, refused once its claim is stale.
+    if (fence) return runFencedScript(client, fencedVersionOf(script), fence, scriptKeys, args);
     try {
       return await client.evalsha(script.sha, scriptKeys.length, ...scriptKeys, ...args);
     } catch (error) {
@@ -142,7 +152,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       return (await readThreads(tenantId, [threadId]))[0];
     },
 
-    async updateThread(tenantId, threadId, patch: ThreadPatch) {
+    async updateThread(tenantId, threadId, patch: ThreadPatch, fence) {
       const tenant = keys.tenant(tenantId);
       const updatedAt = clock().toISOString();
       const fields = toFields({ status: patch.status, values: patch.values, interrupts: patch.interrupts, updated_at: updatedAt });
@@ -150,6 +160,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
         updateThreadScript,
         [tenant.thread(threadId), tenant.metadata(threadId), tenant.threadsByUpdate],
         [threadId, scoreOf(updatedAt), fields.length / 2, ...fields, ...toFields(patch.metadata ?? {})],
+        fence,
       )) as [string[], string[]] | null;
       return reply ? toThread(fromFlatFields(reply[0]), fromFlatFields(reply[1])) : undefined;
     },
@@ -223,7 +234,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       return runs.sort((left, right) => compareBytes(left.created_at, right.created_at) || compareBytes(left.run_id, right.run_id));
     },
 
-    async updateRun(runId, patch) {
+    async updateRun(runId, patch, fence) {
       const owner = await client.hget(keys.runOwners, runId);
       if (!owner) return;
       const [tenantId, threadId] = JSON.parse(owner) as [string, string];
@@ -233,7 +244,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       const activating = next.status !== undefined && isActive({ status: next.status });
       if (activating) await setGlobalActive(runId, true);
       const fields = toFields(next);
-      const status = await runScript(updateRunScript, [tenant.run(runId), tenant.threadActive(threadId)], [runId, fields.length / 2, ...fields, ...cleared]);
+      const status = await runScript(updateRunScript, [tenant.run(runId), tenant.threadActive(threadId)], [runId, fields.length / 2, ...fields, ...cleared], fence);
       // The record went away under us (thread being deleted): take back the entry just added.
       if (status === null && activating) await setGlobalActive(runId, false);
       if (status !== null && next.status !== undefined && !activating) await setGlobalActive(runId, false);

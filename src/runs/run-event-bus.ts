@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import type { RunFence } from '../storage/index.ts';
 import type { RunEvent } from './run-event.ts';
 
 /**
@@ -25,7 +26,14 @@ export interface RunEventBus {
   end(runId: string): void;
   subscribe(runId: string, options?: SubscribeOptions): AsyncIterable<SequencedRunEvent>;
   /** Whether the bus holds (or held recently) this run's events. */
-  has(runId: string): boolean;
+  has(runId: string): boolean | Promise<boolean>;
+  /**
+   * Before a worker publishes a run's events (a bus shared by processes): continue the run's
+   * numbering after the events already written, and write only while `fence` is current.
+   */
+  attach?(runId: string, fence?: RunFence): Promise<void>;
+  /** Resolves once the run's published events are written; rejects if a write was refused. */
+  flush?(runId: string): Promise<void>;
   close(): void;
 }
 

@@ -12,9 +12,12 @@ import { resolveAssistant, underRun } from './resolve-assistant.ts';
 import type { StreamMode } from './run-event.ts';
 import { eventsExpired, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
 import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
+import type { RunClaims } from './redis-run-claims.ts';
+import type { RedisRunQueue, RunJob } from './redis-run-queue.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import { logError } from '../observability/index.ts';
+import type { RunFence } from '../storage/index.ts';
 
 export interface RunManagerDependencies {
   catalog: GraphCatalog;
@@ -37,6 +40,20 @@ export interface RunManagerDependencies {
   admission?: {
     acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
     release(runId: string): Promise<void>;
+  };
+  /** Attempts of a run whose worker died before it gives up with an error (`RUN_MAX_ATTEMPTS`, default 3). */
+  maxAttempts?: number;
+  /**
+   * Several processes on one Redis: runs are queued on BullMQ and executed by whichever worker
+   * claims them, multitask strategies decide under a Redis lock, cancellation travels by a durable
+   * flag and pub/sub. Absent: this process executes every run of its threads in-process.
+   */
+  distributed?: {
+    claims: RunClaims;
+    /** The queue; `execute` is given in processes that execute runs (ROLE worker or all). */
+    createQueue(execute?: (job: RunJob) => Promise<void>): RedisRunQueue;
+    /** Whether this process executes runs (ROLE worker or all); an API process only queues them. */
+    executes: boolean;
   };
 }
 
@@ -117,7 +134,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
   // Time-ordered ids keep runs created in the same millisecond in creation order.
   const newId = dependencies.newId ?? (() => uuid7());
   const resultRetentionMs = dependencies.resultRetentionMs ?? 600_000;
-  const withThreadLock = createKeyedMutex();
+  const maxAttempts = dependencies.maxAttempts ?? 3;
+  const { distributed } = dependencies;
+  const withThreadLock = distributed ? distributed.claims.withThreadLock : createKeyedMutex();
+  // Stateless runs another process executes: kept here for `get` and `join` while they last.
+  const remoteTemporary = new Map<string, RunRecord>();
   const live = new Map<string, LiveRun>();
   // This manager executes every run of its threads in-process, so it knows each thread's
   // pending and running runs without asking storage on every create and every finish.
@@ -134,31 +155,62 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     newId,
     fetch: dependencies.fetch,
     runTimeoutMs: dependencies.runTimeoutMs,
-    onSettled: (record, outcome) => {
-      results.set(record.run_id, { tenantId: record.tenant_id, outcome });
-      setTimeout(() => results.delete(record.run_id), resultRetentionMs).unref();
+    isCurrent: distributed?.claims.isCurrent,
+    onSettled: (record, outcome, superseded) => {
+      if (!superseded) {
+        results.set(record.run_id, { tenantId: record.tenant_id, outcome });
+        setTimeout(() => results.delete(record.run_id), resultRetentionMs).unref();
+      }
       forget(record.run_id);
-      if (!record.kwargs.temporary) void startNext(record.tenant_id, record.thread_id);
+      // A superseded worker leaves the thread to the worker that took its run over.
+      if (!record.kwargs.temporary && !superseded) void startNext(record.tenant_id, record.thread_id);
     },
   });
-  const queue: RunQueue = createInProcessRunQueue({
+  const redisQueue = distributed?.createQueue(distributed.executes ? claimAndExecute : undefined);
+  const queue: RunQueue = redisQueue ?? createInProcessRunQueue({
     concurrency: dependencies.concurrency,
     execute: async (runId) => {
       const run = live.get(runId);
-      if (run) await executor.execute(run.record);
+      // A run recovered after a crash counts its attempts on, and resumes from its checkpoint.
+      if (run) await executor.execute(run.record, { attempt: (run.record.attempt ?? 0) + 1, maxAttempts });
     },
   });
+  const stopListening = distributed?.executes
+    ? distributed.claims.onCancel((runId, action) => cancelHere(runId, action))
+    : undefined;
+
+  /** A cancel request reached this worker: abort the run if it executes here (or is about to). */
+  function cancelHere(runId: string, action: CancelAction, tries = 0) {
+    if (executor.cancel(runId, action) || !live.has(runId) || tries >= 20) return;
+    // Claimed here but not started yet: try again in a moment (its start also reads the durable flag).
+    setTimeout(() => cancelHere(runId, action, tries + 1), 10).unref();
+  }
+
+  /** A worker takes a queued run: claim it (a fence every later write carries), then execute it unless cancelled meanwhile. */
+  async function claimAndExecute(job: RunJob): Promise<void> {
+    const stored = (job.record as RunRecord | undefined) ?? (await repository.getRun(job.tenantId, job.runId));
+    // Finished, deleted, or already executing here: nothing to do.
+    if (!stored || (!stored.kwargs.temporary && !isActive(stored)) || live.has(stored.run_id)) return;
+    const fence = await distributed!.claims.claim(stored.run_id);
+    const entry = remember(stored, { announce: false });
+    const cancelled = await distributed!.claims.cancelRequested(stored.run_id);
+    if (cancelled) {
+      await settleUnstarted(stored, cancelled, fence);
+      return;
+    }
+    await executor.execute(entry.record, { fence, attempt: (stored.attempt ?? 0) + 1, maxAttempts });
+  }
 
   const createdListeners = new Set<(run: RunRecord) => void>();
 
-  function remember(run: RunRecord): LiveRun {
+  function remember(run: RunRecord, options: { announce?: boolean } = {}): LiveRun {
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const entry: LiveRun = { record: run, settled, settle, scheduled: false };
     live.set(run.run_id, entry);
     const key = threadKey(run.tenant_id, run.thread_id);
     liveByThread.set(key, [...(liveByThread.get(key) ?? []), entry]);
-    for (const listener of createdListeners) listener(run);
+    if (options.announce !== false) for (const listener of createdListeners) listener(run);
     return entry;
   }
 
@@ -183,7 +235,14 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
   function schedule(run: RunRecord, afterSeconds?: number) {
     const entry = live.get(run.run_id);
     if (entry) entry.scheduled = true;
-    if (afterSeconds && afterSeconds > 0) {
+    if (redisQueue) {
+      // BullMQ holds a delayed run itself; a stateless run has no stored record, so its job carries it.
+      redisQueue.enqueue(run.run_id, {
+        tenantId: run.tenant_id,
+        delayMs: afterSeconds && afterSeconds > 0 ? afterSeconds * 1_000 : undefined,
+        record: run.kwargs.temporary ? run : undefined,
+      });
+    } else if (afterSeconds && afterSeconds > 0) {
       setTimeout(() => queue.enqueue(run.run_id), afterSeconds * 1_000).unref();
     } else {
       queue.enqueue(run.run_id);
@@ -192,11 +251,53 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
   async function startNext(tenantId: string, threadId: string) {
     await withThreadLock(threadKey(tenantId, threadId), async () => {
+      if (distributed) {
+        // The thread's runs in storage are its queue: only its head has a job, so `enqueue` keeps order across workers.
+        const runs = await repository.activeRuns(tenantId, threadId);
+        if (runs.some((run) => run.status === 'running')) return;
+        if (runs[0]) schedule(runs[0]);
+        return;
+      }
       const runs = liveRunsOf(tenantId, threadId);
       if (runs.some((run) => run.scheduled)) return;
       const next = runs[0];
       if (next) schedule(next.record);
     }).catch((error: unknown) => logError(`could not start the next run of thread ${threadId}:`, error));
+  }
+
+  /** Settle a run that never started (cancelled while queued), as its executor would have. */
+  async function settleUnstarted(run: RunRecord, action: CancelAction, fence?: RunFence) {
+    if (!run.kwargs.temporary) {
+      if (action === 'rollback') await repository.deleteRun(run.tenant_id, run.run_id);
+      else await repository.updateRun(run.run_id, { status: 'interrupted' }, fence);
+    }
+    await bus.attach?.(run.run_id, fence);
+    bus.end(run.run_id);
+    await bus.flush?.(run.run_id).catch(() => undefined);
+    results.set(run.run_id, { tenantId: run.tenant_id, outcome: { status: 'interrupted' } });
+    forget(run.run_id);
+    if (distributed && !run.kwargs.temporary) void startNext(run.tenant_id, run.thread_id);
+  }
+
+  /** Another process may execute the run: drop its job if no worker took it yet, else ask whoever has it. */
+  async function cancelAnywhere(run: RunRecord, action: CancelAction): Promise<'settled' | 'requested'> {
+    if (executor.cancel(run.run_id, action)) return 'requested';
+    if (run.status === 'pending' && (await redisQueue!.remove(run.run_id))) {
+      await settleUnstarted(run, action);
+      return 'settled';
+    }
+    await distributed!.claims.requestCancel(run.run_id, action);
+    return 'requested';
+  }
+
+  /** Until the run is no longer pending or running in storage (another process executes it). */
+  async function settledAnywhere(tenantId: string, runId: string, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const stored = await repository.getRun(tenantId, runId);
+      if (!stored || !isActive(stored)) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   async function cancelRecord(run: RunRecord, action: CancelAction) {
@@ -222,8 +323,27 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     }
   }
 
+  /**
+   * Wait for a run another process executes, through its events: the last `values` and any
+   * `error`, then (persistent runs) what its record and thread say.
+   */
+  async function joinAnywhere(run: RunRecord): Promise<RunOutcome | undefined> {
+    if (!run.kwargs.temporary && !isActive(run)) return undefined;
+    let values: unknown = null;
+    let failure: { code: string; message: string } | undefined;
+    for await (const event of bus.subscribe(run.run_id)) {
+      if (event.event === 'values') values = event.data;
+      if (event.event === 'error') {
+        const data = event.data as { error?: string; message?: string };
+        failure = { code: data.error ?? 'INTERNAL', message: data.message ?? 'Run failed' };
+      }
+    }
+    if (!run.kwargs.temporary) return undefined;
+    return failure ? { status: 'error', error: failure } : { status: 'success', values };
+  }
+
   async function findRun(tenantId: string, runId: string): Promise<RunRecord> {
-    const run = live.get(runId)?.record ?? (await repository.getRun(tenantId, runId));
+    const run = live.get(runId)?.record ?? remoteTemporary.get(runId) ?? (await repository.getRun(tenantId, runId));
     if (!run || run.tenant_id !== tenantId) throw new AppError('NOT_FOUND', `Run ${runId} not found`);
     return run;
   }
@@ -272,7 +392,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       await dependencies.admission?.acquire({ tenantId, callerId: request.callerId, runId: run.run_id });
       if (temporary) {
         // Its thread is new, private and deleted at the end: nothing to store, nothing to wait for.
-        remember(run);
+        if (distributed) {
+          remoteTemporary.set(run.run_id, run);
+          setTimeout(() => remoteTemporary.delete(run.run_id), resultRetentionMs).unref();
+          for (const listener of createdListeners) listener(run);
+        } else remember(run);
         schedule(run, request.afterSeconds);
         return run;
       }
@@ -292,7 +416,9 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           });
         }
         const strategy = run.multitask_strategy;
-        const active = liveRunsOf(tenantId, threadId).map((other) => other.record);
+        const active = distributed
+          ? await repository.activeRuns(tenantId, threadId)
+          : liveRunsOf(tenantId, threadId).map((other) => other.record);
         if (active.length > 0 && strategy === 'reject') {
           throw new AppError('CONFLICT', 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
         }
@@ -310,6 +436,17 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           if (marked.status === 'fulfilled') await repository.updateThread(tenantId, threadId, { status: thread.status }).catch(() => undefined);
           throw stored.status === 'rejected' ? stored.reason : (marked as PromiseRejectedResult).reason;
         }
+        if (distributed) {
+          for (const listener of createdListeners) listener(run);
+          if (active.length === 0) schedule(run, request.afterSeconds);
+          else if (strategy === 'interrupt' || strategy === 'rollback') {
+            // Runs still executing somewhere start this one when they settle (startNext); queued ones are settled here.
+            const outcomes = [];
+            for (const other of active) outcomes.push(await cancelAnywhere(other, strategy));
+            if (outcomes.every((outcome) => outcome === 'settled')) schedule(run, request.afterSeconds);
+          }
+          return run;
+        }
         remember(run);
         if (active.length === 0) schedule(run, request.afterSeconds);
         else if (strategy === 'interrupt' || strategy === 'rollback') {
@@ -321,7 +458,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     },
 
     get: async (tenantId, runId) => {
-      const running = live.get(runId)?.record;
+      const running = live.get(runId)?.record ?? remoteTemporary.get(runId);
       if (running?.kwargs.temporary) return running.tenant_id === tenantId ? running : undefined;
       if (running) return running.tenant_id === tenantId ? running : undefined;
       const run = await repository.getRun(tenantId, runId);
@@ -334,7 +471,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
     async stream(tenantId, runId, options = {}) {
       const run = await findRun(tenantId, runId);
-      if (!bus.has(runId) && !live.has(runId) && !isActive(run)) {
+      if (!(await bus.has(runId)) && !live.has(runId) && !isActive(run)) {
         // A client resuming (Last-Event-ID) a finished run whose events expired must hear so;
         // a plain join of a finished run simply ends.
         if (options.after !== undefined) throw eventsExpired(runId, options.after);
@@ -348,6 +485,10 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       if (!known) await findRun(tenantId, runId);
       else if (known.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Run ${runId} not found`);
       await live.get(runId)?.settled;
+      if (distributed && !results.has(runId)) {
+        const outcome = await joinAnywhere(await findRun(tenantId, runId));
+        if (outcome) results.set(runId, { tenantId, outcome });
+      }
       const finished = results.get(runId)?.outcome ?? (await executor.outcomeFromThread(await findRun(tenantId, runId)));
       if (finished.status === 'error' && finished.error) {
         const { retryAfterSeconds } = finished.error;
@@ -359,6 +500,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     async cancel(tenantId, runId, options = {}) {
       const run = await findRun(tenantId, runId);
       if (!isActive(run) && !live.has(runId)) return;
+      if (distributed) {
+        const outcome = await cancelAnywhere(run, options.action ?? 'interrupt');
+        if (options.wait && outcome === 'requested') await settledAnywhere(tenantId, runId);
+        return;
+      }
       await cancelRecord(live.get(runId)?.record ?? run, options.action ?? 'interrupt');
       if (options.wait) await live.get(runId)?.settled;
       void startNext(tenantId, run.thread_id);
@@ -373,6 +519,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     async deleteThread(tenantId, threadId) {
       const thread = await repository.getThread(tenantId, threadId);
       if (!thread) return false;
+      if (distributed) {
+        for (const run of await repository.activeRuns(tenantId, threadId)) {
+          if ((await cancelAnywhere(run, 'interrupt')) === 'requested') await settledAnywhere(tenantId, run.run_id);
+        }
+      }
       for (const run of liveRunsOf(tenantId, threadId)) {
         await cancelRecord(run.record, 'interrupt');
         await run.settled;
@@ -412,17 +563,27 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
     async recover() {
       const stale = (await repository.staleRuns()).filter((run) => !live.has(run.run_id));
+      // Resume, never re-run: each is queued again and continues from its thread's last checkpoint
+      // (execute-run decides input or checkpoint), its attempts counted, in its thread's order.
+      const threads = new Map<string, RunRecord>();
       for (const run of stale) {
-        await repository.updateRun(run.run_id, {
-          status: 'error',
-          error: { code: 'INTERNAL', message: 'The server stopped while this run was in progress' },
-        });
-        await repository.updateThread(run.tenant_id, run.thread_id, { status: 'idle' });
+        if (!threads.has(threadKey(run.tenant_id, run.thread_id))) threads.set(threadKey(run.tenant_id, run.thread_id), run);
+        if (!distributed) remember(run, { announce: false });
+      }
+      for (const first of threads.values()) {
+        if (distributed) await startNext(first.tenant_id, first.thread_id);
+        else schedule(first);
       }
       return stale.length;
     },
 
     async shutdown() {
+      if (redisQueue) {
+        // A worker stopping hands its runs back: their jobs' locks lapse and another worker resumes them.
+        (await stopListening)?.();
+        await redisQueue.close(true);
+        return;
+      }
       for (const run of [...live.values()]) executor.cancel(run.record.run_id, 'interrupt');
       await queue.idle();
     },

@@ -5,7 +5,8 @@ import { logError } from '../observability/index.ts';
  * first come first served; a Redis-backed queue (for several replicas) implements the same.
  */
 export interface RunQueue {
-  enqueue(runId: string): void;
+  /** `job`: what a queue shared by processes carries to the worker (the in-process queue needs only the id). */
+  enqueue(runId: string, job?: { tenantId: string; delayMs?: number; record?: unknown }): void;
   stats(): { waiting: number; running: number };
   /** Resolves when nothing is running or waiting (graceful shutdown). */
   idle(): Promise<void>;

@@ -46,6 +46,12 @@ export interface RunRecord {
   /** Checkpoint the thread was at when the run started: where a rollback returns to. */
   checkpoint_before?: string | null;
   error?: { code: string; message: string } | null;
+  /** How many times a worker has claimed this run (1 on its first execution); a crash-resumed run counts up to RUN_MAX_ATTEMPTS. */
+  attempt?: number;
+  /** Set when the run resumes from its thread's last checkpoint rather than starting from its input (a worker died mid-run). */
+  resume_from?: 'checkpoint' | null;
+  /** The process executing (or that last executed) the run: `<host>:<pid>`. */
+  worker?: string;
 }
 
 export interface ThreadRecord {

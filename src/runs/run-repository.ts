@@ -1,4 +1,5 @@
 import { toStorageError } from '../errors.ts';
+import type { RunFence } from '../storage/index.ts';
 import type { RunRecord, RunStatus, ThreadRecord, ThreadStatus } from './run-records.ts';
 
 export interface ThreadSearch {
@@ -10,6 +11,8 @@ export interface ThreadSearch {
   sortBy: 'thread_id' | 'status' | 'created_at' | 'updated_at';
   sortOrder: 'asc' | 'desc';
 }
+
+export type RunPatch = Partial<Pick<RunRecord, 'status' | 'error' | 'checkpoint_before' | 'attempt' | 'resume_from' | 'worker'>>;
 
 export interface ThreadPatch {
   metadata?: Record<string, unknown>;
@@ -25,8 +28,11 @@ export interface ThreadPatch {
 export interface RunRepository {
   createThread(thread: ThreadRecord): Promise<ThreadRecord>;
   getThread(tenantId: string, threadId: string): Promise<ThreadRecord | undefined>;
-  /** Metadata is merged key by key, as the LangGraph API's PATCH does. */
-  updateThread(tenantId: string, threadId: string, patch: ThreadPatch): Promise<ThreadRecord | undefined>;
+  /**
+   * Metadata is merged key by key, as the LangGraph API's PATCH does. With `fence` (a worker's
+   * claim) the write is refused (`RUN_FENCED`) when another worker took the run over.
+   */
+  updateThread(tenantId: string, threadId: string, patch: ThreadPatch, fence?: RunFence): Promise<ThreadRecord | undefined>;
   deleteThread(tenantId: string, threadId: string): Promise<boolean>;
   searchThreads(tenantId: string, search: ThreadSearch): Promise<ThreadRecord[]>;
   countThreads(tenantId: string, search: Omit<ThreadSearch, 'limit' | 'offset' | 'sortBy' | 'sortOrder'>): Promise<number>;
@@ -36,7 +42,8 @@ export interface RunRepository {
   listRuns(tenantId: string, threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<RunRecord[]>;
   /** Runs of a thread that are pending or running, oldest first. */
   activeRuns(tenantId: string, threadId: string): Promise<RunRecord[]>;
-  updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'error' | 'checkpoint_before'>>): Promise<void>;
+  /** With `fence`, refused (`RUN_FENCED`) once another worker claimed the run. */
+  updateRun(runId: string, patch: RunPatch, fence?: RunFence): Promise<void>;
   deleteRun(tenantId: string, runId: string): Promise<boolean>;
   /** Runs left pending or running by a process that stopped; the manager settles them at start. */
   staleRuns(): Promise<RunRecord[]>;

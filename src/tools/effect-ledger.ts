@@ -1,3 +1,5 @@
+import type { RunFence } from '../storage/index.ts';
+
 /**
  * The record of side effects that makes tool calls exactly-once: `started` is written
  * before a non-read tool runs and `done` with its result after, under an idempotency key
@@ -24,6 +26,8 @@ export interface EffectClaimRequest {
   toolName: string;
   argsHash: string;
   tenantId: string;
+  /** The claim of the worker executing the run: a ledger shared by workers refuses a stale one (`RUN_FENCED`). */
+  fence?: RunFence;
 }
 
 export type EffectClaim =
@@ -40,8 +44,19 @@ export interface EffectLedger {
   /** Atomically claim `key`: insert `started` if absent, or re-claim it after a failed attempt. */
   begin(key: string, request: EffectClaimRequest): Promise<EffectClaim>;
   /** Record the result of a claimed key. */
-  complete(key: string, result: unknown): Promise<void>;
+  complete(key: string, result: unknown, fence?: RunFence): Promise<void>;
   /** Record that the claimed attempt changed nothing; the key may be claimed again. */
-  fail(key: string, message: string): Promise<void>;
+  fail(key: string, message: string, fence?: RunFence): Promise<void>;
   get(key: string): Promise<EffectRecord | undefined>;
+}
+
+/** The ledger with every claim and outcome carrying `fence`, for one run's tool calls. */
+export function withLedgerFence(ledger: EffectLedger, fence: RunFence | undefined): EffectLedger {
+  if (!fence) return ledger;
+  return {
+    begin: (key, request) => ledger.begin(key, { ...request, fence }),
+    complete: (key, result) => ledger.complete(key, result, fence),
+    fail: (key, message) => ledger.fail(key, message, fence),
+    get: (key) => ledger.get(key),
+  };
 }

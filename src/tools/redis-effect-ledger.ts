@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError, guardStorageAsync } from '../errors.ts';
+import { runFencedScript, withFence, type RunFence } from '../storage/index.ts';
 import type { EffectClaim, EffectLedger, EffectRecord, EffectStatus } from './effect-ledger.ts';
 
 export interface RedisEffectLedgerOptions {
@@ -37,6 +38,9 @@ if redis.call('HGET', KEYS[1], 'status') ~= 'started' then return redis.call('HG
 redis.call('HSET', KEYS[1], 'status', ARGV[1], ARGV[2], ARGV[3], 'finishedAt', ARGV[4])
 return 'ok'`;
 
+const fencedBegin = withFence(beginScript);
+const fencedFinish = withFence(finishScript);
+
 /**
  * The effect ledger in Redis: one hash per idempotency key, claimed and finished by Lua
  * scripts so concurrent processes cannot both win a claim.
@@ -48,8 +52,13 @@ export function createRedisEffectLedger(options: RedisEffectLedgerOptions): Effe
   const clock = options.clock ?? (() => new Date());
   const keyOf = (key: string) => `${prefix}effect:${key}`;
 
-  async function finish(key: string, status: EffectStatus, field: string, value: string, outcome: string): Promise<void> {
-    const reply = await storage(() => client.eval(finishScript, 1, keyOf(key), status, field, value, clock().toISOString())) as string;
+  // A worker's fence, when given, is compared in the same script: a worker that lost its run claims and records nothing.
+  function run(script: string, fenced: ReturnType<typeof withFence>, key: string, args: string[], fence: RunFence | undefined) {
+    return storage(() => (fence ? runFencedScript(client, fenced, fence, [keyOf(key)], args) : client.eval(script, 1, keyOf(key), ...args)));
+  }
+
+  async function finish(key: string, status: EffectStatus, field: string, value: string, outcome: string, fence?: RunFence): Promise<void> {
+    const reply = await run(finishScript, fencedFinish, key, [status, field, value, clock().toISOString()], fence) as string;
     if (reply === 'ok') return;
     throw new AppError('CONFLICT', `Cannot record ${outcome} for effect "${key}": it is not in progress`, {
       details: { idempotencyKey: key, status: reply },
@@ -58,7 +67,7 @@ export function createRedisEffectLedger(options: RedisEffectLedgerOptions): Effe
 
   return {
     async begin(key, request): Promise<EffectClaim> {
-      const reply = await storage(() => client.eval(beginScript, 1, keyOf(key), request.tenantId, request.toolName, request.argsHash, clock().toISOString())) as string[];
+      const reply = await run(beginScript, fencedBegin, key, [request.tenantId, request.toolName, request.argsHash, clock().toISOString()], request.fence) as string[];
       const [state, ...fields] = reply;
       if (state === 'new') return { state: 'new' };
       const record = toRecord(key, fields);
@@ -66,8 +75,8 @@ export function createRedisEffectLedger(options: RedisEffectLedgerOptions): Effe
       if (state === 'done') return { state: 'done', result: record.result };
       return { state: 'in_doubt', startedAt: record.startedAt };
     },
-    complete: (key, result) => finish(key, 'done', 'resultJson', JSON.stringify(result ?? null), 'a result'),
-    fail: (key, message) => finish(key, 'failed', 'errorMessage', message, 'a failure'),
+    complete: (key, result, fence) => finish(key, 'done', 'resultJson', JSON.stringify(result ?? null), 'a result', fence),
+    fail: (key, message, fence) => finish(key, 'failed', 'errorMessage', message, 'a failure', fence),
     async get(key) {
       const fields = await storage(() => client.hgetall(keyOf(key)));
       if (Object.keys(fields).length === 0) return undefined;

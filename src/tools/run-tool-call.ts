@@ -1,7 +1,8 @@
 import { hashArguments } from './canonical-json.ts';
 import type { ToolDefinition } from './define-tool.ts';
 import type { DeferredActionQueue } from './deferred-actions.ts';
-import type { EffectLedger } from './effect-ledger.ts';
+import { withLedgerFence, type EffectLedger } from './effect-ledger.ts';
+import type { RunFence } from '../storage/index.ts';
 import { executeWithResilience } from './execute-with-resilience.ts';
 import type { InjectionFlag } from './guards/injection-flag.ts';
 import { reconcileInDoubt } from './reconcile-in-doubt.ts';
@@ -34,6 +35,8 @@ export interface ToolCallContext {
   actor?: string;
   /** A run without a thread cannot pause, so a call that needs approval is refused before anything is asked. */
   stateless?: boolean;
+  /** The executing worker's claim on the run: its ledger claims are refused once another worker took the run over. */
+  fence?: RunFence;
 }
 
 export type ToolCallOutcome =
@@ -101,7 +104,8 @@ const maxGuardRounds = 5;
  *   context: { tenantId, scopes, threadId, idempotencyKey: deriveIdempotencyKey({ tenantId, threadId, toolCallId: toolCall.id }) } });
  */
 export async function runToolCall(options: RunToolCallOptions): Promise<ToolCallOutcome> {
-  const { registry, ledger, call, context } = options;
+  const { registry, call, context } = options;
+  const ledger = withLedgerFence(options.ledger, context.fence);
   const tool = registry.get(call.name);
   if (tool === undefined) {
     const available = registry.list({ scopes: context.scopes }).map((candidate) => candidate.name);

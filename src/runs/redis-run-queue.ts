@@ -1,0 +1,109 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { logError } from '../observability/index.ts';
+import type { RunQueue } from './run-queue.ts';
+
+/** What a queued run's job carries: enough to find its record (or the record itself for a stateless run, which has none stored). */
+export interface RunJob {
+  runId: string;
+  tenantId: string;
+  record?: unknown;
+}
+
+export interface RedisRunQueueOptions {
+  url: string;
+  /** e.g. `overseer:`; BullMQ's keys go under `<prefix>bull:runs:…`. */
+  keyPrefix: string;
+  /** A worker's lock on a job; renewed at half this while the worker is alive, taken over after it (stalled-job recovery). */
+  leaseMs: number;
+  /** BullMQ attempts for a job whose processor throws (infrastructure failures), and how often a stalled job is taken up again. */
+  maxAttempts: number;
+  concurrency: number;
+  /** Present in worker processes only: an API process enqueues and never executes. */
+  execute?: (job: RunJob) => Promise<void>;
+}
+
+export interface RedisRunQueue extends RunQueue {
+  /** Drop a run's job that no worker has taken yet (a pending run cancelled); false when it is running or gone. */
+  remove(runId: string): Promise<boolean>;
+  /** Runs waiting ahead of this one (0: next), or undefined when it is not waiting. */
+  position(runId: string): Promise<number | undefined>;
+  /** Stop taking jobs and close the connections; jobs being executed here finish first unless `force`. */
+  close(force?: boolean): Promise<void>;
+}
+
+const queueName = 'runs';
+
+/**
+ * The run queue on BullMQ: one job per run (job id = run id, so enqueuing twice is harmless),
+ * delayed for `after_seconds`, retried with exponential backoff when the processor throws, and
+ * taken over by another worker when its worker stops renewing the lock (killed, paused,
+ * partitioned). BullMQ's lock guards the job only; every write of the run itself is fenced
+ * separately (see `redis-run-claims.ts`). BullMQ makes its own connections (with
+ * `maxRetriesPerRequest: null`, which its blocking commands need).
+ */
+export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueue {
+  const connection = { url: options.url, maxRetriesPerRequest: null };
+  const prefix = `${options.keyPrefix}bull`;
+  const queue = new Queue<RunJob>(queueName, { connection, prefix });
+  queue.on('error', (error) => logError('run queue:', error));
+  let running = 0;
+  let idleWaiters: Array<() => void> = [];
+  const worker = options.execute
+    ? new Worker<RunJob>(
+      queueName,
+      async (job: Job<RunJob>) => {
+        running += 1;
+        try {
+          await options.execute!(job.data);
+        } finally {
+          running -= 1;
+          if (running === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+        }
+      },
+      {
+        connection,
+        prefix,
+        concurrency: options.concurrency,
+        lockDuration: options.leaseMs,
+        stalledInterval: Math.max(100, Math.floor(options.leaseMs / 2)),
+        // The run's own attempt counter (RUN_MAX_ATTEMPTS) decides when a crashing run gives up, with a clear error.
+        maxStalledCount: options.maxAttempts + 1,
+      },
+    )
+    : undefined;
+  worker?.on('error', (error) => logError('run worker:', error));
+
+  return {
+    enqueue(runId, job) {
+      const data: RunJob = { runId, tenantId: job?.tenantId ?? '', ...(job?.record ? { record: job.record } : {}) };
+      void queue
+        .add('run', data, {
+          jobId: runId,
+          delay: job?.delayMs,
+          attempts: options.maxAttempts,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: 1_000,
+        })
+        .catch((error: unknown) => logError(`run ${runId} could not be queued:`, error));
+    },
+    async remove(runId) {
+      const job = await queue.getJob(runId);
+      if (!job) return false;
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
+      return (await queue.remove(runId)) === 1;
+    },
+    async position(runId) {
+      const waiting = await queue.getWaiting(0, 1_000);
+      const index = waiting.findIndex((job) => job.id === runId);
+      return index === -1 ? undefined : waiting.length - 1 - index;
+    },
+    stats: () => ({ waiting: 0, running }),
+    idle: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    async close(force = false) {
+      await worker?.close(force);
+      await queue.close();
+    },
+  };
+}
