@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeysMatching } from '../support/redis-keys.ts';
 import { startRedisTestServer, type RedisTestServer } from '../support/redis-test-server.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { startServerProcess, type ServerProcess } from '../support/server-process-on-free-port.ts';
 import { createTestHarness, type TestHarness } from '../support/test-services.ts';
 
 const redisUrl = 'redis://127.0.0.1:6379';
