@@ -16,14 +16,14 @@ export interface RecoverStaleRunsOptions {
 }
 
 export interface RecoveryReport {
-  /** Runs a stopped process left pending or running, now settled as `error`. */
+  /** Runs a stopped process left pending or running, now queued again to resume from their last checkpoint. */
   recovered: number;
   /** Live processes beside this one; while there are any, nothing is settled. */
   sharedWith: LeaseHolder[];
 }
 
 /**
- * Register this process on the run store, then settle the runs stopped processes left behind,
+ * Register this process on the run store, then resume the runs stopped processes left behind,
  * but only when no other live process is registered: a `running` record may be a live run of
  * a process beside this one, and settling it would fail that run under its feet. Beside a live
  * process, an exclusive store refuses to start (`CONFLICT`); a shared one (Redis) serves and
