@@ -12,3 +12,7 @@ export type { BoundTool } from './bound-tool.ts';
 export * from './prompts/index.ts';
 export { overlapScore, tokenize } from './text-similarity.ts';
 export { runRuleChecks, type ReviewSubject } from './rule-checks.ts';
+export { checkGrounding, withoutSentences, type GroundingEvidence, type GroundingPassage, type GroundingProblem } from './check-grounding.ts';
+export { extractQuantities, extractQuantitiesFromData, quantitySupported, type Quantity } from './extract-quantities.ts';
+export { findPolicyConflicts, type PolicyConflict, type ScopedPassage } from './find-policy-conflicts.ts';
+export { splitSentences } from './split-sentences.ts';

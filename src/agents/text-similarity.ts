@@ -15,10 +15,26 @@ export function stem(word: string): string {
   for (const suffix of ['ations', 'ation', 'ments', 'ment', 'ings', 'ing', 'ies', 'ied', 'ed', 'es', 's']) {
     if (word.length > suffix.length + 2 && word.endsWith(suffix)) {
       const root = word.slice(0, -suffix.length);
-      return suffix === 'ies' || suffix === 'ied' ? `${root}y` : root;
+      if (suffix === 'ies' || suffix === 'ied') return normalizeEnding(`${root}y`);
+      return normalizeEnding(suffix === 'ed' || suffix === 'ing' || suffix === 'ings' ? undouble(root) : root);
     }
   }
+  return normalizeEnding(word);
+}
+
+// "delivery" and "delivered" meet at "deliver"; "damage" and "damaged" at "damag".
+function normalizeEnding(word: string): string {
+  if (word.length > 5 && word.endsWith('ery')) return word.slice(0, -1);
+  if (word.length > 3 && word.endsWith('e') && !word.endsWith('ee')) return word.slice(0, -1);
   return word;
+}
+
+// "shipped" meets "ship", "cancelled" meets "cancel"; "called" stays "call".
+function undouble(root: string): string {
+  const last = root.at(-1);
+  if (root.length < 4 || last !== root.at(-2)) return root;
+  if (last === 'l') return root.length >= 6 ? root.slice(0, -1) : root;
+  return 'bdgmnprt'.includes(last!) ? root.slice(0, -1) : root;
 }
 
 /** Content-word stems of `text`, in order, duplicates kept. */
@@ -38,12 +54,4 @@ export function overlapScore(query: string, text: string): number {
   let shared = 0;
   for (const term of queryTerms) if (textTerms.has(term)) shared += 1;
   return shared / queryTerms.size;
-}
-
-/** Split prose into sentences, keeping list items as their own sentences. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/\n+|(?<=[.!?])\s+(?=[A-Z0-9"'(])/)
-    .map((sentence) => sentence.replace(/^[-*#>\d.\s]+/, '').trim())
-    .filter((sentence) => sentence.length > 20);
 }

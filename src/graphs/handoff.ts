@@ -82,6 +82,20 @@ export const injectionFlagSchema = z.object({
   origin: z.string().optional(),
 });
 
+/**
+ * A passage the retriever read for this request, cited or not: the evidence the final answer's
+ * grounding check resolves citations and numbers against.
+ */
+export const retrievedPassageSchema = z.object({
+  documentId: z.string(),
+  chunkIndex: z.number().int(),
+  text: z.string(),
+  scope: z.enum(['shared', 'tenant']).optional(),
+  /** Why the passage may not be used as policy: an injection flag, or a tenant upload that contradicts shared policy. */
+  setAside: z.string().optional(),
+});
+export type RetrievedPassage = z.infer<typeof retrievedPassageSchema>;
+
 /** What a specialist hands back: a short summary, never its whole transcript. */
 export const specialistReportSchema = z.object({
   outcome: outcomeSchema,
@@ -91,6 +105,8 @@ export const specialistReportSchema = z.object({
   reasons: z.array(z.string()).default([]),
   /** Prompt-injection findings in what the specialist read; they narrow what may be executed. */
   flags: z.array(injectionFlagSchema).default([]),
+  /** The passages a retriever read (see `retrievedPassageSchema`). */
+  passages: z.array(retrievedPassageSchema).default([]),
 });
 /** As a specialist writes it: list fields may be left out. */
 export type SpecialistReport = z.input<typeof specialistReportSchema>;

@@ -11,3 +11,4 @@ export { handoffSchema, specialistNames, type Handoff, type Step, type Specialis
 export { SupervisorState, RetrieverState, ExecutorState, ReviewerState, type RunResult } from './state.ts';
 export { readRunContext, defaultTenantId, type RunContext } from './run-context.ts';
 export { searchTaskAndRequest, type TaskAndRequestSearch } from './search-task-and-request.ts';
+export { groundAnswer, groundingEvidenceOf } from './ground-answer.ts';

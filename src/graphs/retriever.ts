@@ -1,11 +1,13 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { buildRetrieverAnswerMessages, citedLabels, messageText } from '../agents/index.ts';
-import { scanInputs } from '../tools/index.ts';
+import type { SearchHit } from '../retrieval/index.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
-import type { Citation, SpecialistReport } from './handoff.ts';
+import type { Citation, RetrievedPassage, SpecialistReport } from './handoff.ts';
+import { recordAudit } from './record-audit.ts';
 import { readRunContext } from './run-context.ts';
+import { flagsOf, screenPassages, setAsideReasons } from './screen-passages.ts';
 import { searchTaskAndRequest } from './search-task-and-request.ts';
 import { RetrieverState, type Passage } from './state.ts';
 
@@ -16,6 +18,8 @@ export interface RetrieverGraphOptions {
   keep?: number;
   /** Minimum backend score for a passage to count as evidence (see retrieval's score scale). */
   minScore?: number;
+  /** Further sections of the best-matching document given beside the passages (0: none). */
+  sectionsAdded?: number;
 }
 
 const notCoveredText = 'The knowledge base does not cover this.';
@@ -33,39 +37,51 @@ export function createRetrieverGraph(
   dependencies: Pick<GraphDependencies, 'models' | 'retriever' | 'checkpointer' | 'store' | 'audit'>,
   options: RetrieverGraphOptions = {},
 ) {
-  const { searchLimit = 8, keep = 4, minScore = defaultMinScore } = options;
+  const { searchLimit = 8, keep = 4, minScore = defaultMinScore, sectionsAdded = 2 } = options;
 
   async function search(state: typeof RetrieverState.State, config: LangGraphRunnableConfig) {
     const { tenantId } = readRunContext(config);
     const hits = await searchTaskAndRequest(dependencies.retriever, { tenantId, task: state.task, request: state.request, limit: searchLimit });
-    const passages: Passage[] = hits
-      .filter((hit) => hit.score >= minScore)
-      .slice(0, keep)
-      .map((hit) => ({
-        documentId: hit.documentId,
-        chunkId: hit.chunkId,
-        chunkIndex: hit.chunkIndex,
-        source: hit.source,
-        title: hit.title,
-        text: hit.text,
-        score: hit.score,
-      }));
-    if (passages.length > 0) return { passages };
+    const found = hits.map(toPassage);
+    const screened = screenPassages(found.filter((passage) => passage.score >= minScore), { against: found });
+    // Passages set aside stay in state, so the report can say what was read and why it was not used.
+    const relevant = screened.passages.filter((passage) => !passage.setAside).slice(0, keep);
+    const usable = [...relevant, ...(await sectionsOfBest(relevant, found, { tenantId, query: state.request || state.task }))];
+    const passages = [...usable, ...screened.passages.filter((passage) => passage.setAside)];
+    if (screened.setAside.length > 0) await recordAudit(dependencies.audit, config, 'retrieval.set_aside', { task: state.task, passages: screened.setAside });
+    if (usable.length > 0) return { passages };
+    const best = hits[0] ? `best match scored ${hits[0].score.toFixed(2)}, below ${minScore}` : 'no passage matched';
     const report: SpecialistReport = {
       outcome: 'not_covered',
       summary: notCoveredText,
       citations: [],
       actions: [],
-      reasons: [hits.length === 0 ? 'no passage matched' : `best match scored ${hits[0]!.score.toFixed(2)}, below ${minScore}`],
+      reasons: screened.setAside.length > 0 ? screened.setAside : [best],
+      flags: screened.flags,
+      passages: passages.map(toRetrievedPassage),
     };
     return { passages, report };
   }
 
+  /**
+   * More sections of the best document, searched within it: the page whose introduction matched
+   * "delivery times to Canada" gives the times a section further on, in words the question does not use.
+   */
+  async function sectionsOfBest(relevant: Passage[], found: Passage[], search: { tenantId: string; query: string }): Promise<Passage[]> {
+    const best = relevant[0];
+    if (!best || sectionsAdded === 0) return [];
+    const hits = await dependencies.retriever.search({ ...search, limit: sectionsAdded + relevant.length, filter: { documentIds: [best.documentId] } });
+    const known = new Set(relevant.map((passage) => `${passage.scope}:${passage.chunkId}`));
+    const fresh = hits.map(toPassage).filter((passage) => passage.scope === best.scope && !known.has(`${passage.scope}:${passage.chunkId}`));
+    return screenPassages(fresh, { against: found }).passages.filter((passage) => !passage.setAside).slice(0, sectionsAdded);
+  }
+
   async function answer(state: typeof RetrieverState.State, config: LangGraphRunnableConfig) {
+    const usable = state.passages.filter((passage) => !passage.setAside);
     const messages = buildRetrieverAnswerMessages({
       task: state.task,
       acceptanceCriteria: state.acceptanceCriteria,
-      passages: state.passages,
+      passages: usable,
     });
     let text = '';
     // An empty reply is asked again, once, with the problem named; a second one fails the step.
@@ -80,19 +96,18 @@ export function createRetrieverGraph(
       const report: SpecialistReport = { outcome: 'failed', summary: 'The answer model gave no answer.', citations: [], actions: [], reasons: [`${answerAttempts} empty replies from the answer model`] };
       return { report };
     }
-    const citations = citationsIn(text, state.passages);
+    const citations = citationsIn(text, usable);
     const covered = citations.length > 0 || !/does not cover|not covered/i.test(text);
     // Passages that try to instruct the agent are reported, so nothing they say can widen what runs.
-    const flags = scanInputs({
-      passages: state.passages.map((passage) => ({ text: passage.text, origin: `${passage.documentId}#${passage.chunkIndex}` })),
-    });
+    const flags = flagsOf(state.passages);
     const report: SpecialistReport = {
       outcome: covered ? 'answered' : 'not_covered',
       summary: text.slice(0, 1_500) || notCoveredText,
       citations,
       actions: [],
-      reasons: flags.map((flag) => `${flag.origin ?? 'passage'} looks like an injection (${flag.rule})`),
+      reasons: setAsideReasons(state.passages),
       flags,
+      passages: state.passages.map(toRetrievedPassage),
     };
     return { report };
   }
@@ -104,6 +119,30 @@ export function createRetrieverGraph(
     .addConditionalEdges('search', (state) => (state.report ? END : 'answer'), ['answer', END])
     .addEdge('answer', END)
     .compile({ checkpointer: dependencies.checkpointer, store: dependencies.store, name: 'retriever' });
+}
+
+function toPassage(hit: SearchHit): Passage {
+  return {
+    documentId: hit.documentId,
+    chunkId: hit.chunkId,
+    chunkIndex: hit.chunkIndex,
+    source: hit.source,
+    title: hit.title,
+    headings: hit.headings,
+    scope: hit.scope,
+    text: hit.text,
+    score: hit.score,
+  };
+}
+
+function toRetrievedPassage(passage: Passage): RetrievedPassage {
+  return {
+    documentId: passage.documentId,
+    chunkIndex: passage.chunkIndex,
+    text: passage.text,
+    ...(passage.scope ? { scope: passage.scope } : {}),
+    ...(passage.setAside ? { setAside: passage.setAside } : {}),
+  };
 }
 
 /** The passages an answer actually cites, in citation order, each once. */

@@ -20,7 +20,16 @@ const handoffFields = {
 /** A failure kept in state as what it is, never as an `[object Object]` string. */
 export const stepErrorSchema = z.object({ code: z.string(), message: z.string(), specialist: z.string().optional() });
 
-export const passageSchema = citationSchema.extend({ text: z.string(), score: z.number() });
+export const passageSchema = citationSchema.extend({
+  text: z.string(),
+  score: z.number(),
+  /** Heading path of the chunk, outermost first. */
+  headings: z.array(z.string()).optional(),
+  /** `shared` policy or the tenant's own upload; shared outranks a tenant upload that contradicts it. */
+  scope: z.enum(['shared', 'tenant']).optional(),
+  /** Why the passage may not be used as policy (injection flag, conflict with shared policy); such passages are never answered from. */
+  setAside: z.string().optional(),
+});
 export type Passage = z.infer<typeof passageSchema>;
 
 export const RetrieverState = new StateSchema({
@@ -78,6 +87,11 @@ export const runResultSchema = z.object({
   error: stepErrorSchema.optional(),
   /** The id the answer was streamed under, so the final message is the same message, not a second one. */
   messageId: z.string().optional(),
+  /**
+   * What the grounding check at finish found, when it found anything: the problems of the first
+   * answer, whether a revision was asked for, and retrieved passages not used as policy.
+   */
+  grounding: z.object({ problems: z.array(z.string()), revised: z.boolean(), setAside: z.array(z.string()) }).optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

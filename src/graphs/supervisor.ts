@@ -6,6 +6,7 @@ import { callModel, recordReprompt } from './call-model.ts';
 import { createExecutorGraph } from './executor.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
 import { handoffSchema, specialistNames, type Evidence, type SpecialistName, type SpecialistReport, type Step } from './handoff.ts';
+import { groundAnswer } from './ground-answer.ts';
 import { createRetrieverGraph } from './retriever.ts';
 import { createReviewerGraph } from './reviewer.ts';
 import { readRouterReply } from './read-router-reply.ts';
@@ -157,6 +158,7 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         actions: report.actions ?? [],
         reasons: report.reasons ?? [],
         flags: report.flags ?? [],
+        passages: report.passages ?? [],
         hop: state.hops + 1,
         specialist,
         task: pending.task,
@@ -168,16 +170,27 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
     };
   }
 
-  function finalAnswer(state: State) {
-    const result = state.result ?? partialResult(state.steps, 'finished without a result');
+  async function finalAnswer(state: State, config: LangGraphRunnableConfig) {
+    // Every answer is checked against what this run found, whether or not the router asked for a review.
+    const result = await groundAnswer(state.result ?? partialResult(state.steps, 'finished without a result'), state.steps, {
+      model: dependencies.models.supervisor,
+      config,
+      audit: dependencies.audit,
+    });
     return {
+      result,
       messages: [
         new AIMessage({
           // The router's own answer keeps the id it was streamed under, so it is streamed once.
           ...(result.messageId ? { id: result.messageId } : {}),
           content: result.answer,
           name: 'supervisor',
-          response_metadata: { status: result.status, reason: result.reason, ...(result.error ? { error: result.error } : {}) },
+          response_metadata: {
+            status: result.status,
+            reason: result.reason,
+            ...(result.error ? { error: result.error } : {}),
+            ...(result.grounding ? { grounding: result.grounding } : {}),
+          },
         }),
       ],
     };

@@ -23,13 +23,17 @@ export type AuditEventType =
   /** A model call answered by a fallback model after the role's own failed (outage or time-out). */
   | 'model.fallback'
   /** A model's reply handed back with its exact problem (malformed arguments, unknown tool, empty, no verdict). */
-  | 'model.reprompted';
+  | 'model.reprompted'
+  /** Retrieved passages not used as policy: flagged by the injection rails, or a tenant upload contradicting shared policy. */
+  | 'retrieval.set_aside'
+  /** The final answer's grounding check: its problems, and whether a revision fixed them. */
+  | 'answer.grounding';
 
 export const auditEventTypes: readonly AuditEventType[] = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused',
   'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided',
   'approval.superseded', 'approval.orphaned', 'review.verdict', 'review.pre_action', 'review.post_action',
-  'model.fallback', 'model.reprompted',
+  'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'answer.grounding',
 ];
 
 /** What a caller appends; the log assigns `seq`, `at` (unless given), and the hashes. */

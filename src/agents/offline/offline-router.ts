@@ -108,11 +108,9 @@ function composeFinalAnswer(trail: RouterTrail): string {
     parts.push(execution.summary);
     if (retrieval?.outcome === 'answered') parts.push(`Policy basis: ${retrieval.summary}`);
   } else if (retrieval) {
-    parts.push(
-      retrieval.outcome === 'answered'
-        ? retrieval.summary
-        : `I'm sorry, the knowledge base does not cover this, so I can't answer it reliably. ${retrieval.summary}`.trim(),
-    );
+    // The retriever's own "not covered" is not said a second time.
+    const said = retrieval.outcome === 'answered' || /does not cover|not covered/i.test(retrieval.summary) ? '' : ` ${retrieval.summary}`;
+    parts.push(retrieval.outcome === 'answered' ? retrieval.summary : `I'm sorry, the knowledge base does not cover this, so I can't answer it reliably.${said}`);
   }
   if (review) {
     parts.push(

@@ -5,8 +5,12 @@ export interface PromptPassage {
   documentId: string;
   chunkIndex: number;
   title?: string;
+  /** Heading path of the passage, outermost first (the document title, then its sections). */
+  headings?: string[];
   text: string;
 }
+
+const headingSeparator = ' › ';
 
 export const retrieverSystemPrompt = `You answer from the knowledge-base passages given to you and from nothing else.
 Cite every claim with the passage label in square brackets, exactly as given, e.g. [refund-policy#2].
@@ -23,7 +27,7 @@ export function buildRetrieverAnswerMessages(input: {
 }): BaseMessage[] {
   const criteria = input.acceptanceCriteria.map((criterion) => `- ${criterion}`).join('\n');
   const sources = input.passages
-    .map((passage) => `${citationLabel(passage)} ${passage.title ?? ''}\n${passage.text}`)
+    .map((passage) => `${citationLabel(passage)} ${passage.headings?.length ? passage.headings.join(headingSeparator) : (passage.title ?? '')}\n${passage.text}`)
     .join('\n\n');
   return [
     new SystemMessage(retrieverSystemPrompt),
@@ -44,7 +48,8 @@ export function readRetrieverPrompt(messages: BaseMessage[]): { task: string; pa
   for (const line of body.split('\n')) {
     const label = labelPattern.exec(line);
     if (label) {
-      current = { documentId: label[1]!, chunkIndex: Number(label[2]), title: label[3] || undefined, text: '' };
+      const headings = label[3] ? label[3].split(headingSeparator) : [];
+      current = { documentId: label[1]!, chunkIndex: Number(label[2]), title: headings[0] || undefined, headings, text: '' };
       passages.push(current);
     } else if (current) {
       current.text += (current.text ? '\n' : '') + line;
