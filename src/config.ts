@@ -75,7 +75,13 @@ const environmentSchema = z.object({
   JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(64),
   JSON_MAX_KEYS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   JSON_MAX_ARRAY_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
+  // Below Kubernetes' default terminationGracePeriodSeconds (30), so a drained pod exits before SIGKILL.
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(25),
 });
+
+/** Every variable the service reads (deployment files are checked against it). */
+export const environmentVariableNames: readonly string[] = Object.keys(environmentSchema.shape);
 
 /**
  * What a tenant id may be, wherever it comes from (an API key entry, a token's claim).
@@ -183,6 +189,11 @@ export interface Config {
    */
   jsonLimits: { maxDepth: number; maxKeys: number; maxArrayLength: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * `startupWaitSeconds`: how long start-up waits for Redis and Qdrant to answer before giving up;
+   * `shutdownGraceSeconds`: how long a SIGTERM waits for this process's runs to finish.
+   */
+  lifecycle: { startupWaitSeconds: number; shutdownGraceSeconds: number };
 }
 
 /**
@@ -250,6 +261,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     role: values.ROLE,
     jsonLimits: { maxDepth: values.JSON_MAX_DEPTH, maxKeys: values.JSON_MAX_KEYS, maxArrayLength: values.JSON_MAX_ARRAY_LENGTH },
     logLevel: values.LOG_LEVEL,
+    lifecycle: { startupWaitSeconds: values.STARTUP_WAIT_SECONDS, shutdownGraceSeconds: values.SHUTDOWN_GRACE_SECONDS },
   };
 }
 

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'IDENTITY_PROVIDER_UNAVAILABLE'
+  | 'SERVER_DRAINING'
   | 'MODEL_ERROR'
   | 'MODEL_RATE_LIMITED'
   | 'MODEL_UNAVAILABLE'
@@ -56,6 +57,8 @@ const statusByCode: Record<ErrorCode, number> = {
   RUN_TIMEOUT: 504,
   UPSTREAM_UNAVAILABLE: 503,
   IDENTITY_PROVIDER_UNAVAILABLE: 503,
+  // Shutting down: the client retries and the load balancer sends it to another replica.
+  SERVER_DRAINING: 503,
   STORAGE_ERROR: 503,
   TIMEOUT: 504,
 };

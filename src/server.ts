@@ -5,6 +5,8 @@ import { loadConfig, type Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { createApp } from './http/index.ts';
 import { createServices } from './services.ts';
+import { drainAndClose } from './graceful-shutdown.ts';
+import { waitForServices } from './wait-for-services.ts';
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -42,8 +44,8 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
 }
 
 /**
- * Entry point: configuration → services → app → listen → own the run store (settle what a
- * stopped process left), and a graceful shutdown. Runs in storage are touched only after the
+ * Entry point: configuration → wait for Redis and Qdrant → services → app → listen → own the run store (settle what a
+ * stopped process left), and a graceful drain on SIGTERM. Runs in storage are touched only after the
  * socket is bound and the store's process lease is ours, so a second process that cannot
  * start (port taken, database served by another process) never settles a live server's runs.
  */
@@ -52,6 +54,8 @@ async function main() {
   const { values: flags } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: true });
   const config = loadConfig({ ...process.env, ...(flags.config ? { LANGGRAPH_CONFIG: flags.config } : {}) });
   checkOpenMode(config);
+  // Redis and Qdrant may still be starting (compose, Kubernetes): wait for them, bounded.
+  await waitForServices(config);
   const services = await createServices(config);
   const app = createApp(services);
   let listening: { server: ServerType; port: number } | undefined;
@@ -79,15 +83,22 @@ async function main() {
 
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C does not wait for the drain.
+      console.log(`${signal} received again: exiting now`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`${signal} received, shutting down`);
-    server.close(async () => {
-      await services.close();
-      process.exit(0);
-    });
-    // Streams that never end must not hold the process hostage.
-    setTimeout(() => process.exit(0), 10_000).unref();
+    const { shutdownGraceSeconds } = config.lifecycle;
+    drainAndClose({ services, server: server as Server, graceSeconds: shutdownGraceSeconds, signal }).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+    // Whatever hangs in closing must not hold the process past the grace period.
+    setTimeout(() => process.exit(1), (shutdownGraceSeconds + 10) * 1_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -16,7 +16,7 @@ import {
   type GraphCatalog,
   type LoadedExport,
 } from './graphs/index.ts';
-import { createAuditLog, createLogger, type AuditLog, type Logger } from './observability/index.ts';
+import { createAuditLog, createLogger, createReadiness, type AuditLog, type Logger, type Readiness } from './observability/index.ts';
 import { createLimits, type Limits } from './limits/index.ts';
 import {
   createInProcessEventBus,
@@ -94,6 +94,8 @@ export interface Services {
   limits: Limits;
   /** What loading the sample knowledge base did at start-up. */
   knowledgeBase: UpsertReport;
+  /** `GET /ready`: storage and Redis answer, and the process is not draining. */
+  readiness: Readiness;
   /**
    * Register this process on the run store and settle the runs stopped processes left pending
    * or running, only if no other live process serves the store. Call it once the process owns
@@ -288,6 +290,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       graphs,
       knowledgeBase,
       limits,
+      readiness: createReadiness({ storage: () => database.prepare('SELECT 1').get(), redis }),
       async recoverRuns() {
         if (overrides.recoverRuns === false) return { recovered: 0, sharedWith: [] };
         return recoverStaleRuns({

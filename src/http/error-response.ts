@@ -46,7 +46,9 @@ export function errorResponse(c: Context<AppEnv>, thrown: unknown) {
   const exposeDetails = c.var.services?.config.environment === 'development';
   const shown = toPublicError(error, { exposeDetails });
   const status = (error instanceof AppError ? httpStatusOf(error.code) : 500) as ContentfulStatusCode;
-  if (status >= 500 || isStackOverflow(thrown)) {
+  // A run refused while the server drains is the expected answer, not a failure to log.
+  const expected = error instanceof AppError && error.code === 'SERVER_DRAINING';
+  if ((status >= 500 && !expected) || isStackOverflow(thrown)) {
     logError(`[${c.var.requestId ?? '-'}] ${c.req.method} ${c.req.path} failed:`, thrown);
   }
   if (error instanceof AppError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);

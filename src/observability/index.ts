@@ -20,3 +20,5 @@ export type { PiiKind } from './redact-pii.ts';
 export { logError } from './log-error.ts';
 export { createLogger } from './logger.ts';
 export type { Logger, LoggerOptions, LogLevel } from './logger.ts';
+export { createReadiness } from './readiness.ts';
+export type { Readiness, ReadinessReport, CheckState } from './readiness.ts';

@@ -29,6 +29,8 @@ export interface RedisRunQueue extends RunQueue {
   position(runId: string): Promise<number | undefined>;
   /** Stop taking jobs and close the connections; jobs being executed here finish first unless `force`. */
   close(force?: boolean): Promise<void>;
+  /** Take no more jobs (a draining worker); the jobs executing here go on, and it resolves once they end. */
+  pause(): Promise<void>;
 }
 
 const queueName = 'runs';
@@ -101,6 +103,10 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
     },
     stats: () => ({ waiting: 0, running }),
     idle: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    async pause() {
+      // Not pause(true): that leaves BullMQ's blocking fetch in flight, and it still takes the next job.
+      await worker?.pause();
+    },
     async close(force = false) {
       await worker?.close(force);
       await queue.close();

@@ -111,6 +111,10 @@ export interface RunManager {
   onRunCreated(listener: (run: RunRecord) => void): () => void;
   /** Settle runs a previous process left pending or running. */
   recover(): Promise<number>;
+  /** Refuse new runs from now on (503 `SERVER_DRAINING`); runs already accepted go on. */
+  beginDrain(): void;
+  /** Resolves once this manager has no run pending or running (true), or after `timeoutMs` (false). */
+  drained(timeoutMs: number): Promise<boolean>;
   shutdown(): Promise<void>;
 }
 
@@ -202,6 +206,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
   }
 
   const createdListeners = new Set<(run: RunRecord) => void>();
+  let draining = false;
 
   function remember(run: RunRecord, options: { announce?: boolean } = {}): LiveRun {
     let settle!: () => void;
@@ -350,6 +355,9 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 
   return {
     async create(request) {
+      if (draining) {
+        throw new AppError('SERVER_DRAINING', 'This server is shutting down and takes no new runs; retry, another replica will take it', { headers: { 'Retry-After': '1' } });
+      }
       const assistant = await resolveAssistant(catalog, dependencies.assistants, request.tenantId, request.assistantId);
       const { entry } = assistant;
       const { config, context } = underRun(assistant, request.config, request.context);
@@ -575,6 +583,28 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         else schedule(first);
       }
       return stale.length;
+    },
+
+    beginDrain() {
+      draining = true;
+      // A draining worker takes no more jobs from the queue; other workers do.
+      redisQueue?.pause().catch((error: unknown) => logError('could not pause the run worker:', error));
+    },
+
+    async drained(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      // Runs queued behind others on a thread are in `live` too; they start and finish meanwhile.
+      while (live.size > 0) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.all([...live.values()].map((run) => run.settled)),
+          new Promise((resolve) => (timer = setTimeout(resolve, remaining))),
+        ]);
+        clearTimeout(timer);
+      }
+      return true;
     },
 
     async shutdown() {

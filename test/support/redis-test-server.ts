@@ -48,9 +48,10 @@ async function killAndWait(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function startRedisTestServer(extraArgs: string[] = []): Promise<RedisTestServer> {
+/** `options.port`: a port chosen beforehand (a client may already be trying it); a free one by default. */
+export async function startRedisTestServer(extraArgs: string[] = [], options: { port?: number } = {}): Promise<RedisTestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'overseer-redis-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', directory, '--save', '',
     '--appendonly', 'yes', '--appendfsync', 'always', ...extraArgs,

@@ -14,7 +14,8 @@ export interface ServerProcess {
 export function startServer(environment: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LANGGRAPH_CONFIG: 'test/fixtures/langgraph.json', ...environment },
+    // SHUTDOWN_GRACE_SECONDS 0: a test's SIGTERM interrupts the runs in flight at once instead of draining them.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LANGGRAPH_CONFIG: 'test/fixtures/langgraph.json', SHUTDOWN_GRACE_SECONDS: '0', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -7,7 +7,7 @@ import { AppError } from '../../errors.ts';
 import { unauthorized } from './unauthorized.ts';
 
 const openCaller: Caller = { tenantId: 'default', scopes: ['*'], name: 'open', kind: 'open', id: 'open' };
-const publicPaths = new Set(['/', '/ok', '/info', '/openapi.json', '/docs', '/docs/scalar.js']);
+const publicPaths = new Set(['/', '/ok', '/ready', '/info', '/openapi.json', '/docs', '/docs/scalar.js']);
 
 /** Paths anyone may call, authenticated or not, and that no rate limit counts. */
 export function isPublicPath(path: string): boolean {

@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { serveScalarBundle } from './docs-assets.ts';
 
-const links = { docs: '/docs', info: '/info', openapi: '/openapi.json', health: '/ok' };
+const links = { docs: '/docs', info: '/info', openapi: '/openapi.json', health: '/ok', ready: '/ready' };
 
-/** Liveness, what this server is, and where to start reading. */
+/** Liveness, readiness, what this server is, and where to start reading. */
 export const metaRoutes = new Hono<AppEnv>()
   .get('/', (c) => {
     if (c.req.header('accept')?.includes('text/html')) {
@@ -15,6 +15,11 @@ export const metaRoutes = new Hono<AppEnv>()
   })
   .get('/docs/scalar.js', serveScalarBundle)
   .get('/ok', (c) => c.json({ ok: true }))
+  // Readiness, apart from liveness: not ready while storage or Redis does not answer, or once draining.
+  .get('/ready', async (c) => {
+    const report = await c.var.services.readiness.check();
+    return c.json(report, report.ready ? 200 : 503);
+  })
   .get('/info', (c) => {
     const { config } = c.var.services;
     return c.json({
