@@ -166,6 +166,9 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         tags: kwargs.config.tags,
         durability: kwargs.durability,
         protocol: kwargs.protocol,
+        // The first attempt's `metadata` was published when the run was created (queued runs stream at once).
+        metadataEvent: claim.attempt > 1,
+        attempt: claim.attempt,
         onValues: (values) => {
           // An interrupt arrives as a values chunk of its own: `{ __interrupt__: [...] }`.
           if (values && typeof values === 'object' && '__interrupt__' in values) interrupted = true;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { logError } from '../observability/index.ts';
 import { runFencedScript, withFence, type RunFence } from '../storage/index.ts';
+import { runFenceKey } from './redis-run-claims.ts';
 import type { RunEvent } from './run-event.ts';
 import { eventsExpired, type RunEventBus, type SequencedRunEvent, type SubscribeOptions } from './run-event-bus.ts';
 
@@ -35,6 +36,26 @@ redis.call('EXPIRE', KEYS[1], ttl)
 redis.call('PUBLISH', KEYS[2], last)
 return last`;
 const fencedAppend = withFence(appendSource);
+
+/*
+ * An event from the process that created the run, written only while no worker has claimed it
+ * (its fence key, KEYS[3], does not exist yet) and its stream has not ended: the id follows the
+ * last entry. A worker's claim INCRs the fence before it reads where the numbering stands, so
+ * once it did, these are refused and never race the worker's own writes. ARGV: maxlen, ttl,
+ * event, data. Returns the event's id, or -1 when refused.
+ */
+const unclaimedAppendSource = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local entry = 1
+if #last > 0 then
+  if last[1][2][2] == '__end__' then return -1 end
+  entry = tonumber(string.match(last[1][1], '^%d+')) + 1
+end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], entry .. '-0', 'e', ARGV[3], 'd', ARGV[4], 'n', '')
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('PUBLISH', KEYS[2], entry .. '-0')
+return entry - 1`;
 
 const endEvent = '__end__';
 
@@ -127,6 +148,12 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
 
   return {
     publish: append,
+    async publishUnclaimed(runId, event) {
+      const keys = [streamKey(runId), channelOf(runId), runFenceKey(keyPrefix, runId)];
+      const args = [String(bufferLimit), String(retentionSeconds), event.event, JSON.stringify(event.data ?? null)];
+      const id = (await client.eval(unclaimedAppendSource, keys.length, ...keys, ...args)) as number;
+      return id >= 0;
+    },
     end(runId) {
       append(runId, { event: endEvent, data: null });
       producerOf(runId).ended = true;

@@ -38,13 +38,18 @@ export interface RunClaims {
 }
 
 const dayInSeconds = 86_400;
+
+/** A run's fence key: INCRed by every claim, so it exists once any worker claimed the run. */
+export function runFenceKey(keyPrefix: string, runId: string): string {
+  return `${keyPrefix}run-fence:{${encodeURIComponent(runId)}}`;
+}
 // Compare-and-delete: a lock whose TTL ran out and was taken by another process is not ours to delete.
 const releaseScript = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export function createRedisRunClaims(options: RedisRunClaimsOptions): RunClaims {
   const { client, subscriber, keyPrefix } = options;
   const lockTtlMs = options.lockTtlMs ?? 10_000;
-  const fenceKey = (runId: string) => `${keyPrefix}run-fence:{${encodeURIComponent(runId)}}`;
+  const fenceKey = (runId: string) => runFenceKey(keyPrefix, runId);
   const cancelKey = (runId: string) => `${keyPrefix}run-cancel:{${encodeURIComponent(runId)}}`;
   const cancelChannel = `${keyPrefix}run-cancel`;
   const listeners = new Set<(runId: string, action: CancelAction) => void>();

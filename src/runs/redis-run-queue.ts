@@ -25,8 +25,6 @@ export interface RedisRunQueueOptions {
 export interface RedisRunQueue extends RunQueue {
   /** Drop a run's job that no worker has taken yet (a pending run cancelled); false when it is running or gone. */
   remove(runId: string): Promise<boolean>;
-  /** Runs waiting ahead of this one (0: next), or undefined when it is not waiting. */
-  position(runId: string): Promise<number | undefined>;
   /** Stop taking jobs and close the connections; jobs being executed here finish first unless `force`. */
   close(force?: boolean): Promise<void>;
   /** Take no more jobs (a draining worker); the jobs executing here go on, and it resolves once they end. */
@@ -34,6 +32,8 @@ export interface RedisRunQueue extends RunQueue {
 }
 
 const queueName = 'runs';
+// A run further back than this is reported without a position.
+const positionsKnown = 10_000;
 
 /**
  * The run queue on BullMQ: one job per run (job id = run id, so enqueuing twice is harmless),
@@ -49,6 +49,17 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
   const queue = new Queue<RunJob>(queueName, { connection, prefix });
   queue.on('error', (error) => logError('run queue:', error));
   let running = 0;
+  // One read of the waiting list (ids only, oldest first: the order workers take them in) serves
+  // every queued run's status for a moment, not one read per run.
+  let order: { at: number; ids: Promise<Map<string, number>> } | undefined;
+  function waitingOrder(): Promise<Map<string, number>> {
+    if (!order || Date.now() - order.at > 250) {
+      const ids = queue.getRanges(['waiting'], 0, positionsKnown - 1, true).then((list) => new Map(list.map((id, index) => [id, index])));
+      order = { at: Date.now(), ids };
+      ids.catch(() => (order = undefined));
+    }
+    return order.ids;
+  }
   let idleWaiters: Array<() => void> = [];
   const worker = options.execute
     ? new Worker<RunJob>(
@@ -97,9 +108,7 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
       return (await queue.remove(runId)) === 1;
     },
     async position(runId) {
-      const waiting = await queue.getWaiting(0, 1_000);
-      const index = waiting.findIndex((job) => job.id === runId);
-      return index === -1 ? undefined : waiting.length - 1 - index;
+      return (await waitingOrder()).get(runId);
     },
     stats: () => ({ waiting: 0, running }),
     idle: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),

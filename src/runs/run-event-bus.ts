@@ -22,6 +22,13 @@ export interface SubscribeOptions {
  */
 export interface RunEventBus {
   publish(runId: string, event: RunEvent): SequencedRunEvent;
+  /**
+   * Publish from the process that created the run, before any worker executes it (its
+   * `metadata`, then its queued status): false, and nothing written, once a worker claimed the
+   * run or its stream ended. On a bus shared by processes the check and the write are one step,
+   * so these events never interleave with the worker's.
+   */
+  publishUnclaimed(runId: string, event: RunEvent): Promise<boolean>;
   /** No more events will come; subscribers finish after draining. */
   end(runId: string): void;
   subscribe(runId: string, options?: SubscribeOptions): AsyncIterable<SequencedRunEvent>;
@@ -75,15 +82,23 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
     channel.wake.clear();
   }
 
+  function publish(runId: string, event: RunEvent): SequencedRunEvent {
+    const channel = channelOf(runId);
+    const sequenced = { ...event, id: channel.nextId };
+    channel.nextId += 1;
+    channel.events.push(sequenced);
+    if (channel.events.length > bufferLimit) channel.events.splice(0, channel.events.length - bufferLimit);
+    wakeAll(channel);
+    return sequenced;
+  }
+
   return {
-    publish(runId, event) {
-      const channel = channelOf(runId);
-      const sequenced = { ...event, id: channel.nextId };
-      channel.nextId += 1;
-      channel.events.push(sequenced);
-      if (channel.events.length > bufferLimit) channel.events.splice(0, channel.events.length - bufferLimit);
-      wakeAll(channel);
-      return sequenced;
+    publish,
+    async publishUnclaimed(runId, event) {
+      // One process: the run manager knows whether the run started and asks only before it did.
+      if (channels.get(runId)?.ended) return false;
+      publish(runId, event);
+      return true;
     },
     end(runId) {
       const channel = channelOf(runId);

@@ -12,6 +12,7 @@ import { resolveAssistant, underRun } from './resolve-assistant.ts';
 import type { StreamMode } from './run-event.ts';
 import { eventsExpired, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
 import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
+import { createQueuedRunStatusReporter, type QueuedRunPlace } from './queued-run-status.ts';
 import type { RunClaims } from './redis-run-claims.ts';
 import type { RedisRunQueue, RunJob } from './redis-run-queue.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
@@ -43,6 +44,8 @@ export interface RunManagerDependencies {
   };
   /** Attempts of a run whose worker died before it gives up with an error (`RUN_MAX_ATTEMPTS`, default 3). */
   maxAttempts?: number;
+  /** Between two `status` events of a queued run on its stream (default 1 s). */
+  queuedStatusIntervalMs?: number;
   /**
    * Several processes on one Redis: runs are queued on BullMQ and executed by whichever worker
    * claims them, multitask strategies decide under a Redis lock, cancellation travels by a durable
@@ -126,6 +129,13 @@ interface LiveRun {
   scheduled: boolean;
 }
 
+/** A run waiting to start, as its creator watches it; `startsAt`: when its `after_seconds` end. */
+interface WaitingRun {
+  runId: string;
+  record: RunRecord;
+  startsAt?: number;
+}
+
 /**
  * Owns the lifecycle of runs: pending → running → success | error | interrupted, one
  * running run per thread with the multitask strategy deciding the rest, cancellation, and
@@ -179,9 +189,48 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       if (run) await executor.execute(run.record, { attempt: (run.record.attempt ?? 0) + 1, maxAttempts });
     },
   });
+  const queuedStatus = createQueuedRunStatusReporter<WaitingRun>({ bus, placeOf, intervalMs: dependencies.queuedStatusIntervalMs });
   const stopListening = distributed?.executes
     ? distributed.claims.onCancel((runId, action) => cancelHere(runId, action))
     : undefined;
+
+  /** Where a run this process created waits now (see `QueuedRunPlace`); undefined once it started or settled. */
+  async function placeOf({ runId, record, startsAt }: WaitingRun): Promise<QueuedRunPlace | null | undefined> {
+    const delayed = startsAt !== undefined && Date.now() < startsAt;
+    if (!distributed) {
+      const entry = live.get(runId);
+      if (!entry || executor.isExecuting(runId)) return undefined;
+      if (delayed) return { waiting_for: 'schedule', position: null };
+      const position = await queue.position(runId);
+      if (position !== undefined) return { waiting_for: 'worker', position };
+      if (entry.scheduled) return null;
+      const ahead = liveRunsOf(entry.record.tenant_id, entry.record.thread_id).indexOf(entry);
+      return { waiting_for: 'thread', position: Math.max(0, ahead) };
+    }
+    const temporary = record.kwargs.temporary;
+    const stored = temporary ? remoteTemporary.get(runId) : await repository.getRun(record.tenant_id, runId);
+    if (!stored || (!temporary && stored.status !== 'pending')) return undefined;
+    if (delayed) return { waiting_for: 'schedule', position: null };
+    const position = await redisQueue!.position(runId);
+    if (position !== undefined) return { waiting_for: 'worker', position };
+    if (temporary) return null;
+    const ahead = (await repository.activeRuns(stored.tenant_id, stored.thread_id)).findIndex((run) => run.run_id === runId);
+    return ahead > 0 ? { waiting_for: 'thread', position: ahead } : null;
+  }
+
+  /**
+   * A run's stream starts when the run is accepted: `metadata` (event 0) at once, then `status`
+   * events while it waits. Workers publish nothing before they claim it.
+   */
+  async function announce(run: RunRecord, afterSeconds?: number) {
+    // Before the run is queued: a worker continues the numbering after it. A failed write costs
+    // the stream its first event, never the run.
+    await bus
+      .publishUnclaimed(run.run_id, { event: 'metadata', data: { run_id: run.run_id, attempt: 1 } })
+      .catch((error: unknown) => logError(`run ${run.run_id}: could not start its stream:`, error));
+    const startsAt = afterSeconds && afterSeconds > 0 ? Date.now() + afterSeconds * 1_000 : undefined;
+    queuedStatus.watch({ runId: run.run_id, record: run, ...(startsAt === undefined ? {} : { startsAt }) });
+  }
 
   /** A cancel request reached this worker: abort the run if it executes here (or is about to). */
   function cancelHere(runId: string, action: CancelAction, tries = 0) {
@@ -405,6 +454,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           setTimeout(() => remoteTemporary.delete(run.run_id), resultRetentionMs).unref();
           for (const listener of createdListeners) listener(run);
         } else remember(run);
+        await announce(run, request.afterSeconds);
         schedule(run, request.afterSeconds);
         return run;
       }
@@ -444,6 +494,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           if (marked.status === 'fulfilled') await repository.updateThread(tenantId, threadId, { status: thread.status }).catch(() => undefined);
           throw stored.status === 'rejected' ? stored.reason : (marked as PromiseRejectedResult).reason;
         }
+        await announce(run, request.afterSeconds);
         if (distributed) {
           for (const listener of createdListeners) listener(run);
           if (active.length === 0) schedule(run, request.afterSeconds);
@@ -576,7 +627,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       const threads = new Map<string, RunRecord>();
       for (const run of stale) {
         if (!threads.has(threadKey(run.tenant_id, run.thread_id))) threads.set(threadKey(run.tenant_id, run.thread_id), run);
-        if (!distributed) remember(run, { announce: false });
+        if (!distributed) {
+          remember(run, { announce: false });
+          // This process's bus is new: a run that never started gets its `metadata` here, one taken up again from its worker.
+          if ((run.attempt ?? 0) === 0) await announce(run);
+        }
       }
       for (const first of threads.values()) {
         if (distributed) await startNext(first.tenant_id, first.thread_id);
@@ -608,6 +663,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     },
 
     async shutdown() {
+      queuedStatus.close();
       if (redisQueue) {
         // A worker stopping hands its runs back: their jobs' locks lapse and another worker resumes them.
         (await stopListening)?.();

@@ -8,6 +8,8 @@ export interface RunQueue {
   /** `job`: what a queue shared by processes carries to the worker (the in-process queue needs only the id). */
   enqueue(runId: string, job?: { tenantId: string; delayMs?: number; record?: unknown }): void;
   stats(): { waiting: number; running: number };
+  /** Runs waiting ahead of this one (0: next), or undefined when it is not waiting (started, delayed, not queued). */
+  position(runId: string): Promise<number | undefined>;
   /** Resolves when nothing is running or waiting (graceful shutdown). */
   idle(): Promise<void>;
 }
@@ -48,6 +50,10 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions): RunQ
       queueMicrotask(pump);
     },
     stats: () => ({ waiting: waiting.length, running }),
+    async position(runId) {
+      const index = waiting.indexOf(runId);
+      return index === -1 ? undefined : index;
+    },
     idle: () =>
       running === 0 && waiting.length === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve)),
   };

@@ -21,6 +21,14 @@ export interface GraphRunRequest {
   onValues?: (values: unknown) => void;
   /** Stream the thread protocol's events (`streamEvents` v3) instead of the requested modes. */
   protocol?: boolean;
+  /**
+   * Yield the `metadata` event first (default true). The run manager sends it itself when it
+   * creates the run, so a queued run's stream starts at once; a worker sends it again only for
+   * a later attempt.
+   */
+  metadataEvent?: boolean;
+  /** The attempt `metadata` names (1 unless a worker took the run over). */
+  attempt?: number;
 }
 
 // The library's own modes behind each API mode: `messages` (partial/complete events) is
@@ -47,7 +55,7 @@ export async function* streamGraphRun(
   graph: CompiledStateGraph<any, any, any, any, any, any, any, any>,
   request: GraphRunRequest,
 ): AsyncGenerator<RunEvent> {
-  yield { event: 'metadata', data: { run_id: request.runId, attempt: 1 } };
+  if (request.metadataEvent !== false) yield { event: 'metadata', data: { run_id: request.runId, attempt: request.attempt ?? 1 } };
   const requested = new Set(request.streamModes);
   const modes = [...new Set([...requested].flatMap((mode) => libraryModes[mode]).concat(request.onValues ? ['values'] : []))];
   const input = request.command
