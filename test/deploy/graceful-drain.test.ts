@@ -64,7 +64,7 @@ describe('graceful drain on SIGTERM', () => {
     expect(await server.exited).toBe(0);
     expect(server.stdout()).toContain('runs in flight finished; shutting down');
     expect(server.stderr()).toBe('');
-  }, 60_000);
+  }, 120_000);
 
   it('interrupts what is still running when SHUTDOWN_GRACE_SECONDS is over, and still exits 0', async () => {
     const { server, base, post, dataDir } = await serve({ SHUTDOWN_GRACE_SECONDS: '1' });
@@ -79,5 +79,5 @@ describe('graceful drain on SIGTERM', () => {
     const next = await serve({}, dataDir);
     expect(((await (await fetch(`${next.base}${runUrl}`)).json()) as { status: string }).status).toBe('interrupted');
     expect(next.server.stdout()).not.toContain('left pending or running by a stopped process');
-  }, 60_000);
+  }, 120_000);
 });

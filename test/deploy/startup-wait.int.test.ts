@@ -41,7 +41,7 @@ describe('waiting for Redis at start-up', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, checks: { storage: 'ok', redis: 'ok' } });
-  }, 60_000);
+  }, 120_000);
 
   it('gives up after STARTUP_WAIT_SECONDS with exit 1 and one line saying why', async () => {
     const redisPort = await freePort();
@@ -60,5 +60,5 @@ describe('waiting for Redis at start-up', () => {
     expect(server.stdout().match(/waiting for Redis at/g)?.length).toBeGreaterThanOrEqual(2);
     expect(server.stdout() + server.stderr()).not.toContain('hunter2-secret');
     expect(server.stdout()).not.toContain('Overseer listening');
-  }, 60_000);
+  }, 120_000);
 });
