@@ -1,15 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
-import {
-  approvalStatuses,
-  isToolAllowed,
-  validateToolArguments,
-  type ApprovalRequest,
-  type ApprovalStatus,
-  type ToolDefinition,
-} from '../../tools/index.ts';
+import { approvalStatuses, type ApprovalRequest, type ApprovalStatus } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
-import { requireWaitingThread } from '../approval-lifecycle.ts';
+import { decideApproval, requesterAuthority } from '../decide-approval.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse, runSchema } from '../schemas/resources.ts';
 import { resourceId } from '../schemas/resource-id.ts';
@@ -65,30 +58,6 @@ const decisionBody = z
     resume: z.boolean().default(true).openapi({ description: 'Resume the paused run with this decision' }),
   })
   .openapi('ApprovalDecision');
-
-/**
- * What would make a recorded decision do nothing, refused before it is recorded: a resume
- * without the requester's authority on record, a requester whose scopes the tool needs more
- * of, an edit the tool would refuse.
- */
-function assertDecisionCanTakeEffect(tool: ToolDefinition | undefined, request: ApprovalRequest, body: z.infer<typeof decisionBody>): void {
-  const requester = request.requestedBy;
-  if (body.resume && !requester) {
-    throw new AppError('CONFLICT', 'The approval request does not record the run that asked, so it cannot be resumed with that run\'s authority; decide it with "resume": false and resume the run from its own key');
-  }
-  if (body.resume && body.decision !== 'reject' && tool && requester && !isToolAllowed(tool, requester.scopes)) {
-    throw new AppError('CONFLICT', `The run that asked lacks the scopes "${request.tool}" needs (${tool.scopes.join(', ')}), so approving it could not make it happen`);
-  }
-  if (body.decision === 'edit' && body.args !== undefined && tool) {
-    // An edit the tool would refuse is refused here, where the approver can fix it.
-    const validation = validateToolArguments(tool, body.args);
-    if (!validation.ok) {
-      throw new AppError('VALIDATION_FAILED', `The edited arguments are not valid for "${request.tool}"`, {
-        details: validation.issues.map((issue) => ({ path: `args.${issue.field}`, message: issue.message })),
-      });
-    }
-  }
-}
 
 /**
  * Human approval of side effects: list what waits, decide it. The approver is the
@@ -152,33 +121,7 @@ export function createApprovalRoutes() {
       const { approval_id } = c.req.valid('param');
       const body = c.req.valid('json');
       const { services, caller } = c.var;
-      const request = await services.approvals.get(approval_id);
-      if (!request || request.tenantId !== caller.tenantId) throw new AppError('NOT_FOUND', 'Approval request not found');
-      // Checked before anything is recorded: a decision that cannot take effect answers 409, never 200 and nothing.
-      const now = (services.safety.clock ?? (() => new Date()))();
-      const decidable = request.status === 'pending' && now.getTime() < Date.parse(request.expiresAt);
-      const thread = decidable ? await requireWaitingThread(services, request, caller.name) : undefined;
-      const requester = request.requestedBy;
-      if (decidable) assertDecisionCanTakeEffect(services.tools.get(request.tool), request, body);
-      // Expired, already decided or closed requests are refused here, with the reason.
-      const decided = await services.approvals.decide(approval_id, {
-        tenantId: caller.tenantId,
-        decision: body.decision,
-        approver: caller.name,
-        ...(body.args === undefined ? {} : { args: body.args }),
-        ...(body.reason === undefined ? {} : { reason: body.reason }),
-      });
-      await services.audit.append({
-        tenantId: caller.tenantId,
-        type: 'approval.decided',
-        threadId: decided.threadId,
-        ...(decided.runId ? { runId: decided.runId } : {}),
-        actor: caller.name,
-        data: {
-          approvalId: decided.id, tool: decided.tool, decision: body.decision, argsHash: decided.argsHash,
-          reason: body.reason ?? null, requestedBy: request.requestedBy?.actor ?? null,
-        },
-      });
+      const { approval: decided, thread, requester } = await decideApproval(services, caller, approval_id, body);
       if (!body.resume) return c.json({ approval: toApproval(decided), run: null } as never, 200);
       const graphId = thread?.metadata.graph_id;
       if (!thread || !requester || typeof graphId !== 'string') {
@@ -186,14 +129,13 @@ export function createApprovalRoutes() {
       }
       const run = await services.runs.create({
         tenantId: caller.tenantId,
-        // The requester's authority; the approver is the actor the audit names.
-        scopes: requester.scopes,
+        ...requesterAuthority(requester),
         threadId: decided.threadId,
         assistantId: graphId,
         // Only the id travels: the executor reads the decision and the approver from the store.
         command: { resume: { approvalId: decided.id } },
+        // The approver is the actor the audit names.
         actor: caller.name,
-        onBehalfOf: requester.actor,
         multitaskStrategy: 'enqueue',
       });
       return c.json({ approval: toApproval(decided), run: publicRun(run) } as never, 200);

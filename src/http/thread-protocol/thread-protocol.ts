@@ -7,6 +7,7 @@ import { approvalIdsIn } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { supersedeWaitingApprovals } from '../approval-lifecycle.ts';
 import { requireScope } from '../middleware/authenticate.ts';
+import { applyApprovalResume } from '../apply-approval-resume.ts';
 import { toCreateRequest } from '../routes/runs.ts';
 import { runCreateSchema } from '../schemas/run-create.ts';
 import { failure, success, type ProtocolCommand, type ProtocolEvent, type ProtocolReply, type ReplyMeta } from './protocol-messages.ts';
@@ -112,7 +113,9 @@ export function createThreadProtocol(): ThreadProtocol {
       throw new AppError('VALIDATION_FAILED', `${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
     }
     const { services, caller } = c.var;
-    const run = await services.runs.create({ ...toCreateRequest(c, parsed.data, threadId), protocol: true });
+    // Decisions for approvals (`input.respond` with `{ decisions }`) follow the approval rules.
+    const request = await applyApprovalResume(services, caller, toCreateRequest(c, parsed.data, threadId));
+    const run = await services.runs.create({ ...request, protocol: true });
     // New input on a thread paused at approvals supersedes them, as on POST /threads/{id}/runs.
     if (thread && params.input != null && !params.command) await supersedeWaitingApprovals(services, thread, caller.name);
     channel.currentRunId = run.run_id;

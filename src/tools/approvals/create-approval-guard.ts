@@ -8,6 +8,7 @@ import { validateToolArguments } from '../validate-tool-arguments.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ApprovalRequest, ApprovalStore } from './approval-request.ts';
 import { isExpired } from './check-decision-input.ts';
+import { toHitlRequest, type HitlRequest } from './hitl-interrupt.ts';
 
 export interface ApprovalGuardOptions {
   policy: ApprovalPolicy;
@@ -19,8 +20,12 @@ export interface ApprovalGuardOptions {
   onRequested?: (request: ApprovalRequest) => Promise<void>;
 }
 
-/** What `interrupt` carries to the client: everything an approver needs, bound by hash. */
-export interface ApprovalInterruptPayload {
+/**
+ * What `interrupt` carries to the client: everything an approver needs, bound by hash. The
+ * LangChain human-in-the-loop fields (`action_requests`, `review_configs`) sit beside Overseer's
+ * own, so chat UIs built for `humanInTheLoopMiddleware` (agent-chat-ui, Agent Inbox) can act on it.
+ */
+export interface ApprovalInterruptPayload extends HitlRequest {
   type: 'approval_request';
   approvalId: string;
   tool: string;
@@ -41,6 +46,15 @@ export function approvalIdsIn(interrupts: readonly unknown[]): string[] {
   return interrupts.flatMap((interrupt) => {
     const value = (interrupt as { value?: Partial<ApprovalInterruptPayload> } | null)?.value;
     return value?.type === 'approval_request' && typeof value.approvalId === 'string' ? [value.approvalId] : [];
+  });
+}
+
+/** The approval interrupts a thread waits at: each one's interrupt id (when known) and approval id. */
+export function approvalInterruptsIn(interrupts: readonly unknown[]): Array<{ interruptId?: string; approvalId: string }> {
+  return interrupts.flatMap((interrupt) => {
+    const { id, value } = (interrupt ?? {}) as { id?: unknown; value?: Partial<ApprovalInterruptPayload> };
+    if (value?.type !== 'approval_request' || typeof value.approvalId !== 'string') return [];
+    return [{ ...(typeof id === 'string' ? { interruptId: id } : {}), approvalId: value.approvalId }];
   });
 }
 
@@ -105,6 +119,7 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
     });
     if (created) await options.onRequested?.(request);
     const payload: ApprovalInterruptPayload = {
+      ...toHitlRequest(request, argsSchemaOf(tool)),
       type: 'approval_request', approvalId: request.id, tool: request.tool, args: request.args,
       argsHash: request.argsHash, policy: request.policy, reason: request.reason, expiresAt: request.expiresAt,
       ...(request.review ? { review: request.review } : {}),
@@ -153,6 +168,12 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
           : `The approval request for "${tool.name}" has not been decided yet; the call is not run.`);
     }
   }
+}
+
+// What an edit form needs to know of the fields; `$schema` is noise there.
+function argsSchemaOf(tool: ToolGuardInput['tool']): Record<string, unknown> {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
+  return schema;
 }
 
 function refuse(message: string): ToolGuardDecision {

@@ -19,5 +19,7 @@ export { closedError } from './check-decision-input.ts';
 export { createSqliteApprovalStore } from './sqlite-approval-store.ts';
 export { createRedisApprovalStore } from './redis-approval-store.ts';
 export type { RedisApprovalStoreOptions } from './redis-approval-store.ts';
-export { createApprovalGuard, approvalIdOf, approvalIdsIn, approvalResumeSchema } from './create-approval-guard.ts';
+export { createApprovalGuard, approvalIdOf, approvalIdsIn, approvalInterruptsIn, approvalResumeSchema } from './create-approval-guard.ts';
 export type { ApprovalGuardOptions, ApprovalInterruptPayload } from './create-approval-guard.ts';
+export { toHitlRequest, readResumeDecisions, restoreArgumentTypes, allowedDecisions } from './hitl-interrupt.ts';
+export type { HitlRequest, HitlActionRequest, HitlReviewConfig, ResumeDecision } from './hitl-interrupt.ts';
