@@ -4,8 +4,9 @@ import { overlapScore } from '../text-similarity.ts';
 import type { OfflinePolicy } from './offline-chat-model.ts';
 
 const orderReference = /\border\s*(?:#|no\.?|number)?\s*\d{3,}\b|#\d{3,}\b/i;
-// Words that make an action depend on policy: look the policy up before acting.
-const policyGrounds = /\b(because|since|due to|as per|per (?:the )?policy|eligible|entitled|late|delayed|damaged|defect\w*)\b/i;
+// Words that make an action depend on policy: look the policy up before acting. A request that
+// names a policy ("as the VIP goodwill policy says") is checked against what the policies say.
+const policyGrounds = /\b(because|since|due to|as per|polic(?:y|ies)|according to|eligible|entitled|late|delayed|damaged|defect\w*)\b/i;
 
 /** Below this best retrieval score the knowledge base is taken not to cover a question. */
 export const coverageThreshold = 0.3;
