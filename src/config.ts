@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
+import type { ModelPrice } from './observability/model-prices.ts';
 
 /**
  * The one schema over the environment. Nothing else in the service reads `process.env`:
@@ -78,6 +79,10 @@ const environmentSchema = z.object({
   STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   // Below Kubernetes' default terminationGracePeriodSeconds (30), so a drained pod exits before SIGKILL.
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(25),
+  // `/metrics` needs the `metrics:read` scope unless this is true (a scraper inside the cluster network).
+  METRICS_PUBLIC: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  METRICS_TENANT_LABEL: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  MODEL_PRICES: optionalString,
 });
 
 /** Every variable the service reads (deployment files are checked against it). */
@@ -194,6 +199,11 @@ export interface Config {
    * `shutdownGraceSeconds`: how long a SIGTERM waits for this process's runs to finish.
    */
   lifecycle: { startupWaitSeconds: number; shutdownGraceSeconds: number };
+  /**
+   * `metricsPublic`: `/metrics` without credentials; `metricsTenantLabel`: a `tenant` label on
+   * run, model and tool metrics; `modelPrices`: `MODEL_PRICES` over the default price table.
+   */
+  observability: { metricsPublic: boolean; metricsTenantLabel: boolean; modelPrices: Record<string, ModelPrice> };
 }
 
 /**
@@ -262,6 +272,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     jsonLimits: { maxDepth: values.JSON_MAX_DEPTH, maxKeys: values.JSON_MAX_KEYS, maxArrayLength: values.JSON_MAX_ARRAY_LENGTH },
     logLevel: values.LOG_LEVEL,
     lifecycle: { startupWaitSeconds: values.STARTUP_WAIT_SECONDS, shutdownGraceSeconds: values.SHUTDOWN_GRACE_SECONDS },
+    observability: {
+      metricsPublic: ['true', '1'].includes(values.METRICS_PUBLIC),
+      metricsTenantLabel: ['true', '1'].includes(values.METRICS_TENANT_LABEL),
+      modelPrices: parseModelPrices(values.MODEL_PRICES),
+    },
   };
 }
 
@@ -277,6 +292,34 @@ const modelEndpointSchema = z.union([
   z.strictObject({ model: z.string().min(1), baseUrl: z.url().optional(), apiKey: z.string().min(1).optional() }),
 ]);
 const modelFallbacksSchema = z.partialRecord(z.enum(['supervisor', 'retriever', 'executor', 'reviewer', '*']), z.array(modelEndpointSchema).max(5));
+
+const modelPriceSchema = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cached_input: z.number().min(0).optional(),
+});
+
+/**
+ * `MODEL_PRICES` is a JSON object from model name to its price in US dollars per million
+ * tokens, over the defaults of `observability/model-prices.ts`.
+ * @example MODEL_PRICES='{"gpt-4o-mini":{"input":0.15,"output":0.6,"cached_input":0.075},"llama3.1":{"input":0,"output":0}}'
+ */
+function parseModelPrices(text: string | undefined): Record<string, ModelPrice> {
+  if (!text) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'MODEL_PRICES is not valid JSON', { cause: error });
+  }
+  const parsed = z.record(z.string().min(1), modelPriceSchema).safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', 'MODEL_PRICES is invalid', {
+      details: parsed.error.issues.map((issue) => ({ variable: `MODEL_PRICES.${issue.path.join('.')}`, message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
 
 /**
  * `MODEL_FALLBACKS` is a JSON object from role (or `*` for every role without its own entry) to

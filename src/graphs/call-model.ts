@@ -4,7 +4,7 @@ import type { Runnable } from '@langchain/core/runnables';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { toModelError, type ModelFallbackRecord } from '../agents/index.ts';
 import type { ModelRole } from '../config.ts';
-import type { AuditLog } from '../observability/index.ts';
+import { agentRoleMetadataKey, type AuditLog } from '../observability/index.ts';
 import { recordAudit } from './record-audit.ts';
 
 /**
@@ -21,7 +21,8 @@ export async function callModel(
   const { role, config, audit } = context;
   let reply: BaseMessage;
   try {
-    reply = await model.invoke(messages, config);
+    // The role rides in the call's metadata, so usage and metrics name the agent that asked.
+    reply = await model.invoke(messages, { ...config, metadata: { ...config.metadata, [agentRoleMetadataKey]: role } });
   } catch (error) {
     if (config.signal?.aborted) throw error;
     throw toModelError(error, role) ?? error;

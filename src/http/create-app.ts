@@ -14,10 +14,13 @@ import { createJwtVerifier } from './middleware/jwt-verifier.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
 import { corsPolicy } from './middleware/cors-policy.ts';
 import { requestId } from './middleware/request-id.ts';
+import { requestLogContext } from './middleware/request-log-context.ts';
 import { createApprovalRoutes } from './routes/approvals.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
 import { createAuditRoutes } from './routes/audit.ts';
 import { createIngestRoutes } from './routes/ingest.ts';
+import { createMetricsRoutes } from './routes/metrics.ts';
+import { createUsageRoutes } from './routes/usage.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
 import { createStoreRoutes } from './routes/store.ts';
@@ -38,6 +41,7 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
+  app.use('*', requestLogContext);
   app.use('*', accessLog(services.logger));
   // LangGraph Studio and local front ends run in the browser and call this server directly.
   app.use('*', corsPolicy({ origins: services.config.corsOrigins, openMode: services.config.apiKeys.length === 0 && !services.config.jwt }));
@@ -58,7 +62,11 @@ export function createApp(services: Services) {
   const { auth: authModule, httpApp } = services.langgraphExtensions ?? {};
   const customAuth = authModule && createCustomAuth(authModule.value, authModule.reference);
   if (customAuth) app.use('*', customAuthentication(customAuth));
-  app.use('*', authenticate({ apiKeys: services.config.apiKeys, jwt: services.config.jwt && createJwtVerifier(services.config.jwt) }));
+  app.use('*', authenticate({
+    apiKeys: services.config.apiKeys,
+    jwt: services.config.jwt && createJwtVerifier(services.config.jwt),
+    extraPublicPaths: services.config.observability.metricsPublic ? ['/metrics'] : [],
+  }));
   // Right after authentication: a caller over its limit is refused before its body is read.
   app.use('*', rateLimit);
   // After authentication, so an anonymous caller never gets its body read.
@@ -79,6 +87,8 @@ export function createApp(services: Services) {
     createBulkRunRoutes(),
     createThreadPruneRoutes(),
     createAuditRoutes(),
+    createMetricsRoutes(),
+    createUsageRoutes(),
   ]) {
     routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
     if (services.config.jwt) routes.openAPIRegistry.registerComponent('securitySchemes', 'BearerJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -4,6 +4,7 @@ import { AppError, isAppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type { RunEventBus } from './run-event-bus.ts';
+import type { RunObserver } from './run-observer.ts';
 import { graphIdOf, type RunRecord, type RunStatus } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import { describeRunEffects } from './describe-run-effects.ts';
@@ -12,7 +13,7 @@ import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
 import { latestCheckpointIdOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
 import { toWireValue } from './to-wire-json.ts';
-import { logError } from '../observability/index.ts';
+import { logError, withLogContext } from '../observability/index.ts';
 import { fenceConfigKey, isFencedError, type RunFence } from '../storage/index.ts';
 
 /** The claim a worker executes a run under. */
@@ -43,6 +44,8 @@ export interface RunExecutorDependencies {
   fetch?: typeof fetch;
   /** A run's execution deadline in milliseconds (`RUN_TIMEOUT_MS`); 0 or absent: none. */
   runTimeoutMs?: number;
+  /** Metrics and accounting: told when each run starts and settles, and gives it its callbacks. */
+  observer?: RunObserver;
   /** Whether a worker's fence is still current (asked when a run fails, to tell a takeover from a failure). */
   isCurrent?: (fence: RunFence) => Promise<boolean>;
   /** Called once per run, after its record is final; `superseded` when another worker took the run over and this one's writes were refused. */
@@ -87,6 +90,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
 
   async function execute(record: RunRecord, claim: RunClaim = { attempt: 1, maxAttempts: 1 }): Promise<void> {
     const { fence } = claim;
+    const observation = dependencies.observer?.started(record);
     const entry = dependencies.catalog.get(graphIdOf(record));
     const controller = new AbortController();
     const persistent = !record.kwargs.temporary;
@@ -166,6 +170,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         tags: kwargs.config.tags,
         durability: kwargs.durability,
         protocol: kwargs.protocol,
+        callbacks: observation?.callbacks,
         // The first attempt's `metadata` was published when the run was created (queued runs stream at once).
         metadataEvent: claim.attempt > 1,
         attempt: claim.attempt,
@@ -252,6 +257,8 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           })
           .catch((auditError: unknown) => logError(`run ${record.run_id}: could not audit its end:`, auditError)),
       ]);
+      // Last before the end: the run's usage (a client reading the stream gets its cost with it).
+      for (const event of (await observation?.settled(outcome)) ?? []) bus.publish(record.run_id, event);
       bus.end(record.run_id);
       await bus.flush?.(record.run_id).catch(() => undefined);
       dependencies.onSettled({ ...record, status: outcome.status }, outcome);
@@ -289,7 +296,9 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
   }
 
   return {
-    execute,
+    // Every line logged while the run executes names it, its thread and its tenant.
+    execute: (record: RunRecord, claim?: RunClaim) =>
+      withLogContext({ run_id: record.run_id, thread_id: record.thread_id, tenant: record.tenant_id }, () => execute(record, claim)),
     isExecuting: (runId: string) => executions.has(runId),
     /** Abort a running run; false when it is not executing here. */
     cancel(runId: string, action: 'interrupt' | 'rollback'): boolean {

@@ -17,6 +17,7 @@ import type { RunClaims } from './redis-run-claims.ts';
 import type { RedisRunQueue, RunJob } from './redis-run-queue.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
+import type { RunObserver } from './run-observer.ts';
 import { logError } from '../observability/index.ts';
 import type { RunFence } from '../storage/index.ts';
 
@@ -37,6 +38,8 @@ export interface RunManagerDependencies {
   fetch?: typeof fetch;
   /** Each run's execution deadline in milliseconds (`RUN_TIMEOUT_MS`); 0 or absent: none. */
   runTimeoutMs?: number;
+  /** Metrics and accounting of the runs this process executes. */
+  observer?: RunObserver;
   /** Limits on runs pending or running at once (per tenant, per key): asked before a run is created, told when it settles. */
   admission?: {
     acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
@@ -114,6 +117,8 @@ export interface RunManager {
   onRunCreated(listener: (run: RunRecord) => void): () => void;
   /** Settle runs a previous process left pending or running. */
   recover(): Promise<number>;
+  /** Runs waiting for a slot in this process's queue and running in it (for metrics). */
+  queueStats(): { waiting: number; running: number };
   /** Refuse new runs from now on (503 `SERVER_DRAINING`); runs already accepted go on. */
   beginDrain(): void;
   /** Resolves once this manager has no run pending or running (true), or after `timeoutMs` (false). */
@@ -169,6 +174,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     newId,
     fetch: dependencies.fetch,
     runTimeoutMs: dependencies.runTimeoutMs,
+    observer: dependencies.observer,
     isCurrent: distributed?.claims.isCurrent,
     onSettled: (record, outcome, superseded) => {
       if (!superseded) {
@@ -619,6 +625,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       createdListeners.add(listener);
       return () => createdListeners.delete(listener);
     },
+
+    queueStats: () => queue.stats(),
 
     async recover() {
       const stale = (await repository.staleRuns()).filter((run) => !live.has(run.run_id));

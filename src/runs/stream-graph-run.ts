@@ -1,3 +1,4 @@
+import type { Callbacks } from '@langchain/core/callbacks/manager';
 import type { BaseMessage } from '@langchain/core/messages';
 import { Command, type CompiledStateGraph } from '@langchain/langgraph';
 import type { RunEvent, StreamMode } from './run-event.ts';
@@ -21,6 +22,8 @@ export interface GraphRunRequest {
   onValues?: (values: unknown) => void;
   /** Stream the thread protocol's events (`streamEvents` v3) instead of the requested modes. */
   protocol?: boolean;
+  /** LangChain callbacks for the whole run (usage accounting, metrics). */
+  callbacks?: Callbacks;
   /**
    * Yield the `metadata` event first (default true). The run manager sends it itself when it
    * creates the run, so a queued run's stream starts at once; a worker sends it again only for
@@ -73,6 +76,7 @@ export async function* streamGraphRun(
     interruptAfter: request.interruptAfter as never,
     tags: request.tags,
     durability: request.durability,
+    callbacks: request.callbacks,
     ...(request.recursionLimit ? { recursionLimit: request.recursionLimit } : {}),
   };
   const partials = new Map<string, BaseMessage>();

@@ -14,6 +14,8 @@ export interface UpstreamBreakers {
   /** The breaker for `upstream`, created on first use. */
   breakerFor(upstream: string): CircuitBreakerPolicy;
   stateOf(upstream: string): UpstreamState;
+  /** Every upstream called so far, with its state (for metrics). */
+  states(): Record<string, UpstreamState>;
 }
 
 const stateNames: Record<CircuitState, UpstreamState> = {
@@ -46,5 +48,6 @@ export function createUpstreamBreakers(options: UpstreamBreakerOptions = {}): Up
   return {
     breakerFor,
     stateOf: (upstream) => stateNames[breakers.get(upstream)?.state ?? CircuitState.Closed],
+    states: () => Object.fromEntries([...breakers].map(([upstream, breaker]) => [upstream, stateNames[breaker.state]])),
   };
 }

@@ -108,7 +108,8 @@ describe('supervisor over HTTP with the offline model', () => {
     const events = parseSse(await response.text());
     expect(events[0]!.event).toBe('metadata');
     const names = new Set(events.map((event) => event.event));
-    expect(names).toEqual(new Set(['metadata', 'values', 'updates', 'messages']));
+    // `usage` (tokens and cost of the run) comes last, before the stream ends.
+    expect(names).toEqual(new Set(['metadata', 'values', 'updates', 'messages', 'usage']));
     const ids = events.map((event) => Number(event.id));
     expect(ids).toEqual([...ids].sort((left, right) => left - right));
     const finalValues = events.findLast((event) => event.event === 'values')!.data as FinalState;

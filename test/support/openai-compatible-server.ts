@@ -47,6 +47,8 @@ export interface RecordedRequest {
   behaviour?: ChatBehaviour['kind'];
   /** True when the client closed the connection before the response was complete. */
   abortedByClient: boolean;
+  /** The token counts the reply reported (in its body, or its stream's usage chunk). */
+  usage?: ReturnType<typeof usageOf>;
 }
 
 /** Behaviour builders, so scripts read like what the model does. */
@@ -150,8 +152,15 @@ export async function startOpenAICompatibleServer(): Promise<OpenAICompatibleSer
           return;
         }
         return streamCompletion(response, id, chat, behaviour);
-      default:
-        return chat.stream ? streamCompletion(response, id, chat, behaviour) : sendJson(response, 200, completionOf(id, chat, behaviour));
+      default: {
+        if (chat.stream) {
+          record.usage = await streamCompletion(response, id, chat, behaviour);
+          return;
+        }
+        const completion = completionOf(id, chat, behaviour);
+        record.usage = completion.usage;
+        return sendJson(response, 200, completion);
+      }
     }
   }
 
@@ -259,7 +268,7 @@ async function streamCompletion(
   id: string,
   request: ChatCompletionRequest,
   behaviour: Exclude<ChatBehaviour, { kind: 'error' | 'hang' }>,
-) {
+): Promise<ReturnType<typeof usageOf> | undefined> {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const includeUsage = request.stream_options?.include_usage === true;
   const created = Math.floor(Date.now() / 1000);
@@ -280,12 +289,12 @@ async function streamCompletion(
     const pieces = behaviour.content.match(/\S+\s*|\s+/g) ?? [];
     const limit = behaviour.kind === 'stall' ? (behaviour.chunks ?? 2) : pieces.length;
     for (const piece of pieces.slice(0, limit)) {
-      if (response.destroyed) return;
+      if (response.destroyed) return undefined;
       send({ content: piece });
       output += piece;
       if (behaviour.kind === 'text' && behaviour.tokenDelayMs) await sleep(behaviour.tokenDelayMs);
     }
-    if (behaviour.kind === 'stall') return; // Nothing more, ever: the client must cut it.
+    if (behaviour.kind === 'stall') return undefined; // Nothing more, ever: the client must cut it.
   }
   if (behaviour.kind === 'tool_calls') {
     if (behaviour.content) send({ content: behaviour.content });
@@ -299,10 +308,12 @@ async function streamCompletion(
     }
   }
   send({}, behaviour.kind === 'tool_calls' ? 'tool_calls' : 'stop');
-  if (includeUsage) {
-    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage: usageOf(request, output) })}\n\n`);
+  const usage = includeUsage ? usageOf(request, output) : undefined;
+  if (usage) {
+    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage })}\n\n`);
   }
   response.end('data: [DONE]\n\n');
+  return usage;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -19,6 +19,8 @@ export interface AuthenticationOptions {
   apiKeys: ApiKey[];
   /** Bearer JWT verification, when configured. */
   jwt?: JwtVerifier;
+  /** More paths anyone may call (`/metrics` with METRICS_PUBLIC=true, for a scraper without credentials). */
+  extraPublicPaths?: string[];
 }
 
 /**
@@ -28,7 +30,7 @@ export interface AuthenticationOptions {
  * configured every caller is the `default` tenant with every scope (open mode, which the server
  * allows on loopback only). Failures answer 401 with a `WWW-Authenticate` challenge.
  */
-export function authenticate({ apiKeys, jwt }: AuthenticationOptions) {
+export function authenticate({ apiKeys, jwt, extraPublicPaths = [] }: AuthenticationOptions) {
   const known = apiKeys.map((apiKey) => ({ apiKey, digest: Buffer.from(apiKey.keySha256, 'hex') }));
   const open = known.length === 0 && !jwt;
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -38,7 +40,7 @@ export function authenticate({ apiKeys, jwt }: AuthenticationOptions) {
       c.set('caller', openCaller);
       return next();
     }
-    if (isPublicPath(c.req.path)) return next();
+    if (isPublicPath(c.req.path) || extraPublicPaths.includes(c.req.path)) return next();
     const apiKeyHeader = c.req.header('x-api-key');
     const offered = apiKeyHeader ?? c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
     if (!offered) throw unauthorized(jwt ? 'A bearer token or an API key (x-api-key header) is required' : 'An API key is required (x-api-key header)');

@@ -1,6 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../../errors.ts';
+import { toUsageTotals } from '../../observability/index.ts';
 import { toWireJson, type CreateRunRequest, type RunRecord } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { supersedeWaitingApprovals } from '../approval-lifecycle.ts';
@@ -237,7 +238,10 @@ export function createRunRoutes() {
   app.openapi(createRoute({ method: 'get', path: '/threads/{thread_id}/runs/{run_id}', tags: ['runs'], request: { params: runParams }, responses: { 200: jsonResponse(runSchema, 'The run'), ...errorResponses } }), async (c) => {
     requireScope(c.var.caller, 'runs:read');
     const { thread_id, run_id } = c.req.valid('param');
-    return c.json(publicRun(await threadRun(c, thread_id, run_id)) as never, 200);
+    const run = await threadRun(c, thread_id, run_id);
+    // The run's model usage so far, from the usage store (live while it runs).
+    const usage = toUsageTotals(await c.var.services.usage.forRun(run.tenant_id, run.run_id));
+    return c.json({ ...publicRun(run), usage } as never, 200);
   });
   app.openapi(createRoute({ method: 'delete', path: '/threads/{thread_id}/runs/{run_id}', tags: ['runs'], request: { params: runParams }, responses: { 204: { description: 'Deleted' }, ...errorResponses } }), async (c) => {
     requireScope(c.var.caller, 'runs:write');

@@ -21,6 +21,18 @@ export const threadSchema = z
   })
   .openapi('Thread');
 
+export const usageSchema = z
+  .object({
+    calls: z.number(),
+    input_tokens: z.number().openapi({ description: 'Prompt tokens, cached ones included' }),
+    output_tokens: z.number().openapi({ description: 'Completion tokens, reasoning ones included' }),
+    cached_tokens: z.number(),
+    reasoning_tokens: z.number(),
+    cost_usd: z.number().openapi({ description: 'Estimated from the price table (MODEL_PRICES over list prices)' }),
+    estimated: z.boolean().openapi({ description: 'Some token counts are estimates (characters / 4): the model reported none' }),
+  })
+  .openapi('Usage');
+
 export const runSchema = z
   .object({
     run_id: z.string(),
@@ -32,6 +44,7 @@ export const runSchema = z
     metadata: z.record(z.string(), z.unknown()),
     multitask_strategy: z.enum(['reject', 'interrupt', 'rollback', 'enqueue']),
     kwargs: z.record(z.string(), z.unknown()),
+    usage: usageSchema.optional().openapi({ description: 'On GET of one run: its model usage so far' }),
   })
   .openapi('Run');
 
