@@ -73,6 +73,8 @@ const environmentSchema = z.object({
   RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   // How long a worker's claim on a run lasts without renewal before another worker takes the run over.
   RUN_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
+  // Decided approvals whose resume never ran are resumed by a sweep this often (0: only at start-up).
+  APPROVAL_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   JSON_MAX_DEPTH: z.coerce.number().int().min(1).max(1_000).default(64),
   JSON_MAX_KEYS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   JSON_MAX_ARRAY_LENGTH: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
@@ -184,7 +186,7 @@ export interface Config {
   /** A langgraph.json whose graphs to serve instead of Overseer's own. */
   langgraphConfig?: string;
   /** `timeoutMs`: the deadline of one run's execution (0: none). */
-  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number; timeoutMs: number; maxAttempts: number; leaseMs: number };
+  runs: { concurrency: number; eventRetentionSeconds: number; eventBuffer: number; timeoutMs: number; maxAttempts: number; leaseMs: number; approvalSweepSeconds: number };
   /** `api` serves HTTP and never executes a graph, `worker` executes queued runs, `all` both (the default). */
   role: 'api' | 'worker' | 'all';
   /**
@@ -267,6 +269,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       timeoutMs: values.RUN_TIMEOUT_MS,
       maxAttempts: values.RUN_MAX_ATTEMPTS,
       leaseMs: values.RUN_LEASE_MS,
+      approvalSweepSeconds: values.APPROVAL_SWEEP_SECONDS,
     },
     role: values.ROLE,
     jsonLimits: { maxDepth: values.JSON_MAX_DEPTH, maxKeys: values.JSON_MAX_KEYS, maxArrayLength: values.JSON_MAX_ARRAY_LENGTH },

@@ -17,19 +17,6 @@ import {
   type LoadedExport,
 } from './graphs/index.ts';
 import { createAuditLog, createLogger, createReadiness, type AuditLog, type Logger, type Readiness } from './observability/index.ts';
-import {
-  createMetrics,
-  createPriceTable,
-  createRedisUsageStore,
-  createRunObserver,
-  createSqliteUsageStore,
-  observeAuditLog,
-  setDefaultLogger,
-  timeRetriever,
-  type Metrics,
-  type PriceTable,
-  type UsageStore,
-} from './observability/index.ts';
 import { createLimits, type Limits } from './limits/index.ts';
 import {
   createInProcessEventBus,
@@ -42,6 +29,8 @@ import {
   createSqliteProcessLease,
   createSqliteRunRepository,
   recoverStaleRuns,
+  resumeStrandedApprovals,
+  startStrandedApprovalSweeper,
   type RecoveryReport,
   type RunEventBus,
   type RunManager,
@@ -81,12 +70,6 @@ export interface Services {
   config: Config;
   /** Structured logs at LOG_LEVEL (the access log among them). */
   logger: Logger;
-  /** Prometheus metrics of this instance (`GET /metrics`), in a registry of its own. */
-  metrics: Metrics;
-  /** Every model call's tokens and cost, per run, role, model, thread, tenant and day (`GET /usage`). */
-  usage: UsageStore;
-  /** Model prices: the defaults with `MODEL_PRICES` over them. */
-  prices: PriceTable;
   database: DatabaseSync;
   checkpointer: BaseCheckpointSaver;
   /** Long-term memory (`config.store` in graph nodes, `/store/*` over HTTP); callers scope it per tenant. */
@@ -154,15 +137,11 @@ export interface ServiceOverrides {
  * @example const services = await createServices(loadConfig());
  */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
-  // Deep modules log errors without services at hand (see default-logger.ts): through this logger.
-  setDefaultLogger(logger);
-  const metrics = createMetrics({ tenantLabel: config.observability.metricsTenantLabel });
-  const prices = createPriceTable(config.observability.modelPrices);
   const database = openDatabase(config.sqlitePath);
   const walCheckpointer = startWalCheckpointer(database);
   let redis: Redis | undefined;
   const closers: Array<() => void> = [];
+  let approvalSweeper: { stop(): void } | undefined;
   try {
     ensureOrdersSchema(database);
     seedOrders(database);
@@ -210,14 +189,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const approvals = redis && config.redis
       ? createRedisApprovalStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}approvals:`, clock: overrides.clock })
       : createSqliteApprovalStore(database, { clock: overrides.clock });
-    // Counted as it is written: tool outcomes, approvals and verdicts in the metrics.
-    const audit = observeAuditLog(createAuditLog({
+    const audit = createAuditLog({
       database,
       redis: redis && config.redis ? { client: redis, keyPrefix: `${config.redis.keyPrefix}audit:` } : undefined,
-    }), { metrics, approvals });
-    const usage = redis && config.redis
-      ? createRedisUsageStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}usage:` })
-      : createSqliteUsageStore(database);
+    });
     const safety: ExecutionSafety = {
       approvals,
       policy: createOrderPolicy({ database, clock: ordersClock }),
@@ -227,7 +202,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     };
     const graphs = createGraphs({
       models,
-      retriever: timeRetriever(retriever, metrics),
+      retriever,
       tools,
       effects,
       checkpointer,
@@ -291,27 +266,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       runTimeoutMs: config.runs.timeoutMs,
       maxAttempts: config.runs.maxAttempts,
       distributed,
-      observer: createRunObserver({ metrics, usage, prices }),
-    });
-    metrics.watch({
-      queue: () => runs.queueStats(),
-      breakers: () => safety.breakers?.states() ?? {},
-      // Read from the approval store on each scrape, so every process reports the same count.
-      approvalsPending: async () => {
-        let pending = 0;
-        for (const tenantId of await audit.tenants()) pending += (await approvals.listPending(tenantId)).length;
-        return pending;
-      },
     });
     const lease = redis && config.redis
       ? createRedisProcessLease({ client: redis, key: `${config.redis.keyPrefix}processes` })
       : createSqliteProcessLease(database);
     return {
       config,
-      logger,
-      metrics,
-      usage,
-      prices,
+      logger: overrides.logger ?? createLogger({ level: config.logLevel }),
       database,
       catalog,
       langgraphExtensions: { auth: served?.auth, httpApp: served?.httpApp },
@@ -335,14 +296,33 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       readiness: createReadiness({ storage: () => database.prepare('SELECT 1').get(), redis }),
       async recoverRuns() {
         if (overrides.recoverRuns === false) return { recovered: 0, sharedWith: [] };
-        return recoverStaleRuns({
+        // Decided approvals whose resume never ran: resumed at start-up (when this process is alone) and by a sweep.
+        const stranded = { approvals, repository, runs, clock: overrides.clock };
+        const report = await recoverStaleRuns({
           lease,
           runs,
           exclusive: config.redis === undefined,
           store: config.redis ? `Redis (${config.redis.keyPrefix})` : config.sqlitePath,
+          resumeApprovals: async () => (await resumeStrandedApprovals(stranded, { graceMs: 0 })).length,
         });
+        const intervalMs = config.runs.approvalSweepSeconds * 1_000;
+        if (intervalMs > 0 && !approvalSweeper) {
+          approvalSweeper = startStrandedApprovalSweeper({
+            ...stranded,
+            intervalMs,
+            // Replicas on one Redis take turns: one sweep per interval, by whichever sets the key first.
+            claim: redis && config.redis
+              ? async () => (await redis!.set(`${config.redis!.keyPrefix}approval-sweep`, String(process.pid), 'PX', intervalMs, 'NX')) === 'OK'
+              : undefined,
+            onResumed: (resumed) => {
+              for (const { approval, run } of resumed) console.log(`  approvals: ${approval.id} on thread ${approval.threadId} was decided but never resumed; resumed by run ${run.run_id}`);
+            },
+          });
+        }
+        return report;
       },
       async close() {
+        approvalSweeper?.stop();
         await runs.shutdown();
         limits.close();
         await lease.release();

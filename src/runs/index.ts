@@ -18,6 +18,8 @@ export type { LeaseHolder, ProcessLease, ProcessLeaseOptions, LeaseIdentity } fr
 export { createSqliteProcessLease } from './sqlite-process-lease.ts';
 export { createRedisProcessLease, type RedisProcessLeaseOptions } from './redis-process-lease.ts';
 export { recoverStaleRuns, type RecoveryReport, type RecoverStaleRunsOptions } from './recover-stale-runs.ts';
+export { resumeDecidedApproval, type ResumeDecidedApprovalRequest } from './resume-decided-approval.ts';
+export { resumeStrandedApprovals, startStrandedApprovalSweeper, type ResumedApproval, type StrandedApprovalDependencies } from './resume-stranded-approvals.ts';
 export { createRedisEventBus, type RedisEventBusOptions } from './redis-event-bus.ts';
 export { createRedisRunQueue, type RedisRunQueue, type RedisRunQueueOptions, type RunJob } from './redis-run-queue.ts';
 export { createRedisRunClaims, type RunClaims, type RedisRunClaimsOptions } from './redis-run-claims.ts';

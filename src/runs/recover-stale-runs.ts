@@ -13,6 +13,8 @@ export interface RecoverStaleRunsOptions {
   exclusive: boolean;
   /** The store, as messages name it: the SQLite file, or the Redis key prefix. */
   store: string;
+  /** After the runs: resume decided approvals whose resume never ran (how many were). */
+  resumeApprovals?: () => Promise<number>;
 }
 
 export interface RecoveryReport {
@@ -20,6 +22,8 @@ export interface RecoveryReport {
   recovered: number;
   /** Live processes beside this one; while there are any, nothing is settled. */
   sharedWith: LeaseHolder[];
+  /** Decided approvals whose resume never ran, now resumed. */
+  approvalsResumed?: number;
 }
 
 /**
@@ -33,7 +37,11 @@ export interface RecoveryReport {
 export async function recoverStaleRuns(options: RecoverStaleRunsOptions): Promise<RecoveryReport> {
   const others = await options.lease.acquire();
   const [first] = others;
-  if (first === undefined) return { recovered: await options.runs.recover(), sharedWith: [] };
+  if (first === undefined) {
+    // Runs first: a resume that was under way is taken up again, and its thread is then not one a sweep resumes twice.
+    const recovered = await options.runs.recover();
+    return { recovered, sharedWith: [], approvalsResumed: (await options.resumeApprovals?.()) ?? 0 };
+  }
   if (!options.exclusive) return { recovered: 0, sharedWith: others };
   await options.lease.release();
   const where = first.hostname === hostname() ? '' : ` on ${first.hostname}`;

@@ -2,7 +2,8 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
 import { approvalStatuses, type ApprovalRequest, type ApprovalStatus } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
-import { decideApproval, requesterAuthority } from '../decide-approval.ts';
+import { resumeDecidedApproval } from '../../runs/index.ts';
+import { decideApproval } from '../decide-approval.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse, runSchema } from '../schemas/resources.ts';
 import { resourceId } from '../schemas/resource-id.ts';
@@ -123,21 +124,10 @@ export function createApprovalRoutes() {
       const { services, caller } = c.var;
       const { approval: decided, thread, requester } = await decideApproval(services, caller, approval_id, body);
       if (!body.resume) return c.json({ approval: toApproval(decided), run: null } as never, 200);
-      const graphId = thread?.metadata.graph_id;
-      if (!thread || !requester || typeof graphId !== 'string') {
-        throw new AppError('CONFLICT', 'The decision is recorded, but its thread has no graph to resume');
-      }
-      const run = await services.runs.create({
-        tenantId: caller.tenantId,
-        ...requesterAuthority(requester),
-        threadId: decided.threadId,
-        assistantId: graphId,
-        // Only the id travels: the executor reads the decision and the approver from the store.
-        command: { resume: { approvalId: decided.id } },
-        // The approver is the actor the audit names.
-        actor: caller.name,
-        multitaskStrategy: 'enqueue',
-      });
+      if (!thread || !requester) throw new AppError('CONFLICT', 'The decision is recorded, but its thread has no graph to resume');
+      // The requester's authority; the approver is the actor the audit names. Should this process
+      // die before the run is made, the sweep for stranded approvals makes it.
+      const run = await resumeDecidedApproval(services.runs, { approval: decided, thread, actor: caller.name });
       return c.json({ approval: toApproval(decided), run: publicRun(run) } as never, 200);
     },
   );

@@ -106,6 +106,15 @@ export interface ApprovalStore {
    * or no longer pending (a decision won the race).
    */
   close(id: string, input: CloseApprovalInput): Promise<ApprovalRequest | undefined>;
+  /**
+   * Decided requests of every tenant not yet marked resumed, oldest decision first, at most
+   * `limit`: what the sweep for stranded approvals looks at (a decision whose resume never ran
+   * or never finished). Only requests that record their requester are listed: only those can be
+   * resumed with the authority of the run that asked.
+   */
+  listUnresumed(limit: number): Promise<ApprovalRequest[]>;
+  /** Its thread moved past the request (resumed, or gone): it leaves `listUnresumed`. */
+  markResumed(id: string): Promise<void>;
 }
 
 export const statusByVerdict: Record<ApprovalVerdict, ApprovalStatus> = { approve: 'approved', edit: 'edited', reject: 'rejected' };

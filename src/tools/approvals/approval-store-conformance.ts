@@ -100,5 +100,29 @@ export function describeApprovalStoreConformance(name: string, create: ApprovalS
       expect(await store.get('twice')).toMatchObject({ status: 'orphaned', closed: { reason: 'orphaned: first' } });
       expect((await store.listPending('globex')).map((request) => request.id)).toEqual(['foreign']);
     });
+
+    it('lists decided requests that name their requester, of every tenant, oldest decision first, until marked resumed', async () => {
+      let now = new Date('2026-04-01T12:30:00Z');
+      const store = await create(() => now);
+      const requestedBy = { actor: 'agent', scopes: ['refunds:write'] };
+      for (const [id, tenantId] of [['first', 'acme'], ['second', 'globex'], ['rejected', 'acme'], ['anonymous', 'acme'], ['open', 'acme'], ['closed', 'acme']] as const) {
+        await store.create(requestOf(id, { tenantId, ...(id === 'anonymous' ? {} : { requestedBy }) }));
+      }
+      now = new Date('2026-04-01T12:32:00Z');
+      await store.decide('second', { tenantId: 'globex', decision: 'approve', approver: 'm' });
+      now = new Date('2026-04-01T12:31:00Z');
+      await store.decide('first', { tenantId: 'acme', decision: 'edit', approver: 'm', args: { orderId: 1004, amountCents: 1, reason: 'x' } });
+      now = new Date('2026-04-01T12:33:00Z');
+      await store.decide('rejected', { tenantId: 'acme', decision: 'reject', approver: 'm' });
+      await store.decide('anonymous', { tenantId: 'acme', decision: 'approve', approver: 'm' });
+      await store.close('closed', { tenantId: 'acme', status: 'orphaned', reason: 'x' });
+      const unresumed = await store.listUnresumed(10);
+      expect(unresumed.map((request) => [request.id, request.status])).toEqual([['first', 'edited'], ['second', 'approved'], ['rejected', 'rejected']]);
+      expect(unresumed[0]).toMatchObject({ requestedBy, decision: { approver: 'm' } });
+      expect((await store.listUnresumed(1)).map((request) => request.id)).toEqual(['first']);
+      await store.markResumed('first');
+      await store.markResumed('missing');
+      expect((await store.listUnresumed(10)).map((request) => request.id)).toEqual(['second', 'rejected']);
+    });
   });
 }

@@ -5,7 +5,10 @@ import { checkDecisionInput, expiredError, isExpired } from './check-decision-in
 
 export interface RedisApprovalStoreOptions {
   client: Redis;
-  /** Keys: `<prefix>approval:<id>` (hash) and `<prefix>approvals:pending:<tenant>` (sorted set by expiry). */
+  /**
+   * Keys: `<prefix>approval:<id>` (hash), `<prefix>approvals:pending:<tenant>` (sorted set by
+   * expiry) and `<prefix>approvals:unresumed` (decided, resume not yet seen; sorted set by decision time).
+   */
   keyPrefix?: string;
   clock?: () => Date;
 }
@@ -16,12 +19,14 @@ redis.call('HSET', KEYS[1], 'status', 'pending')
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1`;
 
-// Decide only what is still in the state we checked, so a racing approver loses cleanly.
+// Decide only what is still in the state we checked, so a racing approver loses cleanly; a
+// decision that can be resumed on its own joins the unresumed set in the same step (ARGV[4]: its time, or '').
 const decideScript = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1])
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'decisionJson', ARGV[2]) end
 redis.call('ZREM', KEYS[2], ARGV[3])
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
 return 1`;
 
 // Close only a request still pending: a decision that got there first wins.
@@ -41,6 +46,7 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
   const clock = options.clock ?? (() => new Date());
   const requestKey = (id: string) => `${prefix}approval:${id}`;
   const pendingKey = (tenantId: string) => `${prefix}approvals:pending:${tenantId}`;
+  const unresumedKey = `${prefix}approvals:unresumed`;
 
   async function read(id: string): Promise<ApprovalRequest | undefined> {
     const fields = await storage(() => client.hgetall(requestKey(id)));
@@ -71,8 +77,9 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
       const decision = checkDecisionInput(request, input, now);
       const expired = isExpired(request!, now);
       const status = expired ? 'expired' : statusByVerdict[input.decision];
-      const won = await storage(() => client.eval(decideScript, 2, requestKey(id), pendingKey(request!.tenantId),
-        status, expired ? '' : JSON.stringify(decision), id));
+      const resumable = !expired && request!.requestedBy !== undefined;
+      const won = await storage(() => client.eval(decideScript, 3, requestKey(id), pendingKey(request!.tenantId), unresumedKey,
+        status, expired ? '' : JSON.stringify(decision), id, resumable ? String(Date.parse(decision.decidedAt)) : ''));
       if (won !== 1) throw new AppError('CONFLICT', 'The approval request was decided by someone else');
       if (expired) throw expiredError();
       return (await read(id))!;
@@ -83,6 +90,14 @@ export function createRedisApprovalStore(options: RedisApprovalStoreOptions): Ap
       const closed = JSON.stringify({ reason: input.reason, at: clock().toISOString() });
       const won = await storage(() => client.eval(closeScript, 2, requestKey(id), pendingKey(request.tenantId), input.status, closed, id));
       return won === 1 ? read(id) : undefined;
+    },
+    async listUnresumed(limit) {
+      const ids = await storage(() => client.zrange(unresumedKey, '0', String(limit - 1)));
+      const requests = await Promise.all(ids.map(read));
+      return requests.filter((request): request is ApprovalRequest => request !== undefined);
+    },
+    async markResumed(id) {
+      await storage(() => client.zrem(unresumedKey, id));
     },
   };
 }

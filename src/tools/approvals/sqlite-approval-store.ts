@@ -29,6 +29,12 @@ const table = `(
   expires_at TEXT NOT NULL
 ) STRICT`;
 const pendingIndex = 'CREATE INDEX IF NOT EXISTS approval_requests_pending ON approval_requests (tenant_id, status, created_at)';
+// Decided requests whose resume is not known to have happened; a row leaves once its thread moved on.
+const unresumedTable = `CREATE TABLE IF NOT EXISTS approval_unresumed (
+  id TEXT PRIMARY KEY,
+  decided_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS approval_unresumed_decided ON approval_unresumed (decided_at, id)`;
 
 /**
  * Create the table, or rebuild one made before `superseded` and `orphaned` existed: SQLite
@@ -62,6 +68,7 @@ function ensureSchema(database: DatabaseSync): void {
 export function createSqliteApprovalStore(database: DatabaseSync, options: { clock?: () => Date } = {}): ApprovalStore {
   const clock = options.clock ?? (() => new Date());
   ensureSchema(database);
+  database.exec(unresumedTable);
   const insert = database.prepare(
     `INSERT INTO approval_requests (id, tenant_id, status, request_json, created_at, expires_at) VALUES (?, ?, 'pending', ?, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
@@ -71,6 +78,12 @@ export function createSqliteApprovalStore(database: DatabaseSync, options: { clo
     `SELECT request_json, status, decision_json, closed_json FROM approval_requests WHERE tenant_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at, id`,
   );
   const update = database.prepare('UPDATE approval_requests SET status = ?, decision_json = ? WHERE id = ?');
+  const insertUnresumed = database.prepare('INSERT OR IGNORE INTO approval_unresumed (id, decided_at) VALUES (?, ?)');
+  const selectUnresumed = database.prepare(
+    `SELECT r.request_json, r.status, r.decision_json, r.closed_json FROM approval_unresumed u JOIN approval_requests r ON r.id = u.id
+     ORDER BY u.decided_at, u.id LIMIT ?`,
+  );
+  const deleteUnresumed = database.prepare('DELETE FROM approval_unresumed WHERE id = ?');
   const closePending = database.prepare(
     `UPDATE approval_requests SET status = ?, closed_json = ? WHERE id = ? AND tenant_id = ? AND status = 'pending'`,
   );
@@ -101,6 +114,8 @@ export function createSqliteApprovalStore(database: DatabaseSync, options: { clo
           return request!;
         }
         update.run(statusByVerdict[input.decision], JSON.stringify(decision), id);
+        // In the same transaction: a decision is never recorded without its place in the sweep.
+        if (request!.requestedBy) insertUnresumed.run(id, decision.decidedAt);
         return read(id)!;
       }));
       if (expired) throw expiredError();
@@ -109,6 +124,10 @@ export function createSqliteApprovalStore(database: DatabaseSync, options: { clo
     close: async (id, input) => storage(() => {
       const closed = JSON.stringify({ reason: input.reason, at: clock().toISOString() });
       return closePending.run(input.status, closed, id, input.tenantId).changes === 1 ? read(id) : undefined;
+    }),
+    listUnresumed: async (limit) => storage(() => (selectUnresumed.all(limit) as unknown as ApprovalRow[]).map(toRequest)),
+    markResumed: async (id) => storage(() => {
+      deleteUnresumed.run(id);
     }),
   };
 }
