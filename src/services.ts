@@ -17,6 +17,19 @@ import {
   type LoadedExport,
 } from './graphs/index.ts';
 import { createAuditLog, createLogger, createReadiness, type AuditLog, type Logger, type Readiness } from './observability/index.ts';
+import {
+  createMetrics,
+  createPriceTable,
+  createRedisUsageStore,
+  createRunObserver,
+  createSqliteUsageStore,
+  observeAuditLog,
+  setDefaultLogger,
+  timeRetriever,
+  type Metrics,
+  type PriceTable,
+  type UsageStore,
+} from './observability/index.ts';
 import { createLimits, type Limits } from './limits/index.ts';
 import {
   createInProcessEventBus,
@@ -70,6 +83,12 @@ export interface Services {
   config: Config;
   /** Structured logs at LOG_LEVEL (the access log among them). */
   logger: Logger;
+  /** Prometheus metrics of this instance (`GET /metrics`), in a registry of its own. */
+  metrics: Metrics;
+  /** Every model call's tokens and cost, per run, role, model, thread, tenant and day (`GET /usage`). */
+  usage: UsageStore;
+  /** Model prices: the defaults with `MODEL_PRICES` over them. */
+  prices: PriceTable;
   database: DatabaseSync;
   checkpointer: BaseCheckpointSaver;
   /** Long-term memory (`config.store` in graph nodes, `/store/*` over HTTP); callers scope it per tenant. */
@@ -137,6 +156,11 @@ export interface ServiceOverrides {
  * @example const services = await createServices(loadConfig());
  */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  // Deep modules log errors without services at hand (see default-logger.ts): through this logger.
+  setDefaultLogger(logger);
+  const metrics = createMetrics({ tenantLabel: config.observability.metricsTenantLabel });
+  const prices = createPriceTable(config.observability.modelPrices);
   const database = openDatabase(config.sqlitePath);
   const walCheckpointer = startWalCheckpointer(database);
   let redis: Redis | undefined;
@@ -189,10 +213,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const approvals = redis && config.redis
       ? createRedisApprovalStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}approvals:`, clock: overrides.clock })
       : createSqliteApprovalStore(database, { clock: overrides.clock });
-    const audit = createAuditLog({
+    // Counted as it is written: tool outcomes, approvals and verdicts in the metrics.
+    const audit = observeAuditLog(createAuditLog({
       database,
       redis: redis && config.redis ? { client: redis, keyPrefix: `${config.redis.keyPrefix}audit:` } : undefined,
-    });
+    }), { metrics, approvals });
+    const usage = redis && config.redis
+      ? createRedisUsageStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}usage:` })
+      : createSqliteUsageStore(database);
     const safety: ExecutionSafety = {
       approvals,
       policy: createOrderPolicy({ database, clock: ordersClock }),
@@ -202,7 +230,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     };
     const graphs = createGraphs({
       models,
-      retriever,
+      retriever: timeRetriever(retriever, metrics),
       tools,
       effects,
       checkpointer,
@@ -266,13 +294,27 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       runTimeoutMs: config.runs.timeoutMs,
       maxAttempts: config.runs.maxAttempts,
       distributed,
+      observer: createRunObserver({ metrics, usage, prices }),
+    });
+    metrics.watch({
+      queue: () => runs.queueStats(),
+      breakers: () => safety.breakers?.states() ?? {},
+      // Read from the approval store on each scrape, so every process reports the same count.
+      approvalsPending: async () => {
+        let pending = 0;
+        for (const tenantId of await audit.tenants()) pending += (await approvals.listPending(tenantId)).length;
+        return pending;
+      },
     });
     const lease = redis && config.redis
       ? createRedisProcessLease({ client: redis, key: `${config.redis.keyPrefix}processes` })
       : createSqliteProcessLease(database);
     return {
       config,
-      logger: overrides.logger ?? createLogger({ level: config.logLevel }),
+      logger,
+      metrics,
+      usage,
+      prices,
       database,
       catalog,
       langgraphExtensions: { auth: served?.auth, httpApp: served?.httpApp },
