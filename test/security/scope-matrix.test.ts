@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const singleScopes = [
   'assistants:read', 'threads:read', 'threads:write', 'runs:read', 'runs:write', 'store:read', 'store:write',
-  'approvals:read', 'approvals:write', 'audit:read', 'ingest:read', 'ingest:write',
+  'approvals:read', 'approvals:write', 'audit:read', 'ingest:read', 'ingest:write', 'metrics:read', 'usage:read',
 ] as const;
 const keyOf = (scope: string) => `only-${scope.replace(':', '-')}-key-0123456789`;
 const keys = {
@@ -211,6 +211,9 @@ describe('scope matrix: each scope alone, over every route family', () => {
 
     { name: 'GET /audit', needs: ['audit:read'], send: (key) => call('GET', '/audit?limit=5', key) },
     { name: 'GET /audit/verify', needs: ['audit:read'], send: (key) => call('GET', '/audit/verify', key) },
+
+    { name: 'GET /metrics', needs: ['metrics:read'], send: (key) => call('GET', '/metrics', key) },
+    { name: 'GET /usage', needs: ['usage:read'], send: (key) => call('GET', '/usage?group_by=agent', key) },
 
     {
       name: 'POST /ingest',
