@@ -1,3 +1,4 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import {
   buildRevisionMessages,
@@ -9,7 +10,6 @@ import {
   type GroundingProblem,
 } from '../agents/index.ts';
 import type { AuditLog } from '../observability/index.ts';
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { callModel } from './call-model.ts';
 import type { Step } from './handoff.ts';
 import { recordAudit } from './record-audit.ts';
@@ -103,6 +103,4 @@ function groundedRetrieval(steps: Step[], evidence: GroundingEvidence): string |
   return answer && checkGrounding(answer, evidence).length === 0 ? answer : undefined;
 }
 
-function describeProblem(problem: GroundingProblem): string {
-  return problem.detail;
-}
+const describeProblem = (problem: GroundingProblem): string => problem.detail;
