@@ -6,7 +6,7 @@ export interface MetricsOptions {
    * default: every tenant multiplies the series, and a scrape is not tenant-scoped.
    */
   tenantLabel?: boolean;
-  /** Node's process metrics (CPU, memory, GC, event-loop lag); default true. */
+  /** Add Node's process metrics (CPU, memory, GC, event-loop lag) to `render()`; default true. */
   defaultMetrics?: boolean;
 }
 
@@ -23,6 +23,7 @@ export interface MetricsSources {
  * cardinality only: graph, status, role, model, tool, outcome, never a run or thread id.
  */
 export interface Metrics {
+  /** This service's own metrics; `render()` adds the process's (shared by every service in it). */
   readonly registry: Registry;
   /** The exposition text (`GET /metrics`). */
   render(): Promise<string>;
@@ -43,13 +44,25 @@ export interface Metrics {
 
 const breakerStates = ['closed', 'open', 'half_open', 'isolated'];
 
+// One per process, deliberately: CPU, memory, GC and the event loop belong to the process, not to
+// a service in it, and each collection starts monitors (an event-loop delay histogram, a GC
+// observer) that are never stopped, so a registry per service would add them per service.
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 /** @example const metrics = createMetrics(); metrics.watch({ queue: () => runs.queueStats() }); await metrics.render(); */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
   const tenant = options.tenantLabel ? ['tenant'] : [];
   const withTenant = <T extends Record<string, string>>(labels: T, tenantId: string) => (options.tenantLabel ? { ...labels, tenant: tenantId } : labels);
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const withProcess = options.defaultMetrics !== false;
   let sources: MetricsSources = {};
 
   const runs = new Counter({ name: 'overseer_runs_total', help: 'Runs settled, by graph and final status', labelNames: ['graph', 'status', ...tenant], registers });
@@ -118,7 +131,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     contentType: registry.contentType,
-    render: () => registry.metrics(),
+    render: () => (withProcess ? Registry.merge([registry, processMetrics()]) : registry).metrics(),
     watch(next) {
       sources = { ...sources, ...next };
     },
