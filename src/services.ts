@@ -197,7 +197,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     let store: BaseStore;
     if (config.redis) {
       redis = createRedisClient(config.redis.url);
-      watchRedisHealth(redis);
+      watchRedisHealth(redis, logger);
       checkpointer = new RedisCheckpointSaver({ client: redis, keyPrefix: `${config.redis.keyPrefix}checkpoint` });
       // RedisStore adds its own ':' after the prefix, so this gives `overseer:store:…` like its default.
       store = new RedisStore({ client: redis, keyPrefix: `${config.redis.keyPrefix}store` });
@@ -389,17 +389,17 @@ export async function createServices(config: Config, overrides: ServiceOverrides
 }
 
 /** Log an outage once when it starts and once when it ends, not on every reconnect attempt. */
-function watchRedisHealth(redis: Redis): void {
+function watchRedisHealth(redis: Redis, logger: Logger): void {
   let down = false;
   redis.on('error', (error: Error) => {
     if (down) return;
     down = true;
-    console.error(`Redis unavailable (${error.message}); runs needing checkpoints fail with STORAGE_ERROR until it returns`);
+    logger.error({ error: { message: error.message } }, 'Redis unavailable; runs needing checkpoints fail with STORAGE_ERROR until it returns');
   });
   redis.on('ready', () => {
     if (!down) return;
     down = false;
-    console.log('Redis available again');
+    logger.info('Redis available again');
   });
 }
 

@@ -1,3 +1,4 @@
+import { defaultLogger } from '../observability/index.ts';
 import { toWireJson } from './to-wire-json.ts';
 
 /**
@@ -20,6 +21,6 @@ export async function sendWebhook(url: string, payload: unknown, fetchImplementa
     }
     await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
   }
-  console.warn(`webhook ${new URL(url).host} did not accept the run result after 3 attempts`);
+  defaultLogger().warn({ webhook_host: new URL(url).host }, 'webhook did not accept the run result after 3 attempts');
   return false;
 }
