@@ -13,7 +13,8 @@ nDCG@10 as JSON, and "covered": the share of queries whose best hit reaches the 
 score threshold (below it the retriever specialist says the knowledge base does not cover it). hybrid uses the hashing embedder (offline, lexical; not a semantic model).
 Each mode is measured three ways: the raw queries; the queries reworded as a router model does
 (wrapped in ${instructionTemplates.length} instruction templates) and searched alone; and reworded, searched beside the
-customer's raw words as the retriever specialist does (reciprocal rank fusion).`;
+customer's raw words as the retriever specialist does (the task without its instruction words,
+reciprocal rank fusion weighted by each ranking's best score).`;
 
 await runCommand(usage, async () => {
   const { values } = parseArgs({

@@ -17,6 +17,13 @@ describe('reciprocalRankFusion', () => {
     expect(reciprocalRankFusion([['a']], 0)[0]?.score).toBe(1);
   });
 
+  it('lets a ranking of more worth outweigh agreement between weaker ones', () => {
+    const fused = reciprocalRankFusion([['a', 'b'], ['c', 'b']], 60, [0.2, 1]);
+    expect(fused.map((entry) => entry.id)).toEqual(['b', 'c', 'a']);
+    expect(fused[0]?.score).toBeCloseTo(0.2 / 62 + 1 / 62);
+    expect(reciprocalRankFusion([['a', 'b'], ['c']], 60, [0.2, 1])[0]?.id).toBe('c');
+  });
+
   it('returns nothing for no rankings', () => {
     expect(reciprocalRankFusion([])).toEqual([]);
   });
