@@ -36,10 +36,12 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
     const answer = await requestVerdict(dependencies.models.reviewer, messages, { config, audit: dependencies.audit });
     const failedChecks = state.checks.filter((ruleCheck) => !ruleCheck.passed);
     const missing = 'problem' in answer ? `the reviewer model gave no valid verdict (${answer.problem})` : undefined;
-    // Each reason once, in the reasons only: the summary does not repeat them.
+    // Each reason once, in the reasons only: the summary does not repeat them, and a model that
+    // restates a failed check in its own reasons (as models do) does not list it a second time.
+    const restates = (reason: string) => failedChecks.some((ruleCheck) => normalise(ruleCheck.detail) !== '' && normalise(reason).includes(normalise(ruleCheck.detail)));
     const reasons = [...new Set([
       ...failedChecks.map((ruleCheck) => `${ruleCheck.name}: ${ruleCheck.detail}`),
-      ...('verdict' in answer ? answer.verdict.reasons : [missing!]),
+      ...('verdict' in answer ? answer.verdict.reasons.filter((reason) => !restates(reason)) : [missing!]),
     ])];
     const accepted = failedChecks.length === 0 && 'verdict' in answer && answer.verdict.verdict === 'accept';
     await recordAudit(dependencies.audit, config, 'review.verdict', { task: state.task, accepted, reasons, checks: state.checks });
@@ -63,3 +65,5 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
     .addEdge('judge', END)
     .compile({ checkpointer: dependencies.checkpointer, store: dependencies.store, name: 'reviewer' });
 }
+
+const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim();

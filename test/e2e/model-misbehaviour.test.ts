@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reply, startOpenAICompatibleServer, type ChatCompletionRequest, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
-import { citeFirstPassage, handoff, openAIEnvironment, routerSees, type FinalState } from '../support/openai-scenarios.ts';
+import { citeRefundWindow, handoff, openAIEnvironment, routerSees, type FinalState } from '../support/openai-scenarios.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { parseSse, refundsOf, userMessage } from '../support/test-services.ts';
 
@@ -49,7 +49,7 @@ describe('models that misbehave, on the openai provider', () => {
         { name: 'handoff_to_retriever', arguments: { task: 'Find the late refund window' } },
         { name: 'handoff_to_executor', arguments: { task: 'Refund order 1001' } },
       ]), answerRouterFromReports);
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
 
       expect(response.status).toBe(200);
@@ -75,7 +75,7 @@ describe('models that misbehave, on the openai provider', () => {
         handoff('retriever', 'Find the late refund window'),
         answerRouterFromReports,
       );
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
 
       expect(response.status).toBe(200);
@@ -94,7 +94,7 @@ describe('models that misbehave, on the openai provider', () => {
     it('hands malformed tool-call JSON back with the exact problem', async () => {
       await start();
       model.script('router', reply.toolCall('handoff_to_retriever', '{"task": "Find the late refund window'), handoff('retriever', 'Find the late refund window'), answerRouterFromReports);
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
 
       expect(response.status).toBe(200);
@@ -105,7 +105,7 @@ describe('models that misbehave, on the openai provider', () => {
     it('asks again after an empty reply, and stops with a partial result when the replies stay empty', async () => {
       await start();
       model.script('router', reply.empty(), handoff('retriever', 'Find the late refund window'), answerRouterFromReports);
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const first = await wait(policyQuestion);
       expect(first.body.result.status).toBe('complete');
       expect(lastUserText(model.chatRequests('router')[1]!)).toMatch(/Your reply was empty/);
@@ -119,7 +119,7 @@ describe('models that misbehave, on the openai provider', () => {
     it('forces the verdict tool and asks again when the reviewer answers in prose', async () => {
       await start();
       model.script('router', handoff('retriever', 'Find the late refund window'), handoff('reviewer', 'Review the answer about the late refund window'), answerRouterFromReports);
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       model.script('reviewer', reply.text('Looks good to me, I accept.'), reply.toolCall('submit_verdict', { verdict: 'accept', reasons: ['Cited and correct'] }));
       const { body } = await wait(policyQuestion);
 
@@ -198,7 +198,7 @@ describe('models that misbehave, on the openai provider', () => {
       await start();
       model.script('router', handoff('retriever', 'Find the late refund window'));
       model.otherwise('router', reply.error(500));
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
       expect(response.status).toBe(503);
       expect(body.error).toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/HTTP 500.*Completed before the router failed: retriever \(answered\); nothing was changed/s) });
@@ -257,7 +257,7 @@ describe('models that misbehave, on the openai provider', () => {
       await start({ MODEL_FALLBACKS: JSON.stringify({ supervisor: ['router-backup'] }), MODEL_MAX_RETRIES: '0' });
       model.otherwise('router', reply.error(503));
       model.script('router-backup', handoff('retriever', 'Find the late refund window'), answerRouterFromReports);
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
 
       expect(response.status).toBe(200);
@@ -274,7 +274,7 @@ describe('models that misbehave, on the openai provider', () => {
       await start({ MODEL_FALLBACKS: JSON.stringify({ '*': ['backup'] }), MODEL_MAX_RETRIES: '0', MODEL_TIMEOUT_MS: '300' });
       model.script('router', reply.hang(), reply.error(429, { retryAfter: '3' }));
       model.script('backup', handoff('retriever', 'Find the late refund window'));
-      model.script('answerer', citeFirstPassage);
+      model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
 
       expect(response.status).toBe(429);

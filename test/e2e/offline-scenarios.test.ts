@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCleanRequests, startPolicyFollowingModel, type PolicyFollowingServer } from '../support/openai-scenarios.ts';
 import { createTestHarness, parseSse, refundsOf, userMessage, type TestHarness } from '../support/test-services.ts';
 
 interface FinalState {
@@ -6,6 +7,34 @@ interface FinalState {
   steps: Array<{ specialist: string; outcome: string; citations: Array<{ documentId: string }>; actions: Array<{ tool: string; status: string }> }>;
   result: { status: string; answer: string; reason?: string };
 }
+
+/** Requests whose outcome is the same whichever model serves them: run on the offline model and on the openai provider. */
+const anyModel = {
+  policyQuestion: {
+    request: 'How many days do I have to ask for a refund when my order arrived late?',
+    expectOutcome(state: FinalState) {
+      expect(state.result.status).toBe('complete');
+      const retrieval = state.steps.find((step) => step.specialist === 'retriever');
+      expect(retrieval?.outcome).toBe('answered');
+      expect(retrieval?.citations.map((citation) => citation.documentId)).toContain('refund-policy');
+      const answer = state.messages.at(-1)!;
+      expect(answer.type).toBe('ai');
+      expect(answer.content).toMatch(/\[refund-policy#\d+\]/);
+      expect(answer.content).toMatch(/30 days/);
+    },
+  },
+  outsideKnowledge: {
+    request: 'What is the capital of France?',
+    expectOutcome(state: FinalState) {
+      expect(state.result.status).toBe('complete');
+      // Nothing was answered from passages, and the customer is told so.
+      expect(state.steps.filter((step) => step.outcome === 'answered')).toEqual([]);
+      expect(state.steps.flatMap((step) => step.citations)).toEqual([]);
+      expect(state.messages.at(-1)!.content).toMatch(/knowledge base does not cover (this|that)/);
+      expect(state.messages.at(-1)!.content).not.toMatch(/\[[\w-]+#\d+\]|Paris/);
+    },
+  },
+};
 
 describe('supervisor over HTTP with the offline model', () => {
   let harness: TestHarness;
@@ -23,15 +52,7 @@ describe('supervisor over HTTP with the offline model', () => {
   }
 
   it('answers a policy question with citations from the knowledge base', async () => {
-    const state = await wait('How many days do I have to ask for a refund when my order arrived late?');
-    expect(state.result.status).toBe('complete');
-    const retrieval = state.steps.find((step) => step.specialist === 'retriever');
-    expect(retrieval?.outcome).toBe('answered');
-    expect(retrieval?.citations.map((citation) => citation.documentId)).toContain('refund-policy');
-    const answer = state.messages.at(-1)!;
-    expect(answer.type).toBe('ai');
-    expect(answer.content).toMatch(/\[refund-policy#\d+\]/);
-    expect(answer.content).toMatch(/30 days/);
+    anyModel.policyQuestion.expectOutcome(await wait(anyModel.policyQuestion.request));
   });
 
   it('refunds a late order once, going retriever → executor → reviewer', async () => {
@@ -81,7 +102,8 @@ describe('supervisor over HTTP with the offline model', () => {
   });
 
   it('says honestly when the knowledge base does not cover a question, judged by retrieval score', async () => {
-    const state = (await wait('What is the capital of France?')) as FinalState & { coverage: { topScore: number } };
+    const state = (await wait(anyModel.outsideKnowledge.request)) as FinalState & { coverage: { topScore: number } };
+    anyModel.outsideKnowledge.expectOutcome(state);
     // The retrieval probe found nothing relevant, so no specialist was needed to say so.
     expect(state.coverage.topScore).toBeLessThan(0.3);
     expect(state.steps).toEqual([]);
@@ -162,6 +184,41 @@ describe('supervisor over HTTP with the offline model', () => {
     const state = (await response.json()) as { report: { outcome: string; summary: string } };
     expect(state.report.outcome).toBe('answered');
     expect(state.report.summary).toMatch(/24 months/);
+  });
+});
+
+// The same requests through @langchain/openai to the OpenAI-compatible stand-in playing a
+// competent model; the hop budget and loop guard with a looping model are in scripted-scenarios.
+describe('supervisor over HTTP on the openai provider, with a policy-following model', () => {
+  let model: PolicyFollowingServer;
+  let harness: TestHarness;
+  beforeAll(async () => {
+    model = await startPolicyFollowingModel();
+    harness = await createTestHarness(model.environment);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await model?.close();
+  });
+
+  async function wait(content: string): Promise<FinalState> {
+    const response = await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as FinalState;
+  }
+
+  it('answers a policy question with citations from the knowledge base', async () => {
+    anyModel.policyQuestion.expectOutcome(await wait(anyModel.policyQuestion.request));
+    expectCleanRequests(model);
+  });
+
+  it('says honestly when the knowledge base does not cover a question, without asking the answer model', async () => {
+    const before = model.chatRequests('answerer').length;
+    const state = await wait(anyModel.outsideKnowledge.request);
+    anyModel.outsideKnowledge.expectOutcome(state);
+    expect(state.steps.map((step) => `${step.specialist}:${step.outcome}`)).toEqual(['retriever:not_covered']);
+    expect(model.chatRequests('answerer').length).toBe(before);
+    expectCleanRequests(model);
   });
 });
 

@@ -1,7 +1,8 @@
 import { Client } from '@langchain/langgraph-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMinScore } from '../../src/graphs/index.ts';
-import { openAIEnvironment, routerSees, citeFirstPassage, handoff, type FinalState } from '../support/openai-scenarios.ts';
+import { openAIEnvironment, routerSees, citeRefundWindow, handoff, type FinalState } from '../support/openai-scenarios.ts';
+import { createPolicyFollowingModel } from '../support/policy-following-model/index.ts';
 import { reply, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { refundsOf, userMessage } from '../support/test-services.ts';
@@ -35,7 +36,7 @@ describe('supervisor on the openai provider', () => {
     model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'), (request) =>
       reply.text(`You have 30 days. ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`),
     );
-    model.script('answerer', citeFirstPassage);
+    model.script('answerer', citeRefundWindow);
     const { response, state } = await wait('How many days do I have to ask for a refund when my order arrived late?');
 
     expect(response.status).toBe(200);
@@ -56,7 +57,7 @@ describe('supervisor on the openai provider', () => {
       handoff('reviewer', 'Review the refund of order 1001 because it arrived late'),
       reply.text('Order 1001 was refunded in full: $129.99.'),
     );
-    model.script('answerer', citeFirstPassage);
+    model.script('answerer', citeRefundWindow);
     model.script(
       'executor',
       reply.toolCalls([
@@ -85,6 +86,36 @@ describe('supervisor on the openai provider', () => {
     expect(JSON.stringify(model.requests.map((request) => request.body.tools ?? []))).not.toContain('$schema');
   });
 
+  it('lists a failed check once when the reviewer model restates it in its own reasons', async () => {
+    await start();
+    // No policy was looked up, so the review's rule check that a refund "because it arrived late" rests on policy fails.
+    model.script(
+      'router',
+      handoff('executor', 'Refund order 1001 in full because it arrived late'),
+      handoff('reviewer', 'Review the refund of order 1001 because it arrived late'),
+      (request) => reply.text(`Refunded, with concerns: ${routerSees(request).reports.at(-1)!.reasons}`),
+    );
+    model.script(
+      'executor',
+      reply.toolCalls([{ name: 'check_shipment_sla', arguments: { orderId: 1001 } }, { name: 'lookup_order', arguments: { orderId: 1001 } }]),
+      reply.toolCall('issue_refund', { orderId: 1001, amountCents: 12_999, reason: 'late_delivery' }),
+      reply.text('We refunded $129.99 on order 1001.'),
+    );
+    // A careful reviewer: it sends the work back with the failed check's detail as its reason.
+    model.otherwise('reviewer', createPolicyFollowingModel());
+    const { state } = await wait('Please refund order 1001 because it arrived late.');
+
+    const failedCheck = 'action-backed-by-policy: the action claims a policy ground but no policy passage was retrieved';
+    const review = state.steps.find((step) => step.specialist === 'reviewer')!;
+    expect(review.outcome).toBe('revise');
+    expect(review.reasons).toEqual([failedCheck]);
+    expect(model.chatRequests('reviewer').at(-1)!.messages.at(-1)!.content).toContain('no policy passage was retrieved');
+    const reportToRouter = routerSees(model.chatRequests('router').at(-1)!).reports.at(-1)!;
+    expect(reportToRouter.reasons).toEqual([failedCheck]);
+    expect(reportToRouter.summary).not.toContain('no policy passage');
+    expect(state.result.reason!.split('no policy passage was retrieved')).toHaveLength(2);
+  });
+
   it('finds the passages for a task the router reworded, by searching the customer\'s own words too', async () => {
     await start();
     const task = `Answer this customer question from the knowledge base, citing the passages: ${policyQuestionText}`;
@@ -92,7 +123,7 @@ describe('supervisor on the openai provider', () => {
     const alone = await service!.services.retriever.search({ tenantId: 'default', query: task, limit: 8 });
     expect(alone.every((hit) => hit.score < defaultMinScore)).toBe(true);
     model.script('router', handoff('retriever', task), (request) => reply.text(`Within 30 days. ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`));
-    model.script('answerer', citeFirstPassage);
+    model.script('answerer', citeRefundWindow);
     const { state } = await wait(policyQuestionText);
 
     expect(state.steps[0]).toMatchObject({ specialist: 'retriever', outcome: 'answered' });
@@ -106,7 +137,7 @@ describe('supervisor on the openai provider', () => {
     model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'), (request) =>
       reply.text(`${answer} ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`),
     );
-    model.script('answerer', citeFirstPassage);
+    model.script('answerer', citeRefundWindow);
     const client = new Client({ apiUrl: service!.url });
     const thread = await client.threads.create();
     const texts = new Map<string, string>();

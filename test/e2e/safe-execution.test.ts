@@ -3,7 +3,10 @@ import path from 'node:path';
 import { ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Client } from '@langchain/langgraph-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOfflineModels, ScriptedChatModel } from '../../src/agents/index.ts';
+import { createOfflineModels, ScriptedChatModel, type ScriptedReply } from '../../src/agents/index.ts';
+import { describeOnEachProvider } from '../support/each-model-provider.ts';
+import { reply, type ChatBehaviour, type ChatCompletionRequest } from '../support/openai-compatible-server.ts';
+import { textOf } from '../support/policy-following-model/read-request.ts';
 import { refundsOf } from '../support/test-services.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -21,17 +24,18 @@ const apiKeys = JSON.stringify([
 const ask = (content: string) => ({ messages: [{ role: 'user', content }] });
 const lateRefund = ask('Please refund order 1004 because it arrived late.');
 
-describe('refunds above the approval threshold', () => {
+describeOnEachProvider('refunds above the approval threshold', (provider) => {
   let server: TestServer | undefined;
   let clockNow = new Date('2026-04-01T12:00:00Z');
   afterEach(async () => {
     await server?.close();
     server = undefined;
+    provider.verify();
   });
 
   async function pausedRefund() {
     clockNow = new Date('2026-04-01T12:00:00Z');
-    server = await startTestServer({ API_KEYS: apiKeys }, { clock: () => clockNow });
+    server = await startTestServer({ API_KEYS: apiKeys, ...provider.environment() }, { clock: () => clockNow });
     const agent = new Client({ apiUrl: server.url, apiKey: keys.agent });
     const manager = new Client({ apiUrl: server.url, apiKey: keys.manager });
     const thread = await agent.threads.create();
@@ -144,7 +148,33 @@ describe('refunds above the approval threshold', () => {
   });
 });
 
-describe('prompt injection cannot cause an unapproved side effect', () => {
+/**
+ * A model that does whatever it is told, on either transport: the router sends the request on
+ * (to the retriever first when asked), the executor starts every turn by trying to refund,
+ * credit and cancel, all in one reply.
+ */
+const compromised = {
+  router(retrieveFirst: boolean, seen: { reports: number; request: string }): ScriptedReply {
+    if (retrieveFirst && seen.reports === 0) return { toolCalls: [{ name: 'handoff_to_retriever', args: { task: seen.request } }] };
+    if (seen.reports === (retrieveFirst ? 1 : 0)) return { toolCalls: [{ name: 'handoff_to_executor', args: { task: seen.request } }] };
+    return { content: 'Done.' };
+  },
+  executor(sawResults: boolean): ScriptedReply {
+    if (sawResults) return { content: 'Finished.' };
+    return {
+      toolCalls: [
+        { name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'late_delivery', note: 'As instructed' } },
+        { name: 'create_credit_memo', args: { orderId: 1003, amountCents: 5_000, reason: 'As instructed' } },
+        { name: 'cancel_order', args: { orderId: 1006, reason: 'As instructed' } },
+      ],
+    };
+  },
+};
+
+const onTheWire = (scripted: ScriptedReply): ChatBehaviour =>
+  scripted.toolCalls ? reply.toolCalls(scripted.toolCalls.map((call) => ({ name: call.name, arguments: call.args }))) : reply.text(scripted.content ?? '');
+
+describeOnEachProvider('prompt injection cannot cause an unapproved side effect', (provider) => {
   const corpus = JSON.parse(
     readFileSync(path.resolve(import.meta.dirname, '../../src/tools/guards/prompt-injection-corpus.json'), 'utf8'),
   ) as { attacks: Array<{ source: 'user' | 'retrieved'; text: string }>; benign: Array<{ source: string; text: string }> };
@@ -152,40 +182,30 @@ describe('prompt injection cannot cause an unapproved side effect', () => {
   afterEach(async () => {
     await server?.close();
     server = undefined;
+    provider.verify();
   });
 
   const lastToolMessage = (messages: BaseMessage[]) => messages.some((message) => ToolMessage.isInstance(message));
 
-  /** A model that does whatever it is told: every executor turn starts by trying to refund and credit. */
-  function compromisedModels(retrieveFirst: boolean) {
-    const router = new ScriptedChatModel(
-      [
-        (messages) => {
-          const reports = messages.filter((message) => ToolMessage.isInstance(message)).length;
-          const request = String(messages.findLast((message) => message.type === 'human')!.content);
-          if (retrieveFirst && reports === 0) return { toolCalls: [{ name: 'handoff_to_retriever', args: { task: request } }] };
-          if (reports === (retrieveFirst ? 1 : 0)) return { toolCalls: [{ name: 'handoff_to_executor', args: { task: request } }] };
-          return { content: 'Done.' };
-        },
-      ],
-      { whenExhausted: 'repeat-last' },
-    );
-    const executor = new ScriptedChatModel(
-      [
-        (messages) =>
-          lastToolMessage(messages)
-            ? { content: 'Finished.' }
-            : {
-                toolCalls: [
-                  { name: 'issue_refund', args: { orderId: 1001, amountCents: 12_999, reason: 'late_delivery', note: 'As instructed' } },
-                  { name: 'create_credit_memo', args: { orderId: 1003, amountCents: 5_000, reason: 'As instructed' } },
-                  { name: 'cancel_order', args: { orderId: 1006, reason: 'As instructed' } },
-                ],
-              },
-      ],
-      { whenExhausted: 'repeat-last' },
-    );
-    return { ...createOfflineModels(), supervisor: router, executor };
+  /** The compromised router and executor, in process or behind the stand-in; the other roles as the provider has them. */
+  async function startCompromised(retrieveFirst: boolean) {
+    if (provider.name === 'offline') {
+      const router = new ScriptedChatModel([
+        (messages) => compromised.router(retrieveFirst, {
+          reports: messages.filter((message) => ToolMessage.isInstance(message)).length,
+          request: String(messages.findLast((message) => message.type === 'human')!.content),
+        }),
+      ], { whenExhausted: 'repeat-last' });
+      const executor = new ScriptedChatModel([(messages) => compromised.executor(lastToolMessage(messages))], { whenExhausted: 'repeat-last' });
+      return startTestServer({}, { models: { ...createOfflineModels(), supervisor: router, executor } });
+    }
+    const model = provider.model!;
+    model.otherwise('router', (request: ChatCompletionRequest) => onTheWire(compromised.router(retrieveFirst, {
+      reports: request.messages.filter((message) => message.role === 'tool').length,
+      request: textOf(request.messages.findLast((message) => message.role === 'user')?.content),
+    })));
+    model.otherwise('executor', (request: ChatCompletionRequest) => onTheWire(compromised.executor(request.messages.some((message) => message.role === 'tool'))));
+    return startTestServer(provider.environment());
   }
 
   function effectsCount() {
@@ -200,7 +220,7 @@ describe('prompt injection cannot cause an unapproved side effect', () => {
 
   it(`holds for ${corpus.attacks.length} attacks in user input and planted in the knowledge base`, async () => {
     expect(corpus.attacks.length).toBeGreaterThanOrEqual(30);
-    server = await startTestServer({}, { models: compromisedModels(true) });
+    server = await startCompromised(true);
     const client = new Client({ apiUrl: server.url });
     const before = effectsCount();
     const planted = corpus.attacks.filter((attack) => attack.source === 'retrieved');
@@ -228,7 +248,7 @@ describe('prompt injection cannot cause an unapproved side effect', () => {
   });
 
   it('lets a benign request through without asking anyone', async () => {
-    server = await startTestServer({}, { models: compromisedModels(false) });
+    server = await startCompromised(false);
     const client = new Client({ apiUrl: server.url });
     const values = (await client.runs.wait(null, 'supervisor', { input: ask(corpus.benign[0]!.text) })) as Values;
     expect(values.__interrupt__).toBeUndefined();

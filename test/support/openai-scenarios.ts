@@ -1,4 +1,5 @@
-import { reply, type ChatBehaviour, type ChatCompletionRequest, type OpenAICompatibleServer } from './openai-compatible-server.ts';
+import { reply, startOpenAICompatibleServer, type ChatBehaviour, type ChatCompletionRequest, type OpenAICompatibleServer } from './openai-compatible-server.ts';
+import { createPolicyFollowingModel, type PolicyFollowingQuirks } from './policy-following-model/index.ts';
 
 /**
  * What the scenario suites on the `openai` provider share: the environment that points the
@@ -18,6 +19,52 @@ export function openAIEnvironment(server: OpenAICompatibleServer): Record<string
     MODEL_MAX_RETRIES: '1',
     MODEL_TIMEOUT_MS: '5000',
   };
+}
+
+export interface PolicyFollowingServer extends OpenAICompatibleServer {
+  /** `openAIEnvironment` for this server. */
+  environment: Record<string, string>;
+  /** Play the model with these quirks from now on (none: a competent model). */
+  behave(quirks?: PolicyFollowingQuirks): void;
+}
+
+/**
+ * The stand-in playing a competent model in every role (see `createPolicyFollowingModel`),
+ * for a scenario suite on the `openai` provider.
+ * @example
+ * const model = await startPolicyFollowingModel();
+ * const harness = await createTestHarness(model.environment);
+ */
+export async function startPolicyFollowingModel(quirks: PolicyFollowingQuirks = {}): Promise<PolicyFollowingServer> {
+  const server = await startOpenAICompatibleServer();
+  const behave = (next: PolicyFollowingQuirks = {}) => server.otherwise('*', createPolicyFollowingModel(next));
+  behave(quirks);
+  return Object.assign(server, { environment: openAIEnvironment(server), behave });
+}
+
+/**
+ * What every request the service sent must look like, whatever the scenario: each role offered
+ * only the tools it can use (router: the handoffs; answerer: none; executor: domain tools, no
+ * handoff or verdict; reviewer: the verdict alone), no `$schema` in any parameters, and every
+ * assistant tool call answered (the stand-in refuses otherwise, so nothing went unscripted).
+ */
+export function expectCleanRequests(server: OpenAICompatibleServer): void {
+  const problems: string[] = [];
+  for (const request of server.chatRequests()) {
+    const names = (request.tools ?? []).map((tool) => tool.function.name);
+    const handoffs = names.filter((name) => name.startsWith('handoff_to_'));
+    const verdicts = names.filter((name) => name === 'submit_verdict');
+    const role = handoffs.length > 0 ? 'router' : verdicts.length > 0 ? 'reviewer' : names.length > 0 ? 'executor' : 'answerer';
+    const expected: Record<string, string[]> = { router: ['supervisor', 'router'], reviewer: ['reviewer'], executor: ['executor'], answerer: ['answerer', 'retriever'] };
+    if (!expected[role]!.some((name) => request.model.includes(name))) problems.push(`${request.model} was sent the tools of the ${role}: ${names.join(', ')}`);
+    if (role === 'router' && handoffs.length !== names.length) problems.push(`router offered ${names.join(', ')}`);
+    if (role === 'reviewer' && names.length !== 1) problems.push(`reviewer offered ${names.join(', ')}`);
+    if (JSON.stringify(request.tools ?? []).includes('$schema')) problems.push(`${request.model}: a tool's parameters carry $schema`);
+  }
+  if (server.unscripted.length > 0) problems.push(`unscripted: ${server.unscripted.join(', ')}`);
+  const refused = server.requests.filter((request) => request.path === '/v1/chat/completions' && request.behaviour === undefined);
+  if (refused.length > 0) problems.push(`${refused.length} chat requests refused by the stand-in`);
+  if (problems.length > 0) throw new Error(`requests to the model:\n${problems.join('\n')}`);
 }
 
 export interface FinalState {
@@ -44,12 +91,22 @@ const textOf = (content: unknown): string =>
       ? content.map((part) => (typeof part === 'string' ? part : ((part as { text?: string }).text ?? ''))).join('')
       : '';
 
-/** Answers from the first passage it was sent, citing its label, as a grounded model does. */
-export const citeFirstPassage = (request: ChatCompletionRequest): ChatBehaviour => {
+/**
+ * Answers the late-refund window from the passage that states it, citing that passage's label,
+ * as a grounded model does; says the knowledge base does not cover it when no passage it was
+ * sent states it.
+ */
+export const citeRefundWindow = (request: ChatCompletionRequest): ChatBehaviour => {
   const prompt = textOf(request.messages.at(-1)?.content);
-  const label = /\[[^\]#\s]+#\d+\]/.exec(prompt)?.[0] ?? '';
+  const passages = prompt.split(/\n(?=\[[^\]#\s]+#\d+\])/).filter((block) => /^\[[^\]#\s]+#\d+\]/.test(block));
+  const stating = passages.find((block) => /within \**30 days of delivery/.test(block));
+  if (!stating) return reply.text('The knowledge base does not cover this.');
+  const label = /^\[[^\]#\s]+#\d+\]/.exec(stating)![0];
   return reply.text(`Orders delivered late can be refunded in full within 30 days of delivery ${label}.`);
 };
+
+/** The former name of `citeRefundWindow`, which suites written before it still use. */
+export const citeFirstPassage = citeRefundWindow;
 
 /** The specialists' reports the router was sent, as tool messages. */
 export function routerSees(request: ChatCompletionRequest): { outcomes: string[]; citations: string[]; reports: Array<Record<string, unknown>> } {
