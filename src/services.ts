@@ -41,6 +41,13 @@ import {
   createRunManager,
   createSqliteProcessLease,
   createSqliteRunRepository,
+  createCronManager,
+  createCronTicker,
+  createInProcessCronScheduler,
+  createRedisCronRepository,
+  createRedisCronScheduler,
+  createSqliteCronRepository,
+  type CronManager,
   recoverStaleRuns,
   resumeStrandedApprovals,
   startStrandedApprovalSweeper,
@@ -111,6 +118,8 @@ export interface Services {
   assistants: AssistantRepository;
   bus: RunEventBus;
   runs: RunManager;
+  /** Crons (schedules that create runs): embedded timers, or BullMQ job schedulers with Redis. */
+  crons: CronManager;
   /** Gateway limits (requests per minute, runs at once), shared through Redis when configured. */
   limits: Limits;
   /** What loading the sample knowledge base did at start-up. */
@@ -306,6 +315,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         return pending;
       },
     });
+    const cronRepository = redis && config.redis
+      ? createRedisCronRepository({ client: redis, keyPrefix: `${config.redis.keyPrefix}crons:` })
+      : createSqliteCronRepository(database);
+    const cronTicker = createCronTicker({ runs, repository: cronRepository });
+    const crons = createCronManager({
+      repository: cronRepository,
+      scheduler: redis && config.redis && redisUrl
+        ? createRedisCronScheduler({ url: redisUrl, keyPrefix: config.redis.keyPrefix, client: redis, repository: cronRepository, ticker: cronTicker, executes: config.role !== 'api' })
+        : createInProcessCronScheduler({ repository: cronRepository, ticker: cronTicker }),
+    });
     const lease = redis && config.redis
       ? createRedisProcessLease({ client: redis, key: `${config.redis.keyPrefix}processes` })
       : createSqliteProcessLease(database);
@@ -322,6 +341,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       assistants,
       bus,
       runs,
+      crons,
       checkpointer,
       store,
       retriever,
@@ -361,10 +381,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
             },
           });
         }
+        // Ticks fire only in a process that owns its store (embedded: the lease just taken).
+        await crons.start();
         return report;
       },
       async close() {
         approvalSweeper?.stop();
+        await crons.close();
         await runs.shutdown();
         limits.close();
         await lease.release();

@@ -28,6 +28,7 @@ import { createThreadRoutes } from './routes/threads.ts';
 import { createThreadProtocolRoutes } from './routes/thread-protocol.ts';
 import { createThreadStreamRoutes } from './routes/thread-stream.ts';
 import { createBulkRunRoutes } from './routes/bulk-runs.ts';
+import { createCronRoutes } from './routes/crons.ts';
 import { createThreadPruneRoutes } from './routes/thread-prune.ts';
 import { validationHook } from './validation-hook.ts';
 
@@ -79,6 +80,7 @@ export function createApp(services: Services) {
     createAssistantRoutes(),
     createThreadRoutes(),
     createRunRoutes(),
+    createCronRoutes(),
     createStoreRoutes(),
     createIngestRoutes(),
     createApprovalRoutes(),

@@ -31,6 +31,6 @@ export const metaRoutes = new Hono<AppEnv>()
         retrieval: config.qdrant ? 'qdrant' : 'sqlite',
         models: config.models.provider,
       },
-      flags: { assistants: true, crons: false, langsmith: false },
+      flags: { assistants: true, crons: true, langsmith: false },
     });
   });

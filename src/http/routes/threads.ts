@@ -170,6 +170,7 @@ export function createThreadRoutes() {
       requireScope(c.var.caller, 'threads:write');
       const { thread_id } = c.req.valid('param');
       if (!(await c.var.services.runs.deleteThread(c.var.caller.tenantId, thread_id))) throw new AppError('NOT_FOUND', `Thread ${thread_id} not found`);
+      await c.var.services.crons.deleteThreadCrons(c.var.caller.tenantId, thread_id);
       await orphanThreadApprovals(c.var.services, c.var.caller.tenantId, thread_id, c.var.caller.name);
       return c.body(null, 204);
     },

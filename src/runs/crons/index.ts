@@ -1,0 +1,10 @@
+export type { CronAuthority, CronFilter, CronPayload, CronRecord, CronSearch, CronSortBy } from './cron-record.ts';
+export type { CronRepository } from './cron-repository.ts';
+export { createSqliteCronRepository } from './sqlite-cron-repository.ts';
+export { createRedisCronRepository, type RedisCronRepositoryOptions } from './redis-cron-repository.ts';
+export type { CronScheduler } from './cron-scheduler.ts';
+export { createInProcessCronScheduler, type InProcessCronSchedulerOptions } from './in-process-cron-scheduler.ts';
+export { createRedisCronScheduler, type RedisCronSchedulerOptions } from './redis-cron-scheduler.ts';
+export { createCronTicker, cronRunMetadataKeys, type CronTicker } from './fire-cron-tick.ts';
+export { createCronManager, type CronManager, type CronUpdate, type NewCron } from './cron-manager.ts';
+export { assertValidSchedule, nextTickAfter } from './cron-schedule.ts';
