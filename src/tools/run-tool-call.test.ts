@@ -86,6 +86,26 @@ describe('runToolCall', () => {
     expect(await ledger.get(context.idempotencyKey)).toMatchObject({ status: 'done', attempts: 2 });
   });
 
+  it('settles an in-doubt refund that went through before the guards judge it: replayed, not refused for leaving nothing to refund', async () => {
+    const { registry, ledger, refundRowsOf } = setup();
+    const context = contextFor();
+    // As a worker that died after the refund and before recording it leaves things: claimed, refunded, `started`.
+    await ledger.begin(context.idempotencyKey, { toolName: 'issue_refund', argsHash: hashArguments(refundCall.args), tenantId: context.tenantId });
+    await registry.get('issue_refund')!.execute(refundCall.args as never, { tenantId: context.tenantId, idempotencyKey: context.idempotencyKey });
+    expect(refundRowsOf(1001)).toBe(1);
+    let judged = 0;
+    // A guard that sees the world now (order 1001 fully refunded) would refuse the call.
+    const guard: ToolGuard = async () => {
+      judged += 1;
+      return { action: 'refuse', message: 'Nothing is left to refund on order 1001.' };
+    };
+    const outcome = await runToolCall({ registry, ledger, call: refundCall, context, guard });
+    expect(outcome).toMatchObject({ status: 'ok', replayed: true, reconciled: true, result: { orderId: 1001, amountCents: 12999 } });
+    expect(judged).toBe(0);
+    expect(refundRowsOf(1001)).toBe(1);
+    expect(await ledger.get(context.idempotencyKey)).toMatchObject({ status: 'done' });
+  });
+
   it('refuses to reuse an idempotency key for different arguments', async () => {
     const { registry, ledger, refundRowsOf } = setup();
     const context = contextFor();

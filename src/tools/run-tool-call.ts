@@ -5,7 +5,7 @@ import { withLedgerFence, type EffectLedger } from './effect-ledger.ts';
 import type { RunFence } from '../storage/index.ts';
 import { executeWithResilience } from './execute-with-resilience.ts';
 import type { InjectionFlag } from './guards/injection-flag.ts';
-import { reconcileInDoubt } from './reconcile-in-doubt.ts';
+import { reconcileInDoubt, settleInDoubtFirst } from './reconcile-in-doubt.ts';
 import type { Settlement } from './run-with-timeout.ts';
 import { isToolError } from './tool-error.ts';
 import { isToolAllowed, type ToolRegistry } from './tool-registry.ts';
@@ -127,8 +127,14 @@ export async function runToolCall(options: RunToolCallOptions): Promise<ToolCall
     // Guards judge proposals, not history: a call the ledger already holds as done is replayed
     // as it was, even if the facts have moved on since (a full refund leaves nothing refundable).
     const earlier = tool.risk === 'read' ? undefined : await ledger.get(context.idempotencyKey);
-    if (earlier?.status === 'done' && earlier.argsHash === argsHash && earlier.tenantId === context.tenantId) {
-      return { status: 'ok', result: earlier.result, replayed: true };
+    const same = earlier !== undefined && earlier.argsHash === argsHash && earlier.tenantId === context.tenantId;
+    if (same && earlier.status === 'done') return { status: 'ok', result: earlier.result, replayed: true };
+    // The same goes for an attempt whose worker died between `started` and `done`: in doubt is settled first.
+    if (same && earlier.status === 'started') {
+      const settled = await settleInDoubtFirst({
+        tool, args, argsHash, ledger, context: { tenantId: context.tenantId, idempotencyKey: context.idempotencyKey }, startedAt: earlier.startedAt,
+      });
+      if (settled !== undefined) return settled;
     }
     if (!options.guard) break;
     const decision = await options.guard({ call, tool, args, argsHash, context });

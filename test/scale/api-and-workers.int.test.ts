@@ -116,6 +116,53 @@ describe('API and worker processes on one Redis', () => {
     expect(state.values.steps.length).toBeLessThan(50);
   }, 60_000);
 
+  it('refuses the late writes of a worker paused past its lease, keeping its successor\'s run intact', async () => {
+    const client = new Client({ apiUrl: api1.url });
+    const thread = await client.threads.create();
+    const count = 10;
+    const run = await client.runs.create(thread.thread_id, 'slow', { input: { count, delayMs: 300 }, streamMode: ['custom'] });
+    const started = await until(
+      async () => ({ record: await runRecord(api1.url, thread.thread_id, run.run_id), state: await client.threads.getState<{ steps?: string[] }>(thread.thread_id) }),
+      ({ record, state }) => record.status === 'running' && (state.values?.steps?.length ?? 0) >= 2,
+    );
+    const pid = started.record.worker?.split(':').at(-1);
+    const paused = workers.find((worker) => String(worker.process.child.pid) === pid)!;
+    expect(paused).toBeDefined();
+    // Paused (as a GC pause or a partition would) past RUN_LEASE_MS: the other worker takes the run over.
+    paused.process.child.kill('SIGSTOP');
+    let finished;
+    try {
+      finished = await until(() => runRecord(api2.url, thread.thread_id, run.run_id), (record) => record.status === 'success', 45_000);
+    } finally {
+      paused.process.child.kill('SIGCONT');
+    }
+    expect(finished).toMatchObject({ status: 'success', attempt: 2, resume_from: 'checkpoint' });
+    expect(finished.worker?.split(':').at(-1)).not.toBe(pid);
+    const readEvents = async () => {
+      const events: Array<{ id: number; event: string; data: unknown }> = [];
+      for await (const part of client.runs.joinStream(thread.thread_id, run.run_id, { lastEventId: '-1' })) {
+        events.push({ id: Number((part as { id?: string }).id), event: part.event, data: part.data });
+      }
+      return events;
+    };
+    const before = { events: await readEvents(), history: (await client.threads.getHistory(thread.thread_id, { limit: 1_000 })).length };
+
+    // Continued, the paused worker wakes in the middle of a step and tries to write: every write is refused.
+    await until(async () => paused.process.stdout() + paused.process.stderr(), (logs) => logs.includes('late writes are refused'), 20_000);
+    expect(paused.process.stdout() + paused.process.stderr()).toContain('late writes are refused');
+    const after = { events: await readEvents(), history: (await client.threads.getHistory(thread.thread_id, { limit: 1_000 })).length };
+    expect(after).toEqual(before);
+    // One numbering, no gap, no repeat; each step's event once; two starts (attempt 1 and 2).
+    expect(after.events.map((event) => event.id)).toEqual(after.events.map((_, index) => index));
+    expect(after.events.filter((event) => event.event === 'custom').map((event) => (event.data as { progress: number }).progress)).toEqual(
+      Array.from({ length: count }, (_, index) => index + 1),
+    );
+    expect(after.events.filter((event) => event.event === 'metadata').map((event) => (event.data as { attempt: number }).attempt)).toEqual([1, 2]);
+    const state = await client.threads.getState<{ steps: string[] }>(thread.thread_id);
+    expect(state.values.steps).toEqual(Array.from({ length: count }, (_, index) => `step-${index + 1}`));
+    expect(await runRecord(api1.url, thread.thread_id, run.run_id)).toMatchObject({ status: 'success', attempt: 2, worker: finished.worker });
+  }, 90_000);
+
   it('resumes a run from its checkpoint on the other worker when its worker is killed', async () => {
     const client = new Client({ apiUrl: api1.url });
     const thread = await client.threads.create();
