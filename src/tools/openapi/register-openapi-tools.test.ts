@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../storage/index.ts';
 import { createSqliteDeferredActionQueue } from '../deferred-actions.ts';
 import { drainDeferredActions } from '../drain-deferred-actions.ts';
@@ -41,6 +41,8 @@ let server: Server;
 let baseUrl: string;
 const seen: Seen[] = [];
 let customerFailuresLeft = 0;
+// Requests to /slow are held unanswered until the test ends: a timeout that trips by design, whatever the machine's speed.
+const held: Array<() => void> = [];
 
 async function bodyOf(request: IncomingMessage): Promise<unknown> {
   let text = '';
@@ -64,7 +66,7 @@ beforeAll(async () => {
     }
     if (request.method === 'DELETE') return reply(204);
     if (request.url === '/v1/health') return reply(500, { error: 'down' });
-    if (request.url === '/v1/slow') { setTimeout(() => reply(200, { late: true }), 300); return; }
+    if (request.url === '/v1/slow') { held.push(() => reply(200, { late: true })); return; }
     reply(404);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,15 +75,21 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+afterEach(() => {
+  for (const answer of held.splice(0)) answer();
+});
+
 beforeEach(() => {
   seen.length = 0;
   customerFailuresLeft = 0;
 });
 
-function setup(options: { consecutiveFailures?: number } = {}) {
+// A per-call timeout no loaded machine trips (a timed-out read is retried, and the server would
+// see it twice); only the timeout test sets a short one, against a server that never answers.
+function setup(options: { consecutiveFailures?: number; timeoutMs?: number } = {}) {
   const tools = registerOpenApiTools(spec, {
     baseUrl, operations: ['getCustomer', 'addNote', 'deleteCustomer', 'health', 'slow'], auth: { type: 'bearer', token: 'secret-token' },
-    allowedHosts: ['127.0.0.1'], upstream: 'crm', timeoutMs: 100, retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
+    allowedHosts: ['127.0.0.1'], upstream: 'crm', timeoutMs: options.timeoutMs ?? 30_000, retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
   });
   const database = openDatabase(':memory:', { vectors: false });
   const registry = createToolRegistry(tools);
@@ -148,7 +156,7 @@ describe('registerOpenApiTools', () => {
   });
 
   it('times out a slow upstream as a retryable failure', async () => {
-    const { call } = setup();
+    const { call } = setup({ timeoutMs: 100 });
     expect(await call('slow', {})).toEqual({ status: 'failed', retryable: true, message: '"slow" timed out after 100 ms.' });
   });
 
