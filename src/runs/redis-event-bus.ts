@@ -4,6 +4,7 @@ import { runFencedScript, withFence, type RunFence } from '../storage/index.ts';
 import { runFenceKey } from './redis-run-claims.ts';
 import type { RunEvent } from './run-event.ts';
 import { eventsExpired, type RunEventBus, type SequencedRunEvent, type SubscribeOptions } from './run-event-bus.ts';
+import { toWireJson } from './to-wire-json.ts';
 
 export interface RedisEventBusOptions {
   client: Redis;
@@ -99,7 +100,9 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
     while (producer.pending.length > 0 && producer.failure === undefined) {
       const batch = producer.pending.splice(0, 500);
       const args = [String(bufferLimit), String(retentionSeconds)];
-      for (const { id, event } of batch) args.push(`${id + 1}-0`, event.event, JSON.stringify(event.data ?? null), event.node ?? '');
+      // The wire form, as the in-process bus's readers get it: JSON.stringify would store LangChain
+      // messages in their constructor form, which no reader turns back into `{ type, content }`.
+      for (const { id, event } of batch) args.push(`${id + 1}-0`, event.event, toWireJson(event.data ?? null), event.node ?? '');
       const keys = [streamKey(runId), channelOf(runId)];
       try {
         if (producer.fence) await runFencedScript(client, fencedAppend, producer.fence, keys, args);
@@ -150,7 +153,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
     publish: append,
     async publishUnclaimed(runId, event) {
       const keys = [streamKey(runId), channelOf(runId), runFenceKey(keyPrefix, runId)];
-      const args = [String(bufferLimit), String(retentionSeconds), event.event, JSON.stringify(event.data ?? null)];
+      const args = [String(bufferLimit), String(retentionSeconds), event.event, toWireJson(event.data ?? null)];
       const id = (await client.eval(unclaimedAppendSource, keys.length, ...keys, ...args)) as number;
       return id >= 0;
     },
