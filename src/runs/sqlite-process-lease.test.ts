@@ -83,7 +83,11 @@ describe('recovering stale runs', () => {
   };
   const recorder = () => {
     const calls: string[] = [];
-    return { calls, runs: { recover: async () => (calls.push('recover'), 3) } };
+    return {
+      calls,
+      runs: { recover: async () => (calls.push('recover'), 3) },
+      resumeApprovals: async () => (calls.push('resumeApprovals'), 2),
+    };
   };
 
   beforeEach(() => {
@@ -95,20 +99,25 @@ describe('recovering stale runs', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it('settles runs when this process is alone on the store', async () => {
-    const { calls, runs } = recorder();
+  it('resumes runs, then decided approvals, when this process is alone on the store', async () => {
+    const { calls, runs, resumeApprovals } = recorder();
     const lease = leaseOn();
-    expect(await recoverStaleRuns({ lease, runs, exclusive: true, store: 'data/overseer.db' })).toEqual({ recovered: 3, sharedWith: [] });
-    expect(calls).toEqual(['recover']);
+    expect(await recoverStaleRuns({ lease, runs, exclusive: true, store: 'data/overseer.db', resumeApprovals })).toEqual({
+      recovered: 3,
+      sharedWith: [],
+      approvalsResumed: 2,
+    });
+    // Runs first: a resume run that was under way is taken up again before the sweep could start it twice.
+    expect(calls).toEqual(['recover', 'resumeApprovals']);
     await lease.release();
   });
 
   it('refuses to serve an exclusive store beside a live process, naming it, and settles nothing', async () => {
     const live = leaseOn({ pid: 777, hostname: 'other-host' });
     await live.acquire();
-    const { calls, runs } = recorder();
+    const { calls, runs, resumeApprovals } = recorder();
     const lease = leaseOn();
-    await expect(recoverStaleRuns({ lease, runs, exclusive: true, store: 'data/overseer.db' })).rejects.toMatchObject({
+    await expect(recoverStaleRuns({ lease, runs, exclusive: true, store: 'data/overseer.db', resumeApprovals })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: 'another Overseer process (pid 777 on other-host) serves data/overseer.db',
     });
@@ -121,9 +130,9 @@ describe('recovering stale runs', () => {
   it('serves a shared store beside a live process but leaves its runs alone', async () => {
     const live = leaseOn({ pid: 777, hostname: 'other-host' });
     await live.acquire();
-    const { calls, runs } = recorder();
+    const { calls, runs, resumeApprovals } = recorder();
     const lease = leaseOn();
-    const report = await recoverStaleRuns({ lease, runs, exclusive: false, store: 'Redis' });
+    const report = await recoverStaleRuns({ lease, runs, exclusive: false, store: 'Redis', resumeApprovals });
     expect(report.recovered).toBe(0);
     expect(report.sharedWith.map((holder) => holder.pid)).toEqual([777]);
     expect(calls).toEqual([]);

@@ -34,11 +34,12 @@ describe('service contracts', () => {
     expect((await harness.app.request('/ok')).status).toBe(200);
   });
 
-  it('settles runs a stopped process left running when it starts again', async () => {
+  it('resumes the run a stopped process left running when it starts again, and finishes it once', async () => {
     harness = await createTestHarness();
     const { repository, config } = harness.services;
     const now = new Date().toISOString();
     await repository.createThread({ thread_id: 'left-behind', tenant_id: 'default', created_at: now, updated_at: now, metadata: { graph_id: 'supervisor' }, status: 'busy', values: null, interrupts: {} });
+    // Its first attempt was under way, before the thread had any checkpoint, when the process stopped.
     await repository.putRun({
       run_id: 'run-left-behind',
       thread_id: 'left-behind',
@@ -47,15 +48,22 @@ describe('service contracts', () => {
       created_at: now,
       updated_at: now,
       status: 'running',
+      attempt: 1,
       metadata: {},
       multitask_strategy: 'reject',
-      kwargs: { config: {}, stream_mode: ['values'], subgraphs: false, temporary: false, on_disconnect: 'continue' },
+      kwargs: { input: userMessage('How long is the warranty on electronics?'), config: {}, stream_mode: ['values'], subgraphs: false, temporary: false, on_disconnect: 'continue' },
     });
     // A new process on the same database file.
     const restarted = await createTestHarness({ SQLITE_PATH: config.sqlitePath });
     try {
-      const run = await restarted.services.repository.getRun('default', 'run-left-behind');
-      expect(run).toMatchObject({ status: 'error', error: { message: 'The server stopped while this run was in progress' } });
+      const joined = await restarted.app.request('/threads/left-behind/runs/run-left-behind/join');
+      expect(joined.status).toBe(200);
+      const state = (await joined.json()) as { messages: Array<{ type?: string; content: string }> };
+      expect(state.messages.at(-1)!.content).toMatch(/24 months/);
+      // Taken up as its second attempt, not failed and not started over as a new run.
+      expect(await restarted.services.repository.getRun('default', 'run-left-behind')).toMatchObject({ status: 'success', attempt: 2 });
+      expect((await restarted.services.repository.listRuns('default', 'left-behind', { limit: 10, offset: 0 })).map((run) => run.run_id)).toEqual(['run-left-behind']);
+      expect(state.messages.filter((message) => message.content === 'How long is the warranty on electronics?')).toHaveLength(1);
       expect((await restarted.services.repository.getThread('default', 'left-behind'))!.status).toBe('idle');
       // The thread takes new runs again.
       const response = await restarted.post('/threads/left-behind/runs/wait', { assistant_id: 'supervisor', input: userMessage('Do you ship to Canada?') });
