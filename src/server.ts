@@ -73,7 +73,7 @@ async function main() {
     if (recovery.recovered > 0) console.log(`  runs: ${recovery.recovered} left pending or running by a stopped process, resumed from their last checkpoint`);
     if (recovery.approvalsResumed) console.log(`  approvals: ${recovery.approvalsResumed} decided but never resumed, resumed now`);
     if (recovery.sharedWith.length > 0) {
-      console.log(`  runs: ${recovery.sharedWith.length} other Overseer process(es) share this Redis; runs left by stopped processes are settled when a process starts alone`);
+      console.log(`  runs: ${recovery.sharedWith.length} other Overseer process(es) share this Redis; runs left by stopped processes are resumed when a process starts alone`);
     }
   } catch (error) {
     listening?.server.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,29 +32,41 @@ describe('a second server on the same Redis', () => {
     await client.quit();
   });
 
-  it('starts, says it shares the store, and settles none of the first server\'s runs', async () => {
+  it('starts, says it shares the store, and neither resumes nor settles the first server\'s run, which finishes there', async () => {
     const first = await serverOn();
     await printed(first.server);
     const thread = (await (await fetch(`${first.base}/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { thread_id: string };
+    // Longer than the second server takes to start, short enough to finish on its own.
     const created = await fetch(`${first.base}/threads/${thread.thread_id}/runs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ assistant_id: 'slow', input: { delayMs: 200, count: 900 }, config: { recursion_limit: 1_000 } }),
+      body: JSON.stringify({ assistant_id: 'slow', input: { delayMs: 200, count: 100 }, config: { recursion_limit: 1_000 } }),
     });
     expect(created.status).toBe(200);
     const { run_id: runId } = (await created.json()) as { run_id: string };
     const repository = createRedisRunRepository({ client, keyPrefix: `${keyPrefix}runs:` });
-    expect((await repository.getRun('default', runId))?.status).toBe('pending');
+    const stored = async () => {
+      const run = await repository.getRun('default', runId);
+      return run && { status: run.status, attempt: run.attempt, worker: run.worker };
+    };
+    const onFirst = `${hostname()}:${first.server.child.pid}`;
+    while ((await stored())?.status !== 'running') await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await stored()).toEqual({ status: 'running', attempt: 1, worker: onFirst });
 
     const second = await serverOn();
     await printed(second.server, 'other Overseer process(es) share this Redis');
     expect(second.server.stderr()).toBe('');
-    expect((await repository.getRun('default', runId))?.status).toBe('pending');
+    expect(second.server.stdout()).not.toMatch(/resumed from their last checkpoint/);
+    // Not settled, not taken up as a next attempt: still the first server's first attempt.
+    expect(await stored()).toEqual({ status: 'running', attempt: 1, worker: onFirst });
     expect((await repository.getThread('default', thread.thread_id))?.status).toBe('busy');
 
-    // The first server still owns and ends it.
-    const runUrl = `${first.base}/threads/${thread.thread_id}/runs/${runId}`;
-    expect((await fetch(`${runUrl}/cancel?wait=1&action=interrupt`, { method: 'POST' })).status).toBe(204);
-    expect((await repository.getRun('default', runId))?.status).toBe('interrupted');
+    // The first server carries it to its end: every step once, still its first attempt there.
+    const joined = await fetch(`${first.base}/threads/${thread.thread_id}/runs/${runId}/join`);
+    expect(joined.status).toBe(200);
+    expect(((await joined.json()) as { steps: string[] }).steps).toEqual(Array.from({ length: 100 }, (_, index) => `step-${index + 1}`));
+    expect(await stored()).toEqual({ status: 'success', attempt: 1, worker: onFirst });
+    expect((await repository.getThread('default', thread.thread_id))?.status).toBe('idle');
+    expect(first.server.stderr()).toBe('');
   }, 240_000);
 });
