@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { guardStorageAsync, toStorageError } from '../errors.ts';
 import { logError } from '../observability/index.ts';
 import { runFencedScript, withFence, type RunFence } from '../storage/index.ts';
 import { runFenceKey } from './redis-run-claims.ts';
@@ -70,6 +71,10 @@ interface Producer {
   failure?: unknown;
 }
 
+const unavailable = 'The run event stream (Redis) is unavailable';
+// Redis down or hanging is an outage (503 STORAGE_ERROR) to a reader, never an unmapped 500.
+const storage = <T>(work: () => Promise<T>) => guardStorageAsync(unavailable, work);
+
 /**
  * The run event bus on Redis Streams: one stream per run (bounded by MAXLEN ~, expiring
  * `retentionSeconds` after its last event), written by the worker executing the run (fenced
@@ -137,7 +142,13 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
     let set = watchers.get(channel);
     if (!set) {
       watchers.set(channel, (set = new Set()));
-      await subscriber.subscribe(channel);
+      try {
+        await storage(() => subscriber.subscribe(channel));
+      } catch (error) {
+        // Not subscribed: the next watcher of the channel tries again.
+        if (watchers.get(channel) === set) watchers.delete(channel);
+        throw error;
+      }
     }
     set.add(wake);
     return async () => {
@@ -154,7 +165,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
     async publishUnclaimed(runId, event) {
       const keys = [streamKey(runId), channelOf(runId), runFenceKey(keyPrefix, runId)];
       const args = [String(bufferLimit), String(retentionSeconds), event.event, toWireJson(event.data ?? null)];
-      const id = (await client.eval(unclaimedAppendSource, keys.length, ...keys, ...args)) as number;
+      const id = (await storage(() => client.eval(unclaimedAppendSource, keys.length, ...keys, ...args))) as number;
       return id >= 0;
     },
     end(runId) {
@@ -163,7 +174,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
     },
     async attach(runId, fence) {
       // A worker taking a run over continues the numbering where the last one stopped.
-      const [last] = (await client.xrevrange(streamKey(runId), '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+      const [last] = (await storage(() => client.xrevrange(streamKey(runId), '+', '-', 'COUNT', 1))) as Array<[string, string[]]>;
       const producer = producerOf(runId);
       producer.nextId = last ? Number(last[0].split('-')[0]) : 0;
       producer.fence = fence;
@@ -172,10 +183,10 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
     async flush(runId) {
       const producer = producers.get(runId);
       while (producer?.flushing) await producer.flushing;
-      if (producer?.failure !== undefined) throw producer.failure;
+      if (producer?.failure !== undefined) throw toStorageError(producer.failure, unavailable);
     },
     async has(runId) {
-      return (await client.exists(streamKey(runId))) === 1;
+      return (await storage(() => client.exists(streamKey(runId)))) === 1;
     },
     async *subscribe(runId, subscribeOptions: SubscribeOptions = {}) {
       const key = streamKey(runId);
@@ -188,13 +199,13 @@ export function createRedisEventBus(options: RedisEventBusOptions): RunEventBus 
         wakeUp?.();
       });
       try {
-        const [first] = (await client.xrange(key, '-', '+', 'COUNT', 1)) as Array<[string, string[]]>;
+        const [first] = (await storage(() => client.xrange(key, '-', '+', 'COUNT', 1))) as Array<[string, string[]]>;
         // Replaying from after a gap would silently skip events the client never saw.
         if (first && Number(first[0].split('-')[0]) - 1 > after + 1) throw eventsExpired(runId, after);
         if (!first && after >= 0) throw eventsExpired(runId, after);
         while (!signal?.aborted) {
           const seen = version;
-          const entries = (await client.xrange(key, `${after + 2}-0`, '+', 'COUNT', 500)) as Array<[string, string[]]>;
+          const entries = (await storage(() => client.xrange(key, `${after + 2}-0`, '+', 'COUNT', 500))) as Array<[string, string[]]>;
           for (const [entryId, fields] of entries) {
             const values: Record<string, string> = {};
             for (let index = 0; index < fields.length; index += 2) values[fields[index]!] = fields[index + 1]!;

@@ -37,8 +37,10 @@ describe('service with REDIS_URL through a Redis outage', () => {
       expect(body.error.code).toBe('STORAGE_ERROR');
       expect(body.error.message).toMatch(/^(Checkpoint|Run) store unavailable$/);
       expect((await harness.app.request(`/threads/${threadId}/state`)).status).toBe(503);
-      // Even a stateless run needs its audit trail, which lives in Redis: no trail, no run.
-      expect((await harness.post('/runs/wait', question)).status).toBe(503);
+      // Even a stateless run needs Redis (its queue, events and audit trail): an outage, never a 500.
+      const stateless = await harness.post('/runs/wait', question);
+      expect(stateless.status).toBe(503);
+      expect(((await stateless.json()) as { error: { code: string } }).error.code).toBe('STORAGE_ERROR');
       expect((await harness.app.request('/ok')).status).toBe(200);
     } finally {
       redis.resume();
