@@ -1,6 +1,10 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { logError } from '../observability/index.ts';
 import type { RunQueue } from './run-queue.ts';
+import { closeWithin } from './close-within.ts';
+
+// BullMQ's close waits for Redis; during an outage the service must still be able to stop.
+const closeTimeoutMs = 3_000;
 
 /** What a queued run's job carries: enough to find its record (or the record itself for a stateless run, which has none stored). */
 export interface RunJob {
@@ -15,7 +19,7 @@ export interface RedisRunQueueOptions {
   keyPrefix: string;
   /** A worker's lock on a job; renewed at half this while the worker is alive, taken over after it (stalled-job recovery). */
   leaseMs: number;
-  /** BullMQ attempts for a job whose processor throws (infrastructure failures), and how often a stalled job is taken up again. */
+  /** BullMQ attempts for a job whose processor throws (infrastructure failures); a stalled job is taken up again whatever this says. */
   maxAttempts: number;
   concurrency: number;
   /** Present in worker processes only: an API process enqueues and never executes. */
@@ -32,6 +36,7 @@ export interface RedisRunQueue extends RunQueue {
 }
 
 const queueName = 'runs';
+const stalledJobLimit = 1_000;
 // A run further back than this is reported without a position.
 const positionsKnown = 10_000;
 
@@ -79,8 +84,10 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
         concurrency: options.concurrency,
         lockDuration: options.leaseMs,
         stalledInterval: Math.max(100, Math.floor(options.leaseMs / 2)),
-        // The run's own attempt counter (RUN_MAX_ATTEMPTS) decides when a crashing run gives up, with a clear error.
-        maxStalledCount: options.maxAttempts + 1,
+        // The run's own count (RUN_MAX_ATTEMPTS attempts in a row that saved no checkpoint) decides when a
+        // crashing run gives up, with a clear error; a run that progresses may be taken over many times,
+        // and a job BullMQ failed for stalling would leave its run `running` with no worker.
+        maxStalledCount: stalledJobLimit,
       },
     )
     : undefined;
@@ -117,8 +124,8 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
       await worker?.pause();
     },
     async close(force = false) {
-      await worker?.close(force);
-      await queue.close();
+      await closeWithin(worker, closeTimeoutMs, force);
+      await closeWithin(queue, closeTimeoutMs);
     },
   };
 }

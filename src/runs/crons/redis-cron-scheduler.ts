@@ -6,6 +6,10 @@ import type { CronRepository } from './cron-repository.ts';
 import { defaultMissedTickGraceMs, type CronScheduler } from './cron-scheduler.ts';
 import { nextTickAfter } from './cron-schedule.ts';
 import type { CronTicker } from './fire-cron-tick.ts';
+import { closeWithin } from '../close-within.ts';
+
+// BullMQ's close waits for Redis; during an outage the service must still be able to stop.
+const closeTimeoutMs = 3_000;
 
 export interface RedisCronSchedulerOptions {
   url: string;
@@ -123,8 +127,8 @@ export function createRedisCronScheduler(options: RedisCronSchedulerOptions): Cr
       worker.on('failed', (job, error) => logError(`cron tick ${job?.id ?? ''} failed:`, error));
     },
     async close() {
-      await worker?.close();
-      await queue.close();
+      await closeWithin(worker, closeTimeoutMs);
+      await closeWithin(queue, closeTimeoutMs);
     },
   };
 }
