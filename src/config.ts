@@ -70,6 +70,7 @@ const environmentSchema = z.object({
   RUN_TIMEOUT_MS: z.coerce.number().int().min(0).default(600_000),
   // api: serve HTTP, never execute a graph; worker: execute runs from the queue; all: both (embedded default).
   ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  // Attempts in a row whose worker died before the run saved a checkpoint; then the run ends `error`.
   RUN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   // How long a worker's claim on a run lasts without renewal before another worker takes the run over.
   RUN_LEASE_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),

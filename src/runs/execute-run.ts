@@ -22,7 +22,12 @@ export interface RunClaim {
   fence?: RunFence;
   /** 1 on the first execution; a run taken over after its worker died counts up. */
   attempt: number;
-  /** Past this many attempts the run ends `error`, saying what it already did. */
+  /**
+   * After this many attempts in a row that saved no checkpoint (a run whose worker dies at the
+   * same step each time), the run ends `error`, saying what it already did. Attempts cut short by
+   * a crash after the run got somewhere do not count: a run survives any number of restarts
+   * while it makes progress.
+   */
   maxAttempts: number;
 }
 
@@ -101,6 +106,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
     let lastValues: unknown = null;
     let superseded = false;
     let resume = false;
+    let stalled = claim.attempt > claim.maxAttempts ? claim.attempt - 1 : 0;
     try {
       if (!entry) throw new Error(`assistant ${record.assistant_id} disappeared`);
       await bus.attach?.(record.run_id, fence);
@@ -111,6 +117,9 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
         // A later attempt whose earlier one saved anything resumes from the thread's last checkpoint
         // (pending writes kept), never from its input again; one that saved nothing starts as it would have.
         resume = claim.attempt > 1 && (latest ?? null) !== (record.checkpoint_before ?? null);
+        // Did the attempt before this one save anything? Then the run is no poison, only unlucky.
+        const before = record.attempt_checkpoint === undefined ? record.checkpoint_before ?? null : record.attempt_checkpoint;
+        stalled = claim.attempt <= 1 || (latest ?? null) !== before ? 0 : (record.stalled_attempts ?? 0) + 1;
         record.attempt = claim.attempt;
         // Stored now, so a worker taking the run over knows where it started and how often it was tried.
         await repository.updateRun(record.run_id, {
@@ -119,12 +128,14 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           attempt: claim.attempt,
           resume_from: resume ? 'checkpoint' : null,
           worker: `${hostname()}:${process.pid}`,
+          attempt_checkpoint: latest ?? null,
+          stalled_attempts: stalled,
         }, fence);
       }
       record.status = 'running';
       record.updated_at = new Date().toISOString();
-      if (claim.attempt > claim.maxAttempts) {
-        throw new AppError('INTERNAL', `The run was started ${claim.maxAttempts} times and its worker stopped each time (RUN_MAX_ATTEMPTS); it is not tried again.`);
+      if (stalled >= claim.maxAttempts) {
+        throw new AppError('INTERNAL', `The run's worker stopped ${stalled} times in a row before the run saved a checkpoint (RUN_MAX_ATTEMPTS ${claim.maxAttempts}); it is not tried again.`);
       }
       await dependencies.audit?.append({
         tenantId: record.tenant_id,

@@ -12,7 +12,7 @@ export interface ThreadSearch {
   sortOrder: 'asc' | 'desc';
 }
 
-export type RunPatch = Partial<Pick<RunRecord, 'status' | 'error' | 'checkpoint_before' | 'attempt' | 'resume_from' | 'worker'>>;
+export type RunPatch = Partial<Pick<RunRecord, 'status' | 'error' | 'checkpoint_before' | 'attempt' | 'resume_from' | 'worker' | 'attempt_checkpoint' | 'stalled_attempts'>>;
 
 export interface ThreadPatch {
   metadata?: Record<string, unknown>;
