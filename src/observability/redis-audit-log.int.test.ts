@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeAuditLogConformance, type AuditTamper } from './audit-log-conformance.ts';
 import type { AuditRecord } from './audit-log.ts';
 import { createRedisAuditLog } from './redis-audit-log.ts';
@@ -43,4 +43,22 @@ function tamperWith(keyPrefix: string): AuditTamper {
 describeAuditLogConformance('createRedisAuditLog', async (clock) => {
   const keyPrefix = `${runPrefix}${(logs += 1)}:`;
   return { log: createRedisAuditLog({ client, keyPrefix, clock }), tamper: tamperWith(keyPrefix) };
+});
+
+describe('createRedisAuditLog under concurrent appends', () => {
+  it('appends every record when many runs in two processes write to one tenant at once, chained without a gap', async () => {
+    const keyPrefix = `${runPrefix}concurrent:`;
+    const other = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    try {
+      // Two processes' logs (two connections), each with 100 appends in flight at once.
+      const [first, second] = [createRedisAuditLog({ client, keyPrefix }), createRedisAuditLog({ client: other, keyPrefix })];
+      const appends = Array.from({ length: 200 }, (_, index) =>
+        (index % 2 === 0 ? first : second).append({ tenantId: 'acme', type: 'tool.executed', runId: `run-${index}`, data: { index } }));
+      const records = await Promise.all(appends);
+      expect(records.map((record) => record.seq).sort((left, right) => left - right)).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+      expect(await first.verify('acme')).toMatchObject({ ok: true });
+    } finally {
+      other.disconnect();
+    }
+  });
 });

@@ -21,6 +21,7 @@ if KEYS[4] then redis.call('ZADD', KEYS[4], ARGV[4], ARGV[4]) end
 return 1`;
 
 const maxAppendRetries = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The audit log in Redis: per tenant, a list of records (`<prefix>audit:{tenant}:records`),
@@ -42,6 +43,18 @@ export function createRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
     };
   };
   const tenantsKey = `${prefix}audit:tenants`;
+  // One append at a time per tenant in this process: its compare-and-set then races only other
+  // processes' appends, not this process's own dozens of concurrent runs (which ran out of retries).
+  const tails = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const next = (tails.get(tenantId) ?? Promise.resolve()).then(work, work);
+    const tail = next.catch(() => undefined);
+    tails.set(tenantId, tail);
+    void tail.then(() => {
+      if (tails.get(tenantId) === tail) tails.delete(tenantId);
+    });
+    return next;
+  }
 
   async function readHead(tenantId: string): Promise<{ seq: number; hash: string } | undefined> {
     const head = await client.hgetall(keys(tenantId).head);
@@ -56,9 +69,11 @@ export function createRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
 
   return {
     async append(entry) {
-      return storage(async () => {
+      return oneAtATime(entry.tenantId, () => storage(async () => {
         const tenantKeys = keys(entry.tenantId);
         for (let attempt = 0; attempt < maxAppendRetries; attempt += 1) {
+          // Another process appended first: back off a random while, so the processes stop colliding.
+          if (attempt > 0) await sleep(Math.random() * Math.min(50, 2 ** attempt));
           const head = await readHead(entry.tenantId);
           const record = chainAuditRecord(entry, head, clock());
           const indexKeys = [record.threadId && tenantKeys.thread(record.threadId), record.runId && tenantKeys.run(record.runId)]
@@ -71,7 +86,7 @@ export function createRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
           return record;
         }
         throw new AppError('CONFLICT', 'The audit log is too busy to append; try again');
-      });
+      }));
     },
     async query(query) {
       return storage(async () => {
