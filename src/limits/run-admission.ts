@@ -5,8 +5,12 @@ import type { ConcurrencyLimiter } from './concurrency-limiter.ts';
 export interface RunAdmission {
   /** Count a run against its tenant's and caller's limits; 429 TOO_MANY_RUNS when either is full. */
   acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
-  /** The run settled (or was never created): give its slots back. */
-  release(runId: string): Promise<void>;
+  /**
+   * The run settled (or was never created): give its slots back. Any process may call it, with
+   * the run's tenant and caller, so a run created on one process and settled on another (Redis
+   * mode) frees its slots at once instead of when their leases lapse.
+   */
+  release(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
 }
 
 export interface RunAdmissionOptions {
@@ -26,10 +30,16 @@ const retryAfterSeconds = 5;
 export function createRunAdmission(options: RunAdmissionOptions): RunAdmission | undefined {
   const { limiter, perTenant, perKey } = options;
   if (perTenant <= 0 && perKey <= 0) return undefined;
-  const slotsByRun = new Map<string, string[]>();
-
   async function releaseSlots(runId: string, slots: string[]) {
     await Promise.all(slots.map((slot) => limiter.release(slot, runId)));
+  }
+
+  /** The slots a run holds follow from its tenant and caller alone (releasing a free one is harmless). */
+  function slotsOf(tenantId: string, callerId: string | undefined): string[] {
+    return [
+      ...(perTenant > 0 ? [`tenant:${tenantId}`] : []),
+      ...(perKey > 0 && callerId ? [`key:${callerId}`] : []),
+    ];
   }
 
   return {
@@ -55,13 +65,9 @@ export function createRunAdmission(options: RunAdmissionOptions): RunAdmission |
         }
         taken.push(slot);
       }
-      if (taken.length > 0) slotsByRun.set(runId, taken);
     },
-    async release(runId) {
-      const slots = slotsByRun.get(runId);
-      if (!slots) return;
-      slotsByRun.delete(runId);
-      await releaseSlots(runId, slots);
+    async release({ tenantId, callerId, runId }) {
+      await releaseSlots(runId, slotsOf(tenantId, callerId));
     },
   };
 }

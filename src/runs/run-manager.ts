@@ -43,7 +43,7 @@ export interface RunManagerDependencies {
   /** Limits on runs pending or running at once (per tenant, per key): asked before a run is created, told when it settles. */
   admission?: {
     acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
-    release(runId: string): Promise<void>;
+    release(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
   };
   /** Attempts of a run whose worker died before it gives up with an error (`RUN_MAX_ATTEMPTS`, default 3). */
   maxAttempts?: number;
@@ -181,6 +181,10 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         results.set(record.run_id, { tenantId: record.tenant_id, outcome });
         setTimeout(() => results.delete(record.run_id), resultRetentionMs).unref();
       }
+      // A worker settling a run another process created holds no live entry for it: free its slots here.
+      if (!superseded && !live.has(record.run_id)) {
+        void dependencies.admission?.release(admissionOf(record)).catch((error: unknown) => logError(`could not release the run limit slots of ${record.run_id}:`, error));
+      }
       forget(record.run_id);
       // A superseded worker leaves the thread to the worker that took its run over.
       if (!record.kwargs.temporary && !superseded) void startNext(record.tenant_id, record.thread_id);
@@ -282,7 +286,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     const remaining = (liveByThread.get(key) ?? []).filter((candidate) => candidate !== entry);
     if (remaining.length > 0) liveByThread.set(key, remaining);
     else liveByThread.delete(key);
-    const released = dependencies.admission?.release(runId).catch((error: unknown) => logError(`could not release the run limit slots of ${runId}:`, error));
+    const released = dependencies.admission?.release(admissionOf(entry.record)).catch((error: unknown) => logError(`could not release the run limit slots of ${runId}:`, error));
     // Whoever waits for the end (join, cancel with wait) hears of it once the run's limit slots are free.
     if (released) void released.then(entry.settle);
     else entry.settle();
@@ -378,7 +382,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     try {
       return await create();
     } catch (error) {
-      if (!live.has(run.run_id)) await dependencies.admission?.release(run.run_id);
+      if (!live.has(run.run_id)) await dependencies.admission?.release(admissionOf(run));
       throw error;
     }
   }
@@ -437,7 +441,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         kwargs: {
           input: request.input,
           command: request.command ?? undefined,
-          config: { ...config, configurable: { ...configurable, scopes: request.scopes } },
+          config: { ...config, configurable: { ...configurable, scopes: request.scopes, ...(request.callerId ? { caller_id: request.callerId } : {}) } },
           context,
           stream_mode: request.streamMode?.length ? request.streamMode : ['values'],
           subgraphs: request.subgraphs ?? false,
@@ -567,7 +571,11 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       if (!isActive(run) && !live.has(runId)) return;
       if (distributed) {
         const outcome = await cancelAnywhere(run, options.action ?? 'interrupt');
-        if (options.wait && outcome === 'requested') await settledAnywhere(tenantId, runId);
+        if (options.wait && outcome === 'requested') {
+          await settledAnywhere(tenantId, runId);
+          // The waiting caller may start a run at once: its slot must be free by then.
+          await dependencies.admission?.release(admissionOf(run));
+        }
         return;
       }
       await cancelRecord(live.get(runId)?.record ?? run, options.action ?? 'interrupt');
@@ -682,4 +690,10 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       await queue.idle();
     },
   };
+}
+
+/** Whose run-limit slots a run holds: its tenant's and, when known, its caller's. */
+function admissionOf(run: RunRecord): { tenantId: string; callerId?: string; runId: string } {
+  const callerId = (run.kwargs.config.configurable as Record<string, unknown> | undefined)?.caller_id;
+  return { tenantId: run.tenant_id, runId: run.run_id, ...(typeof callerId === 'string' ? { callerId } : {}) };
 }
