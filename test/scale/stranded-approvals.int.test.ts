@@ -116,7 +116,8 @@ describe('a server killed between a decision and its resume', () => {
     await first.exited;
 
     const second = await start(port);
-    expect(second.stdout()).toContain('approvals: 1 decided but never resumed, resumed now');
+    // Recovery runs once the socket is bound, so its line comes after "listening": wait for it.
+    await printed(second, 'approvals: 1 decided but never resumed, resumed now');
     const thread = await settledThread(new Client({ apiUrl: url, apiKey: keys.manager }), thread_id);
     expect(thread.status).toBe('idle');
     const database = new DatabaseSync(path.join(dataDir, 'overseer.db'), { readOnly: true });
