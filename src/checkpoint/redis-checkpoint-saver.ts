@@ -107,6 +107,16 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     return member === undefined ? undefined : splitMember(member)[1];
   }
 
+  /**
+   * The id of a thread's newest checkpoint in any namespace (a subgraph's too), from the timeline:
+   * it changes whenever a run on the thread saves anything.
+   */
+  async newestCheckpointId(threadId: string, tenantId = defaultTenant): Promise<string | undefined> {
+    const keys = createRedisThreadKeys(this.keyPrefix, tenantId, threadId);
+    const [member] = await withStorageErrors(() => this.client.zrevrangebylex(keys.timeline, '+', '-', 'LIMIT', 0, 1));
+    return member === undefined ? undefined : splitMember(member)[0];
+  }
+
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
     const threadId = config.configurable?.thread_id as string | undefined;
     const tenant = tenantOf(config);

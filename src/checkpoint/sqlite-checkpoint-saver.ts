@@ -98,6 +98,18 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     });
   }
 
+  /**
+   * The id of a thread's newest checkpoint in any namespace (a subgraph's too): it changes
+   * whenever a run on the thread saves anything, which is how a run taken over after a crash
+   * tells whether its last attempt got anywhere.
+   */
+  async newestCheckpointId(threadId: string, tenantId = defaultTenant): Promise<string | undefined> {
+    return withStorageErrors(async () => {
+      const row = this.#statements.selectNewestCheckpointId.get(tenantId, threadId) as { checkpoint_id: string } | undefined;
+      return row?.checkpoint_id;
+    });
+  }
+
   async *list(config: RunnableConfig, options?: CheckpointListOptions): AsyncGenerator<CheckpointTuple> {
     const query = buildListQuery(config, options);
     const rows = await withStorageErrors(async () => this.database.prepare(query.sql).all(...query.parameters) as unknown as CheckpointRow[]);

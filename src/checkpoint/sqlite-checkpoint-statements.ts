@@ -57,6 +57,9 @@ export function prepareCheckpointStatements(database: DatabaseSync) {
       `SELECT checkpoint_id FROM checkpoint_checkpoints WHERE tenant_id = ? AND thread_id = ? AND checkpoint_ns = ?
        ORDER BY checkpoint_id DESC LIMIT 1`,
     ),
+    selectNewestCheckpointId: prepare(
+      `SELECT checkpoint_id FROM checkpoint_checkpoints WHERE tenant_id = ? AND thread_id = ? ORDER BY checkpoint_id DESC LIMIT 1`,
+    ),
     upsertCheckpoint: prepare(
       `INSERT INTO checkpoint_checkpoints (${checkpointColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id, thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET

@@ -11,7 +11,7 @@ import { describeRunEffects } from './describe-run-effects.ts';
 import { startRunDeadline } from './run-deadline.ts';
 import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
-import { latestCheckpointIdOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
+import { latestCheckpointIdOf, progressMarkOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
 import { toWireValue } from './to-wire-json.ts';
 import { logError, withLogContext } from '../observability/index.ts';
 import { fenceConfigKey, isFencedError, type RunFence } from '../storage/index.ts';
@@ -111,15 +111,18 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       if (!entry) throw new Error(`assistant ${record.assistant_id} disappeared`);
       await bus.attach?.(record.run_id, fence);
       if (persistent) {
-        const latest = await latestCheckpointIdOf(checkpointer, record.tenant_id, record.thread_id);
+        const [latest, mark] = await Promise.all([
+          latestCheckpointIdOf(checkpointer, record.tenant_id, record.thread_id),
+          progressMarkOf(checkpointer, record.tenant_id, record.thread_id),
+        ]);
         // Where a rollback returns to: the thread's checkpoint before the first attempt.
         if (claim.attempt <= 1 || record.checkpoint_before === undefined) record.checkpoint_before = latest;
         // A later attempt whose earlier one saved anything resumes from the thread's last checkpoint
         // (pending writes kept), never from its input again; one that saved nothing starts as it would have.
         resume = claim.attempt > 1 && (latest ?? null) !== (record.checkpoint_before ?? null);
-        // Did the attempt before this one save anything? Then the run is no poison, only unlucky.
+        // Did the attempt before this one save anything, in a subgraph too? Then the run is no poison, only unlucky.
         const before = record.attempt_checkpoint === undefined ? record.checkpoint_before ?? null : record.attempt_checkpoint;
-        stalled = claim.attempt <= 1 || (latest ?? null) !== before ? 0 : (record.stalled_attempts ?? 0) + 1;
+        stalled = claim.attempt <= 1 || mark !== before ? 0 : (record.stalled_attempts ?? 0) + 1;
         record.attempt = claim.attempt;
         // Stored now, so a worker taking the run over knows where it started and how often it was tried.
         await repository.updateRun(record.run_id, {
@@ -128,7 +131,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           attempt: claim.attempt,
           resume_from: resume ? 'checkpoint' : null,
           worker: `${hostname()}:${process.pid}`,
-          attempt_checkpoint: latest ?? null,
+          attempt_checkpoint: mark,
           stalled_attempts: stalled,
         }, fence);
       }

@@ -50,7 +50,7 @@ export interface RunRecord {
   attempt?: number;
   /** Set when the run resumes from its thread's last checkpoint rather than starting from its input (a worker died mid-run). */
   resume_from?: 'checkpoint' | null;
-  /** The thread's last checkpoint when the current attempt started: the next attempt tells by it whether this one got anywhere. */
+  /** The thread's newest checkpoint (any namespace) when the current attempt started: the next attempt tells by it whether this one got anywhere. */
   attempt_checkpoint?: string | null;
   /** Attempts in a row whose worker stopped before the run saved a checkpoint; RUN_MAX_ATTEMPTS of them end it `error`. */
   stalled_attempts?: number;

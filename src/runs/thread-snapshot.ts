@@ -77,3 +77,18 @@ export async function latestCheckpointIdOf(checkpointer: BaseCheckpointSaver, te
   const head = await checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '', tenant_id: tenantId } });
   return (head?.config.configurable?.checkpoint_id as string | undefined) ?? null;
 }
+
+interface KnowsNewestCheckpointId {
+  newestCheckpointId(threadId: string, tenantId?: string): Promise<string | undefined>;
+}
+
+/**
+ * A mark that changes whenever a run saves anything on the thread: the newest checkpoint in any
+ * namespace, so a step spent inside a subgraph counts too. Other savers give the root's newest.
+ */
+export async function progressMarkOf(checkpointer: BaseCheckpointSaver, tenantId: string, threadId: string): Promise<string | null> {
+  if (typeof (checkpointer as Partial<KnowsNewestCheckpointId>).newestCheckpointId === 'function') {
+    return (await (checkpointer as unknown as KnowsNewestCheckpointId).newestCheckpointId(threadId, tenantId)) ?? null;
+  }
+  return latestCheckpointIdOf(checkpointer, tenantId, threadId);
+}
