@@ -105,9 +105,6 @@ export const citeRefundWindow = (request: ChatCompletionRequest): ChatBehaviour 
   return reply.text(`Orders delivered late can be refunded in full within 30 days of delivery ${label}.`);
 };
 
-/** The former name of `citeRefundWindow`, which suites written before it still use. */
-export const citeFirstPassage = citeRefundWindow;
-
 /** The specialists' reports the router was sent, as tool messages. */
 export function routerSees(request: ChatCompletionRequest): { outcomes: string[]; citations: string[]; reports: Array<Record<string, unknown>> } {
   const reports = request.messages
