@@ -51,6 +51,24 @@ export function describeAuditLogConformance(name: string, create: AuditLogFactor
       expect(await log.query({ tenantId: 'globex', runId: 'run-1' })).toHaveLength(1);
     });
 
+    it('answers newest first, pages back with before, and filters by action and actor', async () => {
+      const { log } = await create(now);
+      await appendStory(log);
+      await log.append({ tenantId: 'acme', type: 'approval.decided', runId: 'run-9', threadId: 'thread-9', actor: 'intern@brightcart', data: {} });
+      await log.append({ tenantId: 'globex', type: 'approval.decided', actor: 'manager@brightcart', data: {} });
+      const seqs = async (query: Omit<Parameters<AuditLog['query']>[0], 'tenantId'>) => (await log.query({ tenantId: 'acme', ...query })).map((record) => record.seq);
+      expect(await seqs({ order: 'desc', limit: 3 })).toEqual([7, 6, 5]);
+      expect(await seqs({ order: 'desc', before: 5, limit: 3 })).toEqual([4, 3, 2]);
+      expect(await seqs({ order: 'desc', before: 3 })).toEqual([2, 1]);
+      expect(await seqs({ before: 3 })).toEqual([1, 2]);
+      expect(await seqs({ type: 'approval.decided', order: 'desc' })).toEqual([7, 4]);
+      expect(await seqs({ type: 'approval.decided', actor: 'manager@brightcart' })).toEqual([4]);
+      expect(await seqs({ actor: 'key:support-bot' })).toEqual([1]);
+      expect(await seqs({ threadId: 'thread-1', type: 'run.finished', order: 'desc' })).toEqual([6]);
+      expect(await seqs({ runId: 'run-1', order: 'desc', before: 3 })).toEqual([2, 1]);
+      expect(await seqs({ threadId: 'thread-1', order: 'desc', limit: 2, before: 6 })).toEqual([5, 4]);
+    });
+
     it('verifies an untouched chain, and an empty one', async () => {
       const { log } = await create(now);
       const records = await appendStory(log);

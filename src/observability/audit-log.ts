@@ -71,6 +71,14 @@ export interface AuditQuery {
   limit?: number;
   /** Only records with a greater `seq`: pass the last `seq` seen to page on. */
   after?: number;
+  /** Only records with a smaller `seq`: with `order: 'desc'`, pass the last `seq` seen to page back. */
+  before?: number;
+  /** Only records of this type (action). */
+  type?: AuditEventType;
+  /** Only records of this actor. */
+  actor?: string;
+  /** `asc` (default): oldest first; `desc`: newest first. */
+  order?: 'asc' | 'desc';
 }
 
 export type AuditProblemKind = 'edited' | 'removed' | 'reordered' | 'broken_link' | 'truncated';
@@ -125,6 +133,16 @@ export function chainAuditRecord(entry: AuditEntry, previous: { seq: number; has
     previousHash: previous?.hash ?? genesisHash,
   };
   return { ...content, hash: hashAuditRecord(content) };
+}
+
+/** Does `record` pass the query's filters (the tenant aside)? */
+export function matchesAuditQuery(record: AuditRecord, query: AuditQuery): boolean {
+  return (query.threadId === undefined || record.threadId === query.threadId)
+    && (query.runId === undefined || record.runId === query.runId)
+    && (query.type === undefined || record.type === query.type)
+    && (query.actor === undefined || record.actor === query.actor)
+    && record.seq > (query.after ?? 0)
+    && (query.before === undefined || record.seq < query.before);
 }
 
 export function clampAuditLimit(limit: number | undefined): number {

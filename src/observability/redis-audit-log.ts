@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError, guardStorageAsync } from '../errors.ts';
-import { chainAuditRecord, clampAuditLimit, type AuditLog, type AuditRecord } from './audit-log.ts';
+import { chainAuditRecord, clampAuditLimit, matchesAuditQuery, type AuditLog, type AuditRecord } from './audit-log.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
 export interface RedisAuditLogOptions {
@@ -91,18 +91,36 @@ export function createRedisAuditLog(options: RedisAuditLogOptions): AuditLog {
     async query(query) {
       return storage(async () => {
         const limit = clampAuditLimit(query.limit);
-        const after = query.after ?? 0;
+        const descending = query.order === 'desc';
         const tenantKeys = keys(query.tenantId);
         const index = query.runId !== undefined ? tenantKeys.run(query.runId) : query.threadId !== undefined ? tenantKeys.thread(query.threadId) : undefined;
+        // Both bounds exclusive; type and actor have no index, so windows are read until enough match.
+        const low = query.after ?? 0;
+        const high = Math.min(query.before ?? Number.POSITIVE_INFINITY, (await client.llen(tenantKeys.records)) + 1);
+        const batch = Math.max(limit * 2, 100);
+        const found: AuditRecord[] = [];
+        const take = (records: AuditRecord[]) => {
+          for (const record of records) if (found.length < limit && matchesAuditQuery(record, query)) found.push(record);
+        };
         if (index === undefined) {
-          const texts = await client.lrange(tenantKeys.records, after, after + limit - 1);
-          return texts.map((text) => JSON.parse(text) as AuditRecord);
+          // seq n is list index n - 1 as long as nobody tampered with the list; verify() says if they did.
+          let from = descending ? high - 1 : low + 1;
+          while (found.length < limit && (descending ? from > low : from < high)) {
+            const to = descending ? Math.max(low + 1, from - batch + 1) : Math.min(high - 1, from + batch - 1);
+            const [first, last] = descending ? [to, from] : [from, to];
+            const records = (await client.lrange(tenantKeys.records, first - 1, last - 1)).map((text) => JSON.parse(text) as AuditRecord);
+            take(descending ? records.reverse() : records);
+            from = descending ? to - 1 : to + 1;
+          }
+          return found;
         }
-        const seqs = (await client.zrangebyscore(index, `(${after}`, '+inf', 'LIMIT', 0, limit * 2)).map(Number);
-        const records = await recordsAt(query.tenantId, seqs);
-        return records
-          .filter((record) => (query.threadId === undefined || record.threadId === query.threadId) && (query.runId === undefined || record.runId === query.runId))
-          .slice(0, limit);
+        for (let offset = 0; ; offset += batch) {
+          const seqs = (descending
+            ? await client.zrevrangebyscore(index, `(${high}`, `(${low}`, 'LIMIT', offset, batch)
+            : await client.zrangebyscore(index, `(${low}`, `(${high}`, 'LIMIT', offset, batch)).map(Number);
+          take(await recordsAt(query.tenantId, seqs));
+          if (found.length >= limit || seqs.length < batch) return found;
+        }
       });
     },
     async verify(tenantId) {

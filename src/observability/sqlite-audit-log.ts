@@ -82,7 +82,11 @@ export function createSqliteAuditLog(database: DatabaseSync, options: { clock?: 
       const values: Array<string | number> = [query.tenantId, query.after ?? 0];
       if (query.threadId !== undefined) { conditions.push('thread_id = ?'); values.push(query.threadId); }
       if (query.runId !== undefined) { conditions.push('run_id = ?'); values.push(query.runId); }
-      const rows = database.prepare(`SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT ?`)
+      if (query.type !== undefined) { conditions.push('type = ?'); values.push(query.type); }
+      if (query.actor !== undefined) { conditions.push('actor = ?'); values.push(query.actor); }
+      if (query.before !== undefined) { conditions.push('seq < ?'); values.push(query.before); }
+      const order = query.order === 'desc' ? 'DESC' : 'ASC';
+      const rows = database.prepare(`SELECT * FROM audit_log WHERE ${conditions.join(' AND ')} ORDER BY seq ${order} LIMIT ?`)
         .all(...values, clampAuditLimit(query.limit)) as unknown as AuditRow[];
       return rows.map(toRecord);
     }),

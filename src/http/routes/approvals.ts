@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
-import { approvalStatuses, type ApprovalRequest, type ApprovalStatus } from '../../tools/index.ts';
+import { approvalStatuses, type ApprovalRequest, type ApprovalStatus, type ToolRegistry } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { resumeDecidedApproval } from '../../runs/index.ts';
 import { decideApproval } from '../decide-approval.ts';
@@ -17,6 +17,7 @@ const approvalSchema = z
     tool: z.string(),
     args: z.unknown(),
     args_hash: z.string(),
+    args_schema: z.record(z.string(), z.unknown()).nullable().openapi({ description: "The tool's argument JSON schema, for an edit form; null when the tool is no longer registered" }),
     policy: z.string(),
     reason: z.string(),
     flags: z.array(z.unknown()),
@@ -30,7 +31,12 @@ const approvalSchema = z
   })
   .openapi('Approval');
 
-function toApproval(request: ApprovalRequest) {
+/** The JSON schema of a tool's arguments, as models see it. */
+function argsSchemaOf(tools: ToolRegistry, name: string): Record<string, unknown> | null {
+  return tools.toModelTools().find((tool) => tool.function.name === name)?.function.parameters ?? null;
+}
+
+function toApproval(request: ApprovalRequest, tools: ToolRegistry) {
   return {
     id: request.id,
     thread_id: request.threadId,
@@ -38,6 +44,7 @@ function toApproval(request: ApprovalRequest) {
     tool: request.tool,
     args: request.args,
     args_hash: request.argsHash,
+    args_schema: argsSchemaOf(tools, request.tool),
     policy: request.policy,
     reason: request.reason,
     flags: request.flags ?? [],
@@ -81,7 +88,7 @@ export function createApprovalRoutes() {
     async (c) => {
       requireScope(c.var.caller, 'approvals:read');
       const pending = await c.var.services.approvals.listPending(c.var.caller.tenantId);
-      return c.json(pending.map(toApproval) as never, 200);
+      return c.json(pending.map((request) => toApproval(request, c.var.services.tools)) as never, 200);
     },
   );
 
@@ -97,7 +104,7 @@ export function createApprovalRoutes() {
       requireScope(c.var.caller, 'approvals:read');
       const request = await c.var.services.approvals.get(c.req.valid('param').approval_id);
       if (!request || request.tenantId !== c.var.caller.tenantId) throw new AppError('NOT_FOUND', 'Approval request not found');
-      return c.json(toApproval(request) as never, 200);
+      return c.json(toApproval(request, c.var.services.tools) as never, 200);
     },
   );
 
@@ -123,12 +130,12 @@ export function createApprovalRoutes() {
       const body = c.req.valid('json');
       const { services, caller } = c.var;
       const { approval: decided, thread, requester } = await decideApproval(services, caller, approval_id, body);
-      if (!body.resume) return c.json({ approval: toApproval(decided), run: null } as never, 200);
+      if (!body.resume) return c.json({ approval: toApproval(decided, services.tools), run: null } as never, 200);
       if (!thread || !requester) throw new AppError('CONFLICT', 'The decision is recorded, but its thread has no graph to resume');
       // The requester's authority; the approver is the actor the audit names. Should this process
       // die before the run is made, the sweep for stranded approvals makes it.
       const run = await resumeDecidedApproval(services.runs, { approval: decided, thread, actor: caller.name });
-      return c.json({ approval: toApproval(decided), run: publicRun(run) } as never, 200);
+      return c.json({ approval: toApproval(decided, services.tools), run: publicRun(run) } as never, 200);
     },
   );
 

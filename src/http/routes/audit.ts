@@ -1,4 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { auditEventTypes, type AuditEventType } from '../../observability/index.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse } from '../schemas/resources.ts';
@@ -31,11 +32,15 @@ export function createAuditRoutes() {
         query: z.object({
           thread_id: z.string().max(200).optional(),
           run_id: z.string().max(200).optional(),
+          action: z.enum(auditEventTypes as [AuditEventType, ...AuditEventType[]]).optional().openapi({ description: 'Only records of this type' }),
+          actor: z.string().max(200).optional().openapi({ description: 'Only records of this actor' }),
           after: z.coerce.number().int().min(0).optional().openapi({ description: 'Only records with a larger seq' }),
+          before: z.coerce.number().int().min(1).optional().openapi({ description: 'Only records with a smaller seq (page back with `order=desc`)' }),
+          order: z.enum(['asc', 'desc']).default('asc').openapi({ description: '`asc`: oldest first; `desc`: newest first' }),
           limit: z.coerce.number().int().min(1).max(1_000).default(100),
         }),
       },
-      responses: { 200: jsonResponse(z.array(auditRecordSchema), 'Records in order'), ...errorResponses },
+      responses: { 200: jsonResponse(z.array(auditRecordSchema), 'Records in the chosen order'), ...errorResponses },
     }),
     async (c) => {
       requireScope(c.var.caller, 'audit:read');
@@ -44,7 +49,11 @@ export function createAuditRoutes() {
         tenantId: c.var.caller.tenantId,
         ...(query.thread_id ? { threadId: query.thread_id } : {}),
         ...(query.run_id ? { runId: query.run_id } : {}),
+        ...(query.action ? { type: query.action } : {}),
+        ...(query.actor ? { actor: query.actor } : {}),
         ...(query.after !== undefined ? { after: query.after } : {}),
+        ...(query.before !== undefined ? { before: query.before } : {}),
+        order: query.order,
         limit: query.limit,
       });
       return c.json(records as never, 200);
