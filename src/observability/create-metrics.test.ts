@@ -39,4 +39,11 @@ describe('metrics', () => {
     expect(exposition.value('overseer_run_queue_depth')).toBe(3);
     expect(exposition.value('overseer_runs_executing')).toBe(2);
   });
+
+  it('reports the queue depth as unknown when a shared queue does not answer, and still renders', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.watch({ queue: () => Promise.reject(new Error('the run queue (Redis) did not answer within 1 s')) });
+    const exposition = parsePrometheus(await metrics.render());
+    expect(exposition.value('overseer_run_queue_depth')).toBeNaN();
+  });
 });

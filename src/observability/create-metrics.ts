@@ -12,7 +12,7 @@ export interface MetricsOptions {
 
 /** What the scrape reads at the moment it happens (gauges of state, not of events). */
 export interface MetricsSources {
-  queue?: () => { waiting: number; running: number };
+  queue?: () => { waiting: number; running: number } | Promise<{ waiting: number; running: number }>;
   breakers?: () => Record<string, string>;
   approvalsPending?: () => Promise<number>;
 }
@@ -70,21 +70,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'overseer_run_duration_seconds', help: 'Execution time of runs, from start to settled', labelNames: ['graph', 'status'], registers,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
   });
+  async function queueStats(): Promise<{ waiting: number; running: number } | undefined> {
+    if (!sources.queue) return undefined;
+    try {
+      return await sources.queue();
+    } catch {
+      return { waiting: Number.NaN, running: Number.NaN };
+    }
+  }
   const queueWait = new Histogram({
     name: 'overseer_run_queue_wait_seconds', help: 'Time from a run\'s creation to the start of its execution', labelNames: ['graph'], registers,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
   });
   new Gauge({
-    name: 'overseer_run_queue_depth', help: 'Runs waiting for an execution slot of this process', registers,
-    collect() {
-      const stats = sources.queue?.();
+    name: 'overseer_run_queue_depth', help: 'Runs waiting for an execution slot (with Redis: in the queue every worker shares)', registers,
+    async collect() {
+      // A shared queue that does not answer (Redis down) is reported as unknown, never as an empty queue.
+      const stats = await queueStats();
       if (stats) this.set(stats.waiting);
     },
   });
   new Gauge({
     name: 'overseer_runs_executing', help: 'Runs this process is executing', registers,
-    collect() {
-      const stats = sources.queue?.();
+    async collect() {
+      const stats = await queueStats();
       if (stats) this.set(stats.running);
     },
   });

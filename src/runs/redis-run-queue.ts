@@ -5,6 +5,7 @@ import { closeWithin } from './close-within.ts';
 
 // BullMQ's close waits for Redis; during an outage the service must still be able to stop.
 const closeTimeoutMs = 3_000;
+const statsTimeoutMs = 1_000;
 
 /** What a queued run's job carries: enough to find its record (or the record itself for a stateless run, which has none stored). */
 export interface RunJob {
@@ -117,7 +118,20 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
     async position(runId) {
       return (await waitingOrder()).get(runId);
     },
-    stats: () => ({ waiting: 0, running }),
+    async stats() {
+      // Waiting for any worker of the shared queue; delayed runs (after_seconds) are not waiting yet.
+      // BullMQ's connection queues commands through an outage, so a scrape would hang: it gives up instead.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the run queue (Redis) did not answer within 1 s')), statsTimeoutMs);
+      });
+      try {
+        const counts = await Promise.race([queue.getJobCounts('waiting', 'prioritized'), timeout]);
+        return { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), running };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     idle: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     async pause() {
       // Not pause(true): that leaves BullMQ's blocking fetch in flight, and it still takes the next job.

@@ -117,8 +117,8 @@ export interface RunManager {
   onRunCreated(listener: (run: RunRecord) => void): () => void;
   /** Settle runs a previous process left pending or running. */
   recover(): Promise<number>;
-  /** Runs waiting for a slot in this process's queue and running in it (for metrics). */
-  queueStats(): { waiting: number; running: number };
+  /** Runs waiting for a slot (in this process's queue, or the shared Redis queue) and running in this process (for metrics). */
+  queueStats(): Promise<{ waiting: number; running: number }>;
   /** Refuse new runs from now on (503 `SERVER_DRAINING`); runs already accepted go on. */
   beginDrain(): void;
   /** Resolves once this manager has no run pending or running (true), or after `timeoutMs` (false). */

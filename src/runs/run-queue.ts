@@ -7,7 +7,8 @@ import { logError } from '../observability/index.ts';
 export interface RunQueue {
   /** `job`: what a queue shared by processes carries to the worker (the in-process queue needs only the id). */
   enqueue(runId: string, job?: { tenantId: string; delayMs?: number; record?: unknown }): void;
-  stats(): { waiting: number; running: number };
+  /** Runs waiting for a slot (with a shared queue: in the whole queue, not delayed ones) and running in this process. */
+  stats(): Promise<{ waiting: number; running: number }>;
   /** Runs waiting ahead of this one (0: next), or undefined when it is not waiting (started, delayed, not queued). */
   position(runId: string): Promise<number | undefined>;
   /** Resolves when nothing is running or waiting (graceful shutdown). */
@@ -49,7 +50,7 @@ export function createInProcessRunQueue(options: InProcessRunQueueOptions): RunQ
       // Let the caller finish its own bookkeeping (respond 200 with the run) first.
       queueMicrotask(pump);
     },
-    stats: () => ({ waiting: waiting.length, running }),
+    stats: async () => ({ waiting: waiting.length, running }),
     async position(runId) {
       const index = waiting.indexOf(runId);
       return index === -1 ? undefined : index;
