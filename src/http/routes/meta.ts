@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { serveScalarBundle } from './docs-assets.ts';
 
-const links = { docs: '/docs', info: '/info', openapi: '/openapi.json', health: '/ok', ready: '/ready' };
+const links = { console: '/console', docs: '/docs', info: '/info', openapi: '/openapi.json', health: '/ok', ready: '/ready' };
 
 /** Liveness, readiness, what this server is, and where to start reading. */
 export const metaRoutes = new Hono<AppEnv>()

@@ -1,0 +1,1 @@
+export { buildConsole, consoleBundle, type ConsoleBundle } from './build-console.ts';
