@@ -12,7 +12,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '127.0.0.1', port: 8123, apiKeys: [], models: { provider: 'offline' } });
     expect(config.redis).toBeUndefined();
     expect(config.sqlitePath).toMatch(/data\/overseer\.db$/);
-    expect(config.sampleAsOf).toEqual(new Date('2026-04-01T12:00:00.000Z'));
+    expect(config.domain).toBe('brightcart');
+    expect(config.sampleAsOf).toBeUndefined();
   });
 
   it('switches to OpenAI models with a key and to Redis with a URL', () => {

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import type { ModelPrice } from './observability/model-prices.ts';
@@ -34,6 +34,11 @@ const environmentSchema = z.object({
   MODEL_RETRIEVER: z.string().default('gpt-4o-mini'),
   MODEL_EXECUTOR: z.string().default('gpt-4o-mini'),
   MODEL_REVIEWER: z.string().default('gpt-4o-mini'),
+  // The premium model per role for the calls the routing policy (agents/choose-model-tier.ts) sends there; unset: the routine one.
+  MODEL_SUPERVISOR_PREMIUM: optionalString,
+  MODEL_RETRIEVER_PREMIUM: optionalString,
+  MODEL_EXECUTOR_PREMIUM: optionalString,
+  MODEL_REVIEWER_PREMIUM: optionalString,
   MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   MODEL_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -41,9 +46,8 @@ const environmentSchema = z.object({
   EMBEDDING_MODEL: optionalString,
   MAX_HOPS: z.coerce.number().int().min(1).max(50).default(8),
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  SAMPLE_AS_OF: z
-    .union([z.literal('now'), z.iso.date(), z.iso.datetime()])
-    .default('2026-04-01T12:00:00.000Z'),
+  DOMAIN: optionalString,
+  SAMPLE_AS_OF: z.union([z.literal('now'), z.iso.date(), z.iso.datetime()]).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   API_KEYS: optionalString,
   JWT_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -86,6 +90,27 @@ const environmentSchema = z.object({
   METRICS_PUBLIC: z.enum(['true', 'false', '1', '0', '']).default('false'),
   METRICS_TENANT_LABEL: z.enum(['true', 'false', '1', '0', '']).default('false'),
   MODEL_PRICES: optionalString,
+  // Budgets (0: none): tokens (input + output) and estimated cost per run and per tenant per UTC day; BUDGET_TENANTS overrides per tenant.
+  BUDGET_RUN_TOKENS: z.coerce.number().int().min(0).default(0),
+  BUDGET_RUN_COST_USD: z.coerce.number().min(0).default(0),
+  BUDGET_TENANT_DAILY_TOKENS: z.coerce.number().int().min(0).default(0),
+  BUDGET_TENANT_DAILY_COST_USD: z.coerce.number().min(0).default(0),
+  BUDGET_TENANTS: optionalString,
+  // LangSmith, under the names the langsmith SDK reads (LANGSMITH_* first, then the older LANGCHAIN_*).
+  LANGSMITH_TRACING: optionalString,
+  LANGSMITH_TRACING_V2: optionalString,
+  LANGCHAIN_TRACING_V2: optionalString,
+  LANGCHAIN_TRACING: optionalString,
+  LANGSMITH_API_KEY: optionalString,
+  LANGCHAIN_API_KEY: optionalString,
+  LANGSMITH_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LANGCHAIN_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LANGSMITH_PROJECT: optionalString,
+  LANGCHAIN_PROJECT: optionalString,
+  LANGSMITH_WORKSPACE_ID: optionalString,
+  // Operator-configured MCP servers whose tools join the registry: JSON, or the path of a JSON file.
+  MCP_SERVERS: optionalString,
+  MCP_SERVERS_FILE: optionalString,
 });
 
 /** Every variable the service reads (deployment files are checked against it). */
@@ -142,9 +167,6 @@ export interface RateLimits {
   concurrentRunsPerTenant: number;
 }
 
-// The sample knowledge base ships with the code, wherever DATA_DIR points.
-const bundledKnowledgeBase = fileURLToPath(new URL('../data/knowledge-base', import.meta.url));
-
 export type ModelRole = 'supervisor' | 'retriever' | 'executor' | 'reviewer';
 
 export interface Config {
@@ -153,7 +175,10 @@ export interface Config {
   port: number;
   dataDir: string;
   sqlitePath: string;
-  knowledgeBaseDir: string;
+  /** `KNOWLEDGE_BASE_DIR`; without it, the domain's own knowledge base. */
+  knowledgeBaseDir?: string;
+  /** `DOMAIN`: `brightcart` (the sample retailer) or the path of a module exporting `createDomain`. */
+  domain: string;
   redis?: { url: string; keyPrefix: string };
   qdrant?: { url: string; apiKey?: string; collection: string };
   models: {
@@ -161,6 +186,8 @@ export interface Config {
     apiKey?: string;
     baseUrl?: string;
     names: Record<ModelRole, string>;
+    /** `MODEL_<ROLE>_PREMIUM`: the model for a role's premium calls; a role without one uses `names[role]` for them. */
+    premiumNames: Partial<Record<ModelRole, string>>;
     /** One model call (each attempt), headers and body. */
     timeoutMs: number;
     /** Longest silence inside a response (between streamed chunks) before the call is cut. */
@@ -176,7 +203,8 @@ export interface Config {
    * default its tools see the world from 2026-04-01 on (time passes from start-up); `now` uses
    * the real clock. Approvals, audit and runs always use the real clock.
    */
-  sampleAsOf: Date | 'now';
+  /** When the domain's world is (`SAMPLE_AS_OF`); without it, the domain's default. */
+  sampleAsOf?: Date | 'now';
   /** API keys (service accounts), each with a tenant and scopes; with no keys and no JWT, open mode (loopback only). */
   apiKeys: ApiKey[];
   /** Bearer JWT verification; absent unless a JWKS URL, public key or secret is configured. */
@@ -206,7 +234,17 @@ export interface Config {
    * `metricsPublic`: `/metrics` without credentials; `metricsTenantLabel`: a `tenant` label on
    * run, model and tool metrics; `modelPrices`: `MODEL_PRICES` over the default price table.
    */
-  observability: { metricsPublic: boolean; metricsTenantLabel: boolean; modelPrices: Record<string, ModelPrice> };
+  observability: {
+    metricsPublic: boolean;
+    metricsTenantLabel: boolean;
+    modelPrices: Record<string, ModelPrice>;
+    /** Runs traced to LangSmith (`LANGSMITH_TRACING=true`); absent when off. */
+    langsmith?: LangSmithConfig;
+  };
+  /** Token and cost budgets per run and per tenant per UTC day, checked before each model call. */
+  budgets: BudgetConfig;
+  /** `MCP_SERVERS` (or the file `MCP_SERVERS_FILE`): MCP servers whose tools become tools of the registry. */
+  mcpServers: McpServerConfig[];
 }
 
 /**
@@ -232,7 +270,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     port: values.PORT,
     dataDir,
     sqlitePath: values.SQLITE_PATH ?? path.join(dataDir, 'overseer.db'),
-    knowledgeBaseDir: path.resolve(values.KNOWLEDGE_BASE_DIR ?? bundledKnowledgeBase),
+    knowledgeBaseDir: values.KNOWLEDGE_BASE_DIR === undefined ? undefined : path.resolve(values.KNOWLEDGE_BASE_DIR),
     redis: values.REDIS_URL ? { url: values.REDIS_URL, keyPrefix: values.REDIS_KEY_PREFIX } : undefined,
     qdrant: values.QDRANT_URL ? { url: values.QDRANT_URL, apiKey: values.QDRANT_API_KEY, collection: values.QDRANT_COLLECTION } : undefined,
     models: {
@@ -245,6 +283,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         executor: values.MODEL_EXECUTOR,
         reviewer: values.MODEL_REVIEWER,
       },
+      premiumNames: Object.fromEntries(Object.entries({
+        supervisor: values.MODEL_SUPERVISOR_PREMIUM,
+        retriever: values.MODEL_RETRIEVER_PREMIUM,
+        executor: values.MODEL_EXECUTOR_PREMIUM,
+        reviewer: values.MODEL_REVIEWER_PREMIUM,
+      }).filter(([, name]) => name !== undefined)),
       timeoutMs: values.MODEL_TIMEOUT_MS,
       maxRetries: values.MODEL_MAX_RETRIES,
       idleTimeoutMs: values.MODEL_IDLE_TIMEOUT_MS,
@@ -252,7 +296,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       embeddingModel: values.EMBEDDING_MODEL,
     },
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
-    sampleAsOf: values.SAMPLE_AS_OF === 'now' ? 'now' : new Date(values.SAMPLE_AS_OF),
+    domain: values.DOMAIN ?? 'brightcart',
+    sampleAsOf: values.SAMPLE_AS_OF === undefined || values.SAMPLE_AS_OF === 'now' ? values.SAMPLE_AS_OF : new Date(values.SAMPLE_AS_OF),
     apiKeys: parseApiKeys(values.API_KEYS),
     jwt: parseJwtConfig(values),
     rateLimits: {
@@ -280,8 +325,167 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       metricsPublic: ['true', '1'].includes(values.METRICS_PUBLIC),
       metricsTenantLabel: ['true', '1'].includes(values.METRICS_TENANT_LABEL),
       modelPrices: parseModelPrices(values.MODEL_PRICES),
+      langsmith: parseLangSmith(values),
     },
+    budgets: {
+      defaults: {
+        runTokens: values.BUDGET_RUN_TOKENS,
+        runCostUsd: values.BUDGET_RUN_COST_USD,
+        dailyTokens: values.BUDGET_TENANT_DAILY_TOKENS,
+        dailyCostUsd: values.BUDGET_TENANT_DAILY_COST_USD,
+      },
+      tenants: parseBudgetTenants(values.BUDGET_TENANTS),
+    },
+    mcpServers: parseMcpServers(values.MCP_SERVERS, values.MCP_SERVERS_FILE),
   };
+}
+
+const mcpToolNamePattern = /^[A-Za-z0-9_.\/-]{1,128}$/;
+
+const mcpServerSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'MCP server names are 1-32 letters, digits, "_" or "-"'),
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeout_ms: z.number().int().positive().max(600_000).default(10_000),
+  tool_prefix: z.string().regex(/^[A-Za-z0-9_-]{0,32}$/).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  tools: z.record(z.string().regex(mcpToolNamePattern), z.strictObject({
+    risk: z.enum(['read', 'write', 'irreversible']),
+    scopes: z.array(z.string().min(1)).optional(),
+    approval: z.union([z.enum(['always', 'never']), z.strictObject({ field: z.string().min(1), above: z.number() })]).optional(),
+    idempotent: z.boolean().optional(),
+  })).default({}),
+  undeclared_tools: z.enum(['approve', 'hide']).default('approve'),
+});
+
+/** One MCP server as `MCP_SERVERS` declares it, in the tool source's terms. */
+export interface McpServerConfig {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  toolPrefix?: string;
+  scopes?: string[];
+  tools: Record<string, { risk: 'read' | 'write' | 'irreversible'; scopes?: string[]; approval?: 'always' | 'never' | { field: string; above: number }; idempotent?: boolean }>;
+  undeclaredTools: 'approve' | 'hide';
+}
+
+/**
+ * `MCP_SERVERS` is a JSON array of `{ name, url, headers?, timeout_ms?, tool_prefix?, scopes?,
+ * tools?: { <tool>: { risk, scopes?, approval?, idempotent? } }, undeclared_tools? }`, or
+ * `MCP_SERVERS_FILE` the path of a file holding it. `approval` is `always`, `never` or
+ * `{ field, above }` (a person decides when that numeric argument is above the threshold).
+ * @example MCP_SERVERS='[{"name":"crm","url":"http://crm:3000/mcp","tools":{"add_note":{"risk":"write"},"refund":{"risk":"irreversible","approval":{"field":"amountCents","above":50000}}}}]'
+ */
+function parseMcpServers(text: string | undefined, file: string | undefined): McpServerConfig[] {
+  if (text && file) throw new AppError('BAD_REQUEST', 'Set MCP_SERVERS or MCP_SERVERS_FILE, not both');
+  const variable = file ? 'MCP_SERVERS_FILE' : 'MCP_SERVERS';
+  let source = text;
+  if (file) {
+    try {
+      source = readFileSync(path.resolve(file), 'utf8');
+    } catch (error) {
+      throw new AppError('BAD_REQUEST', `MCP_SERVERS_FILE ${file} cannot be read`, { cause: error });
+    }
+  }
+  if (!source) return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(source);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', `${variable} is not valid JSON`, { cause: error });
+  }
+  const parsed = z.array(mcpServerSchema).max(50).safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', `${variable} is invalid`, {
+      details: parsed.error.issues.map((issue) => ({ variable: `${variable}.${issue.path.join('.')}`, message: issue.message })),
+    });
+  }
+  const names = parsed.data.map((server) => server.name);
+  if (new Set(names).size !== names.length) throw new AppError('BAD_REQUEST', `${variable} names the same server twice`);
+  return parsed.data.map((server) => ({
+    name: server.name,
+    url: server.url,
+    ...(server.headers ? { headers: server.headers } : {}),
+    timeoutMs: server.timeout_ms,
+    ...(server.tool_prefix !== undefined ? { toolPrefix: server.tool_prefix } : {}),
+    ...(server.scopes ? { scopes: server.scopes } : {}),
+    tools: server.tools,
+    undeclaredTools: server.undeclared_tools,
+  }));
+}
+
+/** A budget's limits; 0 means none. Tokens are input plus output tokens, costs are the price table's estimate. */
+export interface BudgetLimits {
+  runTokens: number;
+  runCostUsd: number;
+  dailyTokens: number;
+  dailyCostUsd: number;
+}
+
+/** `BUDGET_*` for every tenant, and `BUDGET_TENANTS` over them for the tenants it names. */
+export interface BudgetConfig {
+  defaults: BudgetLimits;
+  tenants: Record<string, Partial<BudgetLimits>>;
+}
+
+/** Where runs are traced: the LangSmith API (`LANGSMITH_ENDPOINT`), with its key, project and workspace. */
+export interface LangSmithConfig {
+  endpoint: string;
+  apiKey?: string;
+  project: string;
+  workspaceId?: string;
+}
+
+/**
+ * LangSmith is on when a tracing flag is `true`, as the langsmith SDK decides it (so `/info`
+ * says what LangChain would do anyway), with the SDK's defaults for the endpoint and project.
+ */
+function parseLangSmith(values: z.infer<typeof environmentSchema>): LangSmithConfig | undefined {
+  const flags = [values.LANGSMITH_TRACING_V2, values.LANGCHAIN_TRACING_V2, values.LANGSMITH_TRACING, values.LANGCHAIN_TRACING];
+  if (!flags.some((flag) => flag?.toLowerCase() === 'true')) return undefined;
+  return {
+    endpoint: (values.LANGSMITH_ENDPOINT ?? values.LANGCHAIN_ENDPOINT ?? 'https://api.smith.langchain.com').replace(/\/+$/, ''),
+    apiKey: values.LANGSMITH_API_KEY ?? values.LANGCHAIN_API_KEY,
+    project: values.LANGSMITH_PROJECT ?? values.LANGCHAIN_PROJECT ?? 'default',
+    workspaceId: values.LANGSMITH_WORKSPACE_ID,
+  };
+}
+
+const tenantBudgetSchema = z.strictObject({
+  run_tokens: z.number().int().min(0).optional(),
+  run_cost_usd: z.number().min(0).optional(),
+  daily_tokens: z.number().int().min(0).optional(),
+  daily_cost_usd: z.number().min(0).optional(),
+});
+
+/**
+ * `BUDGET_TENANTS` is a JSON object from tenant id to the limits that differ from `BUDGET_*`
+ * for it (0: none for that tenant).
+ * @example BUDGET_TENANTS='{"acme":{"daily_tokens":2000000,"daily_cost_usd":20},"trial":{"run_tokens":20000}}'
+ */
+function parseBudgetTenants(text: string | undefined): Record<string, Partial<BudgetLimits>> {
+  if (!text) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', 'BUDGET_TENANTS is not valid JSON', { cause: error });
+  }
+  const parsed = z.record(z.string().regex(tenantIdPattern, 'not a valid tenant id'), tenantBudgetSchema).safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('BAD_REQUEST', 'BUDGET_TENANTS is invalid', {
+      details: parsed.error.issues.map((issue) => ({ variable: `BUDGET_TENANTS.${issue.path.join('.')}`, message: issue.message })),
+    });
+  }
+  return Object.fromEntries(Object.entries(parsed.data).map(([tenant, limits]) => {
+    const named: Partial<BudgetLimits> = {};
+    if (limits.run_tokens !== undefined) named.runTokens = limits.run_tokens;
+    if (limits.run_cost_usd !== undefined) named.runCostUsd = limits.run_cost_usd;
+    if (limits.daily_tokens !== undefined) named.dailyTokens = limits.daily_tokens;
+    if (limits.daily_cost_usd !== undefined) named.dailyCostUsd = limits.daily_cost_usd;
+    return [tenant, named];
+  }));
 }
 
 /** A model on the configured endpoint, or on another OpenAI-compatible one. */

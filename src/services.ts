@@ -68,19 +68,16 @@ import {
 } from './retrieval/index.ts';
 import { flushGroupCommit, openDatabase, startWalCheckpointer } from './storage/index.ts';
 import { RedisStore, SqliteStore } from './store/index.ts';
+import { loadDomain, type Domain } from './domains/index.ts';
 import {
-  createOrderPolicy,
-  createOrderTools,
   createSqliteEffectLedger,
   createToolRegistry,
   createRedisApprovalStore,
   createRedisEffectLedger,
-  createRunSqlTool,
   createSqliteApprovalStore,
   createSqliteDeferredActionQueue,
   createUpstreamBreakers,
-  ensureOrdersSchema,
-  seedOrders,
+  loadMcpToolSources,
   type ApprovalStore,
   type EffectLedger,
   type ToolRegistry,
@@ -97,6 +94,8 @@ export interface Services {
   /** Model prices: the defaults with `MODEL_PRICES` over them. */
   prices: PriceTable;
   database: DatabaseSync;
+  /** The business domain plugged in (`DOMAIN`): its tools, rules and knowledge base. */
+  domain: Domain;
   checkpointer: BaseCheckpointSaver;
   /** Long-term memory (`config.store` in graph nodes, `/store/*` over HTTP); callers scope it per tenant. */
   store: BaseStore;
@@ -176,8 +175,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const closers: Array<() => void> = [];
   let approvalSweeper: { stop(): void } | undefined;
   try {
-    ensureOrdersSchema(database);
-    seedOrders(database);
+    // The business domain (the sample retailer unless DOMAIN names another) brings its tools,
+    // rules and knowledge base; everything else here is the framework.
+    const domain = await loadDomain(config.domain, { database, asOf: config.sampleAsOf, clock: overrides.clock });
+    const knowledgeBaseDir = config.knowledgeBaseDir ?? domain.knowledgeBaseDir;
     const embeddings = createEmbeddings({
       model: config.models.embeddingModel,
       apiKey: config.models.apiKey,
@@ -186,22 +187,20 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const retriever = config.qdrant
       ? createQdrantRetriever({ url: config.qdrant.url, apiKey: config.qdrant.apiKey, collection: config.qdrant.collection, embeddings })
       : createSqliteRetriever({ database, embeddings });
-    const ingestionJobs = createIngestionJobs({ retriever, directory: config.knowledgeBaseDir });
+    const ingestionJobs = createIngestionJobs({ retriever, directory: knowledgeBaseDir });
     // Every tenant reads the sample knowledge base; versions before the shared corpus loaded it
     // for `default`, and those copies go now.
-    const { report: knowledgeBase, removedFromFormerTenant } = await ingestSharedDirectory(retriever, config.knowledgeBaseDir, {
-      formerTenantId: defaultTenantId,
-    });
+    const { report: knowledgeBase, removedFromFormerTenant } = knowledgeBaseDir
+      ? await ingestSharedDirectory(retriever, knowledgeBaseDir, { formerTenantId: defaultTenantId })
+      : { report: { added: 0, updated: 0, unchanged: 0, deleted: 0, chunks: { written: 0, unchanged: 0, deleted: 0 } }, removedFromFormerTenant: 0 };
     if (removedFromFormerTenant > 0) {
       console.log(`  knowledge base: now shared by every tenant; removed the ${removedFromFormerTenant} copies tenant "${defaultTenantId}" held`);
     }
-    // The order tools and the order policy rules see the same "now".
-    const ordersClock = overrides.clock ?? sampleClock(config.sampleAsOf);
-    const tools = createToolRegistry([
-      ...createOrderTools({ database, clock: ordersClock }),
-      createRunSqlTool({ database }),
-    ]);
-    const models = overrides.models ?? createModels(config.models);
+    // Operator-configured MCP servers' tools sit beside the domain's, under the same rails.
+    const mcp = await loadMcpToolSources(config.mcpServers);
+    for (const warning of mcp.warnings) logger.warn({ mcp: true }, warning);
+    const tools = createToolRegistry([...domain.tools, ...mcp.tools]);
+    const models = overrides.models ?? createModels(config.models, { offline: { planner: domain.offlinePlanner } });
     let checkpointer: BaseCheckpointSaver;
     let store: BaseStore;
     if (config.redis) {
@@ -232,7 +231,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       : createSqliteUsageStore(database);
     const safety: ExecutionSafety = {
       approvals,
-      policy: createOrderPolicy({ database, clock: ordersClock }),
+      policy: domain.policy,
+      approvalRules: [...domain.approvalRules, ...mcp.approvalRules],
+      executionPolicies: domain.executionPolicies,
       breakers: createUpstreamBreakers(),
       deferred: createSqliteDeferredActionQueue(database),
       clock: overrides.clock,
@@ -246,6 +247,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       limits: { maxHops: config.limits.maxHops, maxToolAttempts: config.limits.maxToolAttempts },
       safety,
       audit,
+      reviewChecks: domain.reviewChecks,
+      specialistDescriptions: domain.specialistDescriptions,
     });
     const served = config.langgraphConfig ? await loadLangGraphConfig(config.langgraphConfig) : undefined;
     const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, store, descriptions: served?.descriptions ?? graphDescriptions });
@@ -346,6 +349,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       store,
       retriever,
       ingestionJobs,
+      domain,
       tools,
       effects,
       approvals,
@@ -426,9 +430,3 @@ function watchRedisHealth(redis: Redis, logger: Logger): void {
   });
 }
 
-/** The sample domain's clock: from its as-of date on, moving with real time (or the real clock). */
-function sampleClock(asOf: Date | 'now'): (() => Date) | undefined {
-  if (asOf === 'now') return undefined;
-  const startedAt = Date.now();
-  return () => new Date(asOf.getTime() + (Date.now() - startedAt));
-}

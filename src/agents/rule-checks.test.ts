@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { runRuleChecks } from './rule-checks.ts';
 
 const failed = (checks: ReturnType<typeof runRuleChecks>) => checks.filter((check) => !check.passed).map((check) => check.name);
-const sla = (deliveredAt: string, asOf: string) => ({ tool: 'check_shipment_sla', args: {}, risk: 'read' as const, status: 'ok', result: { late: true, deliveredAt, asOf } });
 const refund = { tool: 'issue_refund', args: { orderId: 1001, amountCents: 100 }, risk: 'irreversible' as const, status: 'ok', result: {} };
 
 describe('reviewer rule checks', () => {
@@ -23,16 +22,11 @@ describe('reviewer rule checks', () => {
     expect(failed(broken)).toContain('actions-succeeded');
   });
 
-  it('requires policy evidence and a verified late delivery for a late refund, inside the 30-day window', () => {
-    const citations = [{ documentId: 'refund-policy', chunkIndex: 2 }];
-    expect(failed(runRuleChecks({ task: 'refund order 1001 because it arrived late', citations, actions: [sla('2026-03-13T10:00:00Z', '2026-04-01'), refund] }))).toEqual([]);
-    expect(failed(runRuleChecks({ task: 'refund order 1001 because it arrived late', citations: [], actions: [refund] }))).toEqual([
-      'action-backed-by-policy',
-      'late-delivery-verified',
-    ]);
-    expect(failed(runRuleChecks({ task: 'refund order 1001 because it arrived late', citations, actions: [sla('2026-03-13T10:00:00Z', '2026-11-25'), refund] }))).toEqual([
-      'late-refund-window',
-    ]);
+  it('runs the domain\'s own checks after the generic ones', () => {
+    const needsTicket = (subject: { task: string }) => [{ name: 'ticket-named', passed: /ticket \d+/.test(subject.task), detail: 'the request names its ticket' }];
+    const checks = runRuleChecks({ task: 'refund order 1001', citations: [], actions: [refund] }, [needsTicket]);
+    expect(checks.at(-1)).toEqual({ name: 'ticket-named', passed: false, detail: 'the request names its ticket' });
+    expect(failed(runRuleChecks({ task: 'refund order 1001 for ticket 7', citations: [], actions: [refund] }, [needsTicket]))).toEqual([]);
   });
 
   it('fails text for the customer that shows tool names, cents, internal fields or raw data', () => {

@@ -1,28 +1,7 @@
-import type { RuleCheck } from './prompts/reviewer-prompt.ts';
+import type { DomainReviewCheck, ReviewSubject, RuleCheck } from '../contracts/index.ts';
 import { citedLabels } from './prompts/retriever-prompt.ts';
-import { daysSinceDelivery, lateRefundWindowDays } from '../tools/index.ts';
-
-interface ReviewedAction {
-  tool: string;
-  args: unknown;
-  risk?: 'read' | 'write' | 'irreversible';
-  status: string;
-  result?: unknown;
-  /** After a write: whether its effect was found in the domain's records as proposed. */
-  postCheck?: { confirmed: boolean; checks: Array<{ rule: string; confirmed: boolean; detail: string }> };
-}
-
-export interface ReviewSubject {
-  task: string;
-  answer?: string;
-  /** What the executor reported; it reaches the customer too. */
-  summary?: string;
-  citations: Array<{ documentId: string; chunkIndex: number }>;
-  actions: ReviewedAction[];
-}
 
 const policyGrounds = /\b(because|since|due to|per (?:the )?policy|eligible|entitled|late|delayed)\b/i;
-const lateClaim = /\b(late|delayed|arrived after)\b/i;
 
 // What the customer must never read: internal identifiers, amounts in cents, JSON.
 const internalText: Array<{ pattern: RegExp; what: string }> = [
@@ -33,10 +12,11 @@ const internalText: Array<{ pattern: RegExp; what: string }> = [
 ];
 
 /**
- * Deterministic checks the reviewer always runs, whatever model it uses. A failed check
- * forces a "revise" verdict: models judge, rules guard.
+ * Deterministic checks the reviewer always runs, whatever model it uses: the generic ones
+ * here, then the domain's own. A failed check forces a "revise" verdict: models judge, rules guard.
+ * @example runRuleChecks(subject, brightcartReviewChecks)
  */
-export function runRuleChecks(subject: ReviewSubject): RuleCheck[] {
+export function runRuleChecks(subject: ReviewSubject, domainChecks: DomainReviewCheck[] = []): RuleCheck[] {
   const checks: RuleCheck[] = [];
   const effects = subject.actions.filter((action) => action.risk !== 'read');
   const done = effects.filter((action) => action.status === 'ok');
@@ -116,24 +96,6 @@ export function runRuleChecks(subject: ReviewSubject): RuleCheck[] {
     });
   }
 
-  if (done.length > 0 && lateClaim.test(subject.task)) {
-    const sla = subject.actions.find((action) => action.tool === 'check_shipment_sla' && action.status === 'ok');
-    const late = (sla?.result as { late?: unknown } | undefined)?.late === true;
-    checks.push({
-      name: 'late-delivery-verified',
-      passed: late,
-      detail: late ? 'the shipment check confirms the order was late' : 'the request says the order was late, but no shipment check confirmed it',
-    });
-    const refunded = done.some((action) => action.tool === 'issue_refund');
-    const { deliveredAt, asOf } = (sla?.result ?? {}) as { deliveredAt?: string | null; asOf?: string };
-    if (refunded && deliveredAt && asOf) {
-      const days = daysSinceDelivery(deliveredAt, asOf);
-      checks.push({
-        name: 'late-refund-window',
-        passed: days <= lateRefundWindowDays,
-        detail: `refund requested ${days} day(s) after delivery (window: ${lateRefundWindowDays})`,
-      });
-    }
-  }
+  for (const domainCheck of domainChecks) checks.push(...domainCheck(subject));
   return checks;
 }

@@ -1,6 +1,4 @@
 import {
-  brightcartApprovalRules,
-  brightcartExecutionPolicies,
   composeGuards,
   createApprovalGuard,
   createApprovalPolicy,
@@ -31,7 +29,7 @@ export interface ExecutorGuardOptions {
  */
 export function createExecutorGuard(dependencies: Pick<GraphDependencies, 'safety' | 'audit'>, options: ExecutorGuardOptions = {}): ToolGuard {
   const { safety, audit } = dependencies;
-  const approvalPolicy = createApprovalPolicy({ rules: safety?.approvalRules ?? brightcartApprovalRules });
+  const approvalPolicy = createApprovalPolicy({ rules: safety?.approvalRules ?? [] });
   const approval: ToolGuard = safety
     ? createApprovalGuard({
         policy: approvalPolicy,
@@ -61,7 +59,7 @@ export function createExecutorGuard(dependencies: Pick<GraphDependencies, 'safet
     : [];
   return composeGuards(
     createInputRailGuard(),
-    createExecutionPolicyGuard(safety?.executionPolicies ?? brightcartExecutionPolicies),
+    createExecutionPolicyGuard(safety?.executionPolicies ?? []),
     ...(options.extra ? [options.extra] : []),
     ...review,
     approval,

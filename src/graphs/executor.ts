@@ -1,13 +1,13 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildExecutorMessages, buildReprompt, isModelFailure, messageText, readToolReply, type ToolReply } from '../agents/index.ts';
+import { buildExecutorMessages, buildReprompt, chooseModelTier, isModelFailure, messageText, readToolReply, selectModel, type ToolReply } from '../agents/index.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import { deriveIdempotencyKey, runToolCall, scanInputs, type ActionReview, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
 import { createActionReviewer } from './create-action-reviewer.ts';
 import { createExecutorGuard } from './create-executor-guard.ts';
 import { recordAudit } from './record-audit.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
-import type { ActionRecord, SpecialistReport } from './handoff.ts';
+import type { ActionRecord, SpecialistReport } from '../contracts/index.ts';
 import { readRunContext } from './run-context.ts';
 import { fenceOf } from '../storage/index.ts';
 import { ExecutorState } from './state.ts';
@@ -43,11 +43,19 @@ export function createExecutorGraph(
       state.messages.length === 0
         ? [...state.flags, ...scanInputs({ request: state.task, passages: state.context ? [{ text: state.context, origin: 'handoff context' }] : [] })]
         : state.flags;
-    const model = dependencies.models.executor.bindTools!(dependencies.tools.toModelTools({ scopes }));
+    const tools = dependencies.tools.toModelTools({ scopes });
+    const selected = selectModel(dependencies.models, 'executor', chooseModelTier({
+      step: 'plan',
+      mayWrite: tools.some((tool) => dependencies.tools.get(tool.function.name)?.risk !== 'read'),
+      factsLooked: state.actions.some((action) => action.risk === 'read' && action.status === 'ok'),
+      effectDone: state.actions.some(isEffect),
+      afterFailure: lastTurnFailed(state),
+    }));
+    const model = selected.model.bindTools!(tools);
     let reply: ToolReply;
     try {
       // Ids made up for calls sent without one are unique per turn: idempotency keys derive from them.
-      reply = readToolReply(await callModel(model, [...state.messages, ...opening], { role: 'executor', config, audit: dependencies.audit }), `turn${state.turns + 1}_call`);
+      reply = readToolReply(await callModel(model, [...state.messages, ...opening], { role: 'executor', config, audit: dependencies.audit, tier: selected }), `turn${state.turns + 1}_call`);
     } catch (error) {
       // After a change, the report must still reach the supervisor: it says what was done.
       if (!isModelFailure(error) || !state.actions.some(isEffect)) throw error;
@@ -70,7 +78,7 @@ export function createExecutorGraph(
     const actions: ActionRecord[] = [...state.actions];
     let invalidCalls = state.invalidCalls;
     let refusedProposals = state.refusedProposals;
-    const reviewer = createActionReviewer({ model: dependencies.models.reviewer, task: state.task, policyContext: state.context, config, audit: dependencies.audit });
+    const reviewer = createActionReviewer({ models: dependencies.models, task: state.task, policyContext: state.context, config, audit: dependencies.audit });
     const execute = async (call: (typeof calls)[number], index: number) => {
       const toolCallId = call.id ?? `${call.name}-${state.actions.length + index}`;
       const idempotencyKey = deriveIdempotencyKey({ tenantId: context.tenantId, threadId: context.threadId, toolCallId });
@@ -213,6 +221,15 @@ export function createExecutorGraph(
     .addConditionalEdges('audit', afterAct, ['plan', 'summarise'])
     .addEdge('summarise', END)
     .compile({ checkpointer: dependencies.checkpointer, store: dependencies.store, name: 'executor' });
+}
+
+/** The model's last turn was sent back: an empty reply, malformed arguments, or a call found invalid or refused. */
+function lastTurnFailed(state: State): boolean {
+  const lastReply = state.messages.findLastIndex((message) => AIMessage.isInstance(message));
+  if (state.messages.slice(lastReply + 1).some((message) => HumanMessage.isInstance(message))) return true;
+  const calls = new Set(lastReply === -1 ? [] : ((state.messages[lastReply] as AIMessage).tool_calls ?? []).map((call) => call.id));
+  return state.actions.some((action) => calls.has(action.toolCallId) && ['invalid', 'unknown_tool', 'forbidden'].includes(action.status))
+    || state.actions.some((action) => action.toolCallId.startsWith(`malformed-${state.turns - 1}-`));
 }
 
 /** What the model sees of an outcome: results and per-field issues, nothing internal. */

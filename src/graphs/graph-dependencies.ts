@@ -1,5 +1,6 @@
 import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { ModelsByRole } from '../agents/index.ts';
+import type { DomainReviewCheck, SpecialistName } from '../contracts/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type {
@@ -22,7 +23,7 @@ export interface GraphLimits {
   maxExecutorTurns: number;
 }
 
-/** What makes execution safe: approvals, policies, breakers. Defaults are the sample domain's. */
+/** What makes execution safe: approvals, policies, breakers. The rules come from the domain. */
 export interface ExecutionSafety {
   approvals: ApprovalStore;
   approvalRules?: ApprovalRule[];
@@ -57,6 +58,10 @@ export interface GraphDependencies {
   safety?: ExecutionSafety;
   /** Append-only trail of routing, tool calls and verdicts. */
   audit?: AuditLog;
+  /** The domain's review rules, run by the reviewer beside the generic checks. */
+  reviewChecks?: DomainReviewCheck[];
+  /** What the retriever and executor can do, in the domain's words, for the router. */
+  specialistDescriptions?: Partial<Record<SpecialistName, string>>;
 }
 
 export function limitsOf(dependencies: GraphDependencies): GraphLimits {

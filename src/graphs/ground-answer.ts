@@ -8,10 +8,11 @@ import {
   withoutSentences,
   type GroundingEvidence,
   type GroundingProblem,
+  type ModelTier,
 } from '../agents/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import { callModel } from './call-model.ts';
-import type { Step } from './handoff.ts';
+import type { Step } from '../contracts/index.ts';
 import { recordAudit } from './record-audit.ts';
 import type { RunResult } from './state.ts';
 
@@ -43,7 +44,7 @@ export function groundingEvidenceOf(steps: Step[]): GroundingEvidence {
 export async function groundAnswer(
   result: RunResult,
   steps: Step[],
-  context: { model: BaseChatModel; config: LangGraphRunnableConfig; audit?: AuditLog },
+  context: { model: BaseChatModel; config: LangGraphRunnableConfig; audit?: AuditLog; tier?: { tier: ModelTier; reason: string } },
 ): Promise<RunResult> {
   const evidence = groundingEvidenceOf(steps);
   const setAside = [...new Set(evidence.retrieved.filter((passage) => passage.setAside).map((passage) => `${passage.documentId}#${passage.chunkIndex} ${passage.setAside}`))];
@@ -77,7 +78,7 @@ async function revise(
   answer: string,
   problems: GroundingProblem[],
   evidence: GroundingEvidence,
-  context: { model: BaseChatModel; config: LangGraphRunnableConfig; audit?: AuditLog },
+  context: { model: BaseChatModel; config: LangGraphRunnableConfig; audit?: AuditLog; tier?: { tier: ModelTier; reason: string } },
 ): Promise<string | undefined> {
   const messages = buildRevisionMessages({
     answer,
@@ -88,7 +89,7 @@ async function revise(
   try {
     // Not streamed: the customer sees the answer that passes, as the final message.
     const config = { ...context.config, tags: [...(context.config.tags ?? []), 'nostream'] };
-    const text = messageText(await callModel(context.model, messages, { role: 'supervisor', config, audit: context.audit })).trim();
+    const text = messageText(await callModel(context.model, messages, { role: 'supervisor', config, audit: context.audit, tier: context.tier })).trim();
     return text || undefined;
   } catch (error) {
     // Without a revision the grounded part of the first answer still goes out, as partial.

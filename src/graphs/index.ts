@@ -7,7 +7,7 @@ export { createGraphCatalog, assistantIdOf, type GraphCatalog, type GraphEntry, 
 export { describeGraphSchemas, type GraphSchemas } from './graph-schemas.ts';
 export { loadLangGraphConfig, type LoadedExport } from './load-langgraph-config.ts';
 export { defaultGraphLimits, type GraphDependencies, type GraphLimits, type ExecutionSafety } from './graph-dependencies.ts';
-export { handoffSchema, specialistNames, type Handoff, type Step, type SpecialistName, type Citation, type ActionRecord } from './handoff.ts';
+export { handoffSchema, specialistNames, type Handoff, type Step, type SpecialistName, type Citation, type ActionRecord } from '../contracts/index.ts';
 export { SupervisorState, RetrieverState, ExecutorState, ReviewerState, type RunResult } from './state.ts';
 export { readRunContext, defaultTenantId, type RunContext } from './run-context.ts';
 export { searchTaskAndRequest, type TaskAndRequestSearch } from './search-task-and-request.ts';

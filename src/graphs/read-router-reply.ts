@@ -1,6 +1,6 @@
 import type { BaseMessage } from '@langchain/core/messages';
 import { buildReprompt, handoffToolName, readToolReply } from '../agents/index.ts';
-import { handoffSchema, specialistNames } from './handoff.ts';
+import { handoffSchema, specialistNames } from '../contracts/index.ts';
 import type { PendingHandoff } from './state.ts';
 
 export type RouterDecision =

@@ -1,10 +1,10 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildRetrieverAnswerMessages, citedLabels, messageText } from '../agents/index.ts';
+import { buildRetrieverAnswerMessages, chooseModelTier, citedLabels, messageText, selectModel } from '../agents/index.ts';
 import type { SearchHit } from '../retrieval/index.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
-import type { Citation, RetrievedPassage, SpecialistReport } from './handoff.ts';
+import type { Citation, RetrievedPassage, SpecialistReport } from '../contracts/index.ts';
 import { recordAudit } from './record-audit.ts';
 import { readRunContext } from './run-context.ts';
 import { flagsOf, screenPassages, setAsideReasons } from './screen-passages.ts';
@@ -90,7 +90,8 @@ export function createRetrieverGraph(
         await recordReprompt(dependencies.audit, config, { role: 'retriever', attempt: attempt - 1, problem: 'empty reply' });
         messages.push(new HumanMessage('Your reply was empty. Answer the task from the passages, citing them, or say that the knowledge base does not cover it.'));
       }
-      text = messageText(await callModel(dependencies.models.retriever, messages, { role: 'retriever', config, audit: dependencies.audit })).trim();
+      const selected = selectModel(dependencies.models, 'retriever', chooseModelTier({ step: 'answer', attempt }));
+      text = messageText(await callModel(selected.model, messages, { role: 'retriever', config, audit: dependencies.audit, tier: selected })).trim();
     }
     if (!text) {
       const report: SpecialistReport = { outcome: 'failed', summary: 'The answer model gave no answer.', citations: [], actions: [], reasons: [`${answerAttempts} empty replies from the answer model`] };

@@ -1,7 +1,7 @@
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildReviewerMessages, runRuleChecks } from '../agents/index.ts';
+import { buildReviewerMessages, chooseModelTier, runRuleChecks, selectModel } from '../agents/index.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
-import type { SpecialistReport } from './handoff.ts';
+import type { SpecialistReport } from '../contracts/index.ts';
 import { ReviewerState } from './state.ts';
 import { recordAudit } from './record-audit.ts';
 import { requestVerdict } from './request-verdict.ts';
@@ -14,7 +14,7 @@ type State = typeof ReviewerState.State;
  * criteria. A failed rule check always means "revise".
  * @example const graph = createReviewerGraph({ models });
  */
-export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'models' | 'checkpointer' | 'store' | 'audit'>) {
+export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'models' | 'checkpointer' | 'store' | 'audit' | 'reviewChecks'>) {
   function check(state: State) {
     const checks = runRuleChecks({
       task: state.task,
@@ -22,7 +22,7 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
       summary: state.evidence.summary,
       citations: state.evidence.citations,
       actions: state.evidence.actions,
-    });
+    }, dependencies.reviewChecks);
     return { checks };
   }
 
@@ -33,8 +33,9 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
       evidence: state.evidence,
       checks: state.checks,
     });
-    const answer = await requestVerdict(dependencies.models.reviewer, messages, { config, audit: dependencies.audit });
     const failedChecks = state.checks.filter((ruleCheck) => !ruleCheck.passed);
+    const modelFor = (attempt: number) => selectModel(dependencies.models, 'reviewer', chooseModelTier({ step: 'review', attempt, failedChecks: failedChecks.length > 0 }));
+    const answer = await requestVerdict(modelFor, messages, { config, audit: dependencies.audit });
     const missing = 'problem' in answer ? `the reviewer model gave no valid verdict (${answer.problem})` : undefined;
     // Each reason once, in the reasons only: the summary does not repeat them, and a model that
     // restates a failed check in its own reasons (as models do) does not list it a second time.

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { ActionRecord, SpecialistName, Step } from './handoff.ts';
+import type { ActionRecord, SpecialistName, Step } from '../contracts/index.ts';
 import type { RunResult } from './state.ts';
 
 const settledOutcomes = new Set(['answered', 'not_covered', 'completed', 'no_action', 'accepted']);

@@ -8,7 +8,7 @@ import {
   specialistNames,
   specialistReportSchema,
   stepSchema,
-} from './handoff.ts';
+} from '../contracts/index.ts';
 
 /** Fields every specialist graph takes as input: the handoff contract. */
 const handoffFields = {

@@ -1,11 +1,11 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildRouterMessages, functionTool, handoffToolName, isModelFailure, messageText, specialistDescriptions } from '../agents/index.ts';
+import { buildRouterMessages, chooseModelTier, functionTool, handoffToolName, isModelFailure, messageText, selectModel, specialistDescriptions } from '../agents/index.ts';
 import type { AppError } from '../errors.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import { createExecutorGraph } from './executor.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
-import { handoffSchema, specialistNames, type Evidence, type SpecialistName, type SpecialistReport, type Step } from './handoff.ts';
+import { handoffSchema, specialistNames, type Evidence, type SpecialistName, type SpecialistReport, type Step } from '../contracts/index.ts';
 import { groundAnswer } from './ground-answer.ts';
 import { createRetrieverGraph } from './retriever.ts';
 import { createReviewerGraph } from './reviewer.ts';
@@ -19,8 +19,6 @@ import { SupervisorState, type RunResult } from './state.ts';
 import type { ExecutorGraphOptions } from './executor.ts';
 
 type State = typeof SupervisorState.State;
-
-const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), specialistDescriptions[specialist], handoffSchema));
 
 /** How many replies the router may give that are no handoff and no answer (invalid, malformed, empty) before the request stops. */
 const routerAttempts = 3;
@@ -40,6 +38,9 @@ export type SupervisorGraphOptions = ExecutorGraphOptions;
  */
 export function createSupervisorGraph(dependencies: GraphDependencies, options: SupervisorGraphOptions = {}) {
   const limits = limitsOf(dependencies);
+  // The router reads what each specialist can do in the domain's words when it gives them.
+  const descriptions = { ...specialistDescriptions, ...dependencies.specialistDescriptions };
+  const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), descriptions[specialist], handoffSchema));
   // Subgraphs inherit the parent's checkpointer, so their state lives in the parent's thread.
   const inner = { ...dependencies, checkpointer: undefined, store: undefined };
   const specialists = {
@@ -64,12 +65,13 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
     const conversation = state.messages.filter((message) => !ToolMessage.isInstance(message)).slice(-12);
     const routerMessages: BaseMessage[] = buildRouterMessages(conversation, steps, coverage);
     // One handoff at a time: providers that support it are asked for a single call.
-    const model = dependencies.models.supervisor.bindTools!(handoffTools, { parallel_tool_calls: false } as never);
+    const routing = selectModel(dependencies.models, 'supervisor', chooseModelTier({ step: 'route' }));
+    const model = routing.model.bindTools!(handoffTools, { parallel_tool_calls: false } as never);
     let problem = '';
     for (let attempt = 1; attempt <= routerAttempts; attempt += 1) {
       let reply: BaseMessage;
       try {
-        reply = await callModel(model, routerMessages, { role: 'supervisor', config, audit: dependencies.audit });
+        reply = await callModel(model, routerMessages, { role: 'supervisor', config, audit: dependencies.audit, tier: routing });
       } catch (error) {
         if (!isModelFailure(error)) throw error;
         return stopAfterModelFailure(reset, steps, error, 'router');
@@ -172,8 +174,11 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
 
   async function finalAnswer(state: State, config: LangGraphRunnableConfig) {
     // Every answer is checked against what this run found, whether or not the router asked for a review.
+    // Only a failed grounding check calls a model here: the revision, a premium call.
+    const revision = selectModel(dependencies.models, 'supervisor', chooseModelTier({ step: 'revise_answer' }));
     const result = await groundAnswer(state.result ?? partialResult(state.steps, 'finished without a result'), state.steps, {
-      model: dependencies.models.supervisor,
+      model: revision.model,
+      tier: revision,
       config,
       audit: dependencies.audit,
     });

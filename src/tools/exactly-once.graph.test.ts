@@ -4,7 +4,7 @@ import { SqliteCheckpointSaver } from '../checkpoint/index.ts';
 import { openDatabase } from '../storage/index.ts';
 import { hashArguments } from './canonical-json.ts';
 import { deriveIdempotencyKey } from './idempotency-key.ts';
-import { createOrderTools, orderScopes, ordersReferenceDate, seedOrders } from './orders/index.ts';
+import { createOrderTools, orderScopes, ordersReferenceDate, seedOrders } from '../domains/brightcart/index.ts';
 import { runToolCall, type ToolCallOutcome, type ToolCallRequest } from './run-tool-call.ts';
 import { createSqliteEffectLedger } from './sqlite-effect-ledger.ts';
 import { createToolRegistry } from './tool-registry.ts';

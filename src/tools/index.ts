@@ -33,4 +33,4 @@ export * from './approvals/index.ts';
 export * from './guards/index.ts';
 export * from './policy/index.ts';
 export * from './openapi/index.ts';
-export * from './orders/index.ts';
+export * from './mcp/index.ts';

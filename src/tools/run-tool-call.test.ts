@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { openDatabase } from '../storage/index.ts';
 import { hashArguments } from './canonical-json.ts';
 import { defineTool, type ToolDefinition } from './define-tool.ts';
-import { createOrderTools, orderScopes, ordersReferenceDate, seedOrders } from './orders/index.ts';
+import { createOrderTools, orderScopes, ordersReferenceDate, seedOrders } from '../domains/brightcart/index.ts';
 import { runToolCall, type ToolCallContext, type ToolGuard } from './run-tool-call.ts';
 import { createSqliteEffectLedger } from './sqlite-effect-ledger.ts';
 import { ToolError } from './tool-error.ts';

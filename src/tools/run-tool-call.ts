@@ -1,3 +1,4 @@
+import { traceToolCall, type ToolCallEnding, type ToolCallSpan } from '../observability/index.ts';
 import { hashArguments } from './canonical-json.ts';
 import type { ToolDefinition } from './define-tool.ts';
 import type { DeferredActionQueue } from './deferred-actions.ts';
@@ -104,6 +105,34 @@ const maxGuardRounds = 5;
  *   context: { tenantId, scopes, threadId, idempotencyKey: deriveIdempotencyKey({ tenantId, threadId, toolCallId: toolCall.id }) } });
  */
 export async function runToolCall(options: RunToolCallOptions): Promise<ToolCallOutcome> {
+  const { call } = options;
+  const tool = options.registry.get(call.name);
+  // Traced as `execute_tool`: the guard's verdict and how the call ended (an approval wait ends it `held_for_approval`).
+  return traceToolCall({ name: call.name, id: call.id, description: tool?.description, risk: tool?.risk, arguments: call.args }, async (span) => {
+    const outcome = await runGuardedToolCall({ ...options, guard: options.guard && observedGuard(options.guard, span) });
+    span.end(endingOf(outcome), outcome.status === 'ok' ? outcome.result : undefined);
+    return outcome;
+  });
+}
+
+function observedGuard(guard: ToolGuard, span: ToolCallSpan): ToolGuard {
+  return async (input) => {
+    const decision = await guard(input);
+    span.guard(decision.action === 'refuse' ? 'refused' : 'allowed');
+    return decision;
+  };
+}
+
+function endingOf(outcome: ToolCallOutcome): ToolCallEnding {
+  switch (outcome.status) {
+    case 'ok': return outcome.replayed ? 'replayed' : 'executed';
+    case 'forbidden': return 'refused';
+    case 'unavailable': return outcome.queued ? 'deferred' : 'unavailable';
+    default: return outcome.status;
+  }
+}
+
+async function runGuardedToolCall(options: RunToolCallOptions): Promise<ToolCallOutcome> {
   const { registry, call, context } = options;
   const ledger = withLedgerFence(options.ledger, context.fence);
   const tool = registry.get(call.name);

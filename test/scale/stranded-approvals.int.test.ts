@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Client } from '@langchain/langgraph-sdk';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ordersReferenceDate } from '../../src/tools/index.ts';
+import { ordersReferenceDate } from '../../src/domains/brightcart/index.ts';
 import { freePort } from '../support/free-port.ts';
 import { printed, startServer, stopServer, type ServerProcess } from '../support/server-process.ts';
 import { refundsOf, userMessage } from '../support/test-services.ts';

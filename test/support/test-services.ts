@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { createApp } from '../../src/http/index.ts';
 import { createServices, type ServiceOverrides, type Services } from '../../src/services.ts';
-import { ordersReferenceDate } from '../../src/tools/index.ts';
+import { ordersReferenceDate } from '../../src/domains/brightcart/index.ts';
 
 export interface TestHarness {
   services: Services;

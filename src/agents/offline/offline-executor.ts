@@ -1,34 +1,36 @@
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ExecutionFacts, ObservedOutcome, OfflineDomainPlanner, PlanStep, ToolCall } from '../../contracts/index.ts';
 import { readExecutorTask } from '../prompts/executor-prompt.ts';
 import type { BoundTool } from '../bound-tool.ts';
 import type { OfflinePolicy } from './offline-chat-model.ts';
 import { describeOutcome } from './describe-outcome.ts';
-import type { ExecutionFacts, Observations, Outcome, Step, ToolCall } from './offline-execution-facts.ts';
-import { refundStep } from './offline-refund-step.ts';
 
 /**
- * Offline execution does only what the request spells out. Either an explicit call
- * (`issue_refund {"orderId": 1001, ...}`) or one of a few plain intents of the sample
- * domain (cancel, refund, credit memo, penalty, SLA check, look-up) naming an order.
- * It reads before it writes, stops when a read shows the action is not warranted, and
- * tells the customer the outcome in the tools' customer-facing words.
+ * Offline execution does only what the request spells out: either an explicit call
+ * (`issue_refund {"orderId": 1001, ...}`) or one of the plain intents the domain's planner
+ * knows (for the sample domain: cancel, refund, credit memo, penalty, SLA check, look-up).
+ * It reads before it writes, stops when a read shows the action is not warranted, and tells
+ * the customer the outcome in the tools' customer-facing words.
+ * @example const policy = createOfflineExecutorPolicy(brightcartOfflinePlanner);
  */
-export const offlineExecutorPolicy: OfflinePolicy = ({ messages, tools }) => {
-  const { task } = readExecutorTask(messages);
-  const history = readHistory(messages);
-  const observations: Observations = new Map(history.map((entry) => [entry.name, entry.outcome]));
-  const names = new Set(tools.map((tool) => tool.name));
-  const facts: ExecutionFacts = {
-    task,
-    orderId: numberAfter(task, /\border\s*(?:#|no\.?|number)?\s*(\d{3,})\b|#(\d{3,})\b/i),
-    amountCents: dollarsToCents(task),
-    observations,
-    history,
-    has: (tool) => names.has(tool),
+export function createOfflineExecutorPolicy(planner?: OfflineDomainPlanner): OfflinePolicy {
+  return ({ messages, tools }) => {
+    const { task } = readExecutorTask(messages);
+    const history = readHistory(messages);
+    const names = tools.map((tool) => tool.name);
+    const facts: ExecutionFacts = {
+      task,
+      observations: new Map(history.map((entry) => [entry.name, entry.outcome])),
+      history,
+      has: (tool) => names.includes(tool),
+      toolNames: names,
+    };
+    const step = explicitCall(facts, tools, planner) ?? planner?.plan(facts) ?? {
+      done: 'The request does not spell out an action this assistant can take offline, so nothing was done.',
+    };
+    return 'done' in step ? { content: step.done } : { content: '', toolCalls: [step] };
   };
-  const step = explicitCall(task, tools, observations) ?? intentStep(facts);
-  return 'done' in step ? { content: step.done } : { content: '', toolCalls: [step] };
-};
+}
 
 function readHistory(messages: BaseMessage[]): ExecutionFacts['history'] {
   const calls = new Map<string, ToolCall>();
@@ -39,9 +41,9 @@ function readHistory(messages: BaseMessage[]): ExecutionFacts['history'] {
     }
     if (ToolMessage.isInstance(message)) {
       const call = calls.get(message.tool_call_id) ?? { name: message.name ?? '', args: {} };
-      let outcome: Outcome;
+      let outcome: ObservedOutcome;
       try {
-        outcome = JSON.parse(String(message.content)) as Outcome;
+        outcome = JSON.parse(String(message.content)) as ObservedOutcome;
       } catch {
         outcome = { status: 'failed', message: String(message.content) };
       }
@@ -51,12 +53,12 @@ function readHistory(messages: BaseMessage[]): ExecutionFacts['history'] {
   return history;
 }
 
-function explicitCall(task: string, tools: BoundTool[], observations: Observations): Step | undefined {
+function explicitCall(facts: ExecutionFacts, tools: BoundTool[], planner: OfflineDomainPlanner | undefined): PlanStep | undefined {
   for (const tool of tools) {
-    const match = new RegExp(`\\b${tool.name}\\s*(\\{.*\\})`).exec(task);
+    const match = new RegExp(`\\b${tool.name}\\s*(\\{.*\\})`).exec(facts.task);
     if (!match) continue;
-    const seen = observations.get(tool.name);
-    if (seen) return { done: describeOutcome(tool.name, seen, tools.map((candidate) => candidate.name)) };
+    const seen = facts.observations.get(tool.name);
+    if (seen) return { done: describeOutcome(tool.name, seen, { toolNames: facts.toolNames, notDone: planner?.notDone }) };
     try {
       return { name: tool.name, args: JSON.parse(match[1]!) };
     } catch {
@@ -64,56 +66,4 @@ function explicitCall(task: string, tools: BoundTool[], observations: Observatio
     }
   }
   return undefined;
-}
-
-function intentStep(facts: ExecutionFacts): Step {
-  const { task, orderId } = facts;
-  if (orderId === undefined) return { done: 'The request names no order number, so no action was taken.' };
-  // Cancelling refunds what was paid by itself, so "cancel" comes before "refund".
-  if (/\bcancel\b/i.test(task) && facts.has('cancel_order')) {
-    return once(facts, { name: 'cancel_order', args: { orderId, reason: reasonFrom(task) } });
-  }
-  if (/\brefund/i.test(task) && facts.has('issue_refund')) return refundStep(facts, orderId);
-  if (/credit\s*memo|store credit|compensat|penalty credit/i.test(task) && facts.has('create_credit_memo')) {
-    return creditMemoStep(facts, orderId);
-  }
-  if (/penalt/i.test(task) && facts.has('compute_late_penalty')) {
-    return once(facts, { name: 'compute_late_penalty', args: { orderId } });
-  }
-  if (/\b(late|on time|sla|shipment|deliver\w*)\b/i.test(task) && facts.has('check_shipment_sla')) {
-    return once(facts, { name: 'check_shipment_sla', args: { orderId } });
-  }
-  return once(facts, { name: 'lookup_order', args: { orderId } });
-}
-
-function creditMemoStep(facts: ExecutionFacts, orderId: number): Step {
-  const penalty = facts.observations.get('compute_late_penalty');
-  if (!penalty) return { name: 'compute_late_penalty', args: { orderId } };
-  if (penalty.status !== 'ok') return { done: describeOutcome('compute_late_penalty', penalty) };
-  const owed = typeof penalty.result?.remainingCreditCents === 'number' ? penalty.result.remainingCreditCents : penalty.result?.penaltyCents;
-  const amountCents = facts.amountCents ?? (typeof owed === 'number' ? owed : undefined);
-  if (!amountCents) return { done: `Order ${orderId} is owed no late-delivery credit, so no store credit was added.` };
-  return once(facts, { name: 'create_credit_memo', args: { orderId, amountCents, reason: reasonFrom(facts.task) } });
-}
-
-/** Call a tool once; after its result, report it and stop. */
-function once(facts: ExecutionFacts, call: ToolCall): Step {
-  const seen = facts.observations.get(call.name);
-  return seen ? { done: describeOutcome(call.name, seen) } : call;
-}
-
-function reasonFrom(task: string): string {
-  const because = /\b(because|since|due to)\b(.*)$/i.exec(task);
-  return (because ? because[0] : task).trim().slice(0, 200);
-}
-
-function numberAfter(text: string, pattern: RegExp): number | undefined {
-  const match = pattern.exec(text);
-  const digits = match?.slice(1).find((group) => group !== undefined);
-  return digits ? Number(digits) : undefined;
-}
-
-function dollarsToCents(text: string): number | undefined {
-  const match = /\$\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)/.exec(text);
-  return match ? Math.round(Number(match[1]!.replaceAll(',', '')) * 100) : undefined;
 }

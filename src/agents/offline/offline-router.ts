@@ -1,9 +1,7 @@
-import type { SpecialistName } from '../../graphs/index.ts';
+import type { OfflineDomainPlanner, SpecialistName } from '../../contracts/index.ts';
 import { readRouterTrail, type RouterTrail } from '../prompts/router-prompt.ts';
-import { overlapScore } from '../text-similarity.ts';
 import type { OfflinePolicy } from './offline-chat-model.ts';
 
-const orderReference = /\border\s*(?:#|no\.?|number)?\s*\d{3,}\b|#\d{3,}\b/i;
 // Words that make an action depend on policy: look the policy up before acting. A request that
 // names a policy ("as the VIP goodwill policy says") is checked against what the policies say.
 const policyGrounds = /\b(because|since|due to|as per|polic(?:y|ies)|according to|eligible|entitled|late|delayed|damaged|defect\w*)\b/i;
@@ -18,27 +16,32 @@ const defaultCriteria: Record<SpecialistName, string[]> = {
 };
 
 /**
- * Offline routing: compare the request with each specialist's description (lexical
- * similarity), then follow the house order — policy before action, review after action.
+ * Offline routing: the domain's planner says whether the request asks for an action; the
+ * rest follows the house order — policy before action, review after action.
+ * @example const policy = createOfflineRouterPolicy(brightcartOfflinePlanner);
  */
-export const offlineRouterPolicy: OfflinePolicy = ({ messages, tools }) => {
-  const trail = readRouterTrail(messages);
-  const descriptions = new Map(
-    tools
-      .filter((tool) => tool.name.startsWith('handoff_to_'))
-      .map((tool) => [tool.name.slice('handoff_to_'.length) as SpecialistName, tool.description]),
-  );
-  const next = nextSpecialist(trail, descriptions);
-  if (!next) return { content: composeFinalAnswer(trail) };
-  return {
-    content: '',
-    toolCalls: [{ name: `handoff_to_${next.specialist}`, args: next.args }],
+export function createOfflineRouterPolicy(planner?: OfflineDomainPlanner): OfflinePolicy {
+  return ({ messages, tools }) => {
+    const trail = readRouterTrail(messages);
+    const descriptions = new Map(
+      tools
+        .filter((tool) => tool.name.startsWith('handoff_to_'))
+        .map((tool) => [tool.name.slice('handoff_to_'.length) as SpecialistName, tool.description]),
+    );
+    const isAction = (request: string) => descriptions.has('executor') && (planner?.recognises(request) ?? false);
+    const next = nextSpecialist(trail, descriptions, isAction);
+    if (!next) return { content: composeFinalAnswer(trail) };
+    return {
+      content: '',
+      toolCalls: [{ name: `handoff_to_${next.specialist}`, args: next.args }],
+    };
   };
-};
+}
 
 function nextSpecialist(
   trail: RouterTrail,
   descriptions: Map<SpecialistName, string>,
+  isAction: (request: string) => boolean,
 ): { specialist: SpecialistName; args: Record<string, unknown> } | undefined {
   const { request, steps } = trail;
   const last = steps.at(-1);
@@ -49,11 +52,11 @@ function nextSpecialist(
     if (!reviewed || revisions > 1 || reviewed.specialist === 'executor') return undefined;
     return handoff(reviewed.specialist, request, `${context}\nReviewer asked for: ${last.reasons.join('; ')}`);
   }
-  for (const specialist of plan(request, descriptions, trail.coverage)) {
+  for (const specialist of plan(request, descriptions, isAction, trail.coverage)) {
     const done = steps.find((step) => step.specialist === specialist);
     if (done) continue;
     if (specialist === 'reviewer' && !worthReviewing(steps)) return undefined;
-    const task = specialist === 'retriever' && planIsAction(request, descriptions)
+    const task = specialist === 'retriever' && isAction(request)
       ? `Find the policy that governs this request: ${request}`
       : specialist === 'reviewer'
         ? `Review the result of this request: ${request}`
@@ -67,18 +70,15 @@ function handoff(specialist: SpecialistName, task: string, context: string) {
   return { specialist, args: { task, acceptanceCriteria: defaultCriteria[specialist], context } };
 }
 
-function planIsAction(request: string, descriptions: Map<SpecialistName, string>): boolean {
-  const executor = descriptions.get('executor');
-  if (!executor) return false;
-  // An action needs a target: without an order reference the request is a question,
-  // even when it mentions what the executor can do ("can I cancel an order?").
-  return orderReference.test(request) && overlapScore(request, executor) > 0;
-}
-
-function plan(request: string, descriptions: Map<SpecialistName, string>, coverage?: RouterTrail['coverage']): SpecialistName[] {
+function plan(
+  request: string,
+  descriptions: Map<SpecialistName, string>,
+  isAction: (request: string) => boolean,
+  coverage?: RouterTrail['coverage'],
+): SpecialistName[] {
   // A question the knowledge base does not cover (by retrieval score, not words) needs no hop.
   const uncovered = coverage !== undefined && coverage.topScore < coverageThreshold;
-  const ordered: SpecialistName[] = planIsAction(request, descriptions)
+  const ordered: SpecialistName[] = isAction(request)
     ? [...(policyGrounds.test(request) ? (['retriever'] as const) : []), 'executor', 'reviewer']
     : uncovered
       ? []

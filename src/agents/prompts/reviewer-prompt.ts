@@ -1,4 +1,5 @@
 import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { RuleCheck } from '../../contracts/index.ts';
 import { messageText } from './router-prompt.ts';
 
 export const verdictToolName = 'submit_verdict';
@@ -8,11 +9,7 @@ Check the answer or the executed actions against the acceptance criteria, the ci
 Accept only if every criterion is met, every policy claim is supported by a cited passage, and every action is allowed by that policy.
 Call ${verdictToolName} exactly once with verdict "accept" or "revise" and concrete reasons.`;
 
-export interface RuleCheck {
-  name: string;
-  passed: boolean;
-  detail: string;
-}
+export type { RuleCheck };
 
 /** The reviewer's messages: task, criteria, evidence and the deterministic rule checks as JSON. */
 export function buildReviewerMessages(input: {

@@ -1,15 +1,14 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
-import type { SpecialistName, Step } from '../../graphs/index.ts';
+import type { SpecialistName, Step } from '../../contracts/index.ts';
 
 /** What each specialist is for; the router model (and the offline router) chooses by these. */
 export const specialistDescriptions: Record<SpecialistName, string> = {
   retriever:
-    'Answers questions from the knowledge base of company policies and help articles (refund policy, ' +
-    'returns, shipping SLA and late delivery penalties, cancellation, warranty, escalation, payments) ' +
+    'Answers questions from the knowledge base of company policies and help articles ' +
     'with citations, or says that the knowledge base does not cover the question.',
   executor:
-    'Acts on business systems through registered tools: look up an order, check a shipment against ' +
-    'its SLA, compute a late delivery penalty, issue a refund, create a credit memo, cancel an order.',
+    'Acts on business systems through registered tools: looks records up and carries out ' +
+    'the actions the request asks for, within policy.',
   reviewer:
     'Checks an answer or an executed action against the acceptance criteria and the retrieved policy, ' +
     'and accepts it or sends it back with reasons.',

@@ -18,18 +18,13 @@ export interface ApprovalPolicy {
   evaluate(input: Pick<ToolGuardInput, 'tool' | 'args' | 'context'>): ApprovalRequirement;
 }
 
-/** Brightcart: refunds above $500.00 need a support manager (see the refund policy). */
-export const brightcartApprovalRules: ApprovalRule[] = [
-  { name: 'refund-above-500', tool: 'issue_refund', amountField: 'amountCents', aboveCents: 50_000 },
-];
-
 export const flaggedInputPolicy = 'flagged-input';
 
 /**
  * Decide when a `write` or `irreversible` call needs a person: per-tool rules, and any call
  * at all once the input rails flagged the request or a retrieved passage, whatever the threshold.
  * Reads never need approval.
- * @example const policy = createApprovalPolicy({ rules: brightcartApprovalRules });
+ * @example const policy = createApprovalPolicy({ rules: [{ name: 'refund-above-500', tool: 'issue_refund', amountField: 'amountCents', aboveCents: 50_000 }] });
  */
 export function createApprovalPolicy(options: { rules: ApprovalRule[] }): ApprovalPolicy {
   return {

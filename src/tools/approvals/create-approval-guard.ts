@@ -79,7 +79,7 @@ export function approvalIdOf(tenantId: string, idempotencyKey: string, argsHash:
  * through the guards again (asking again if they still need approval), reject and expiry
  * refuse with a reason the model sees. Must run inside a graph node.
  * @example
- * const guard = createApprovalGuard({ policy: createApprovalPolicy({ rules: brightcartApprovalRules }), store });
+ * const guard = createApprovalGuard({ policy: createApprovalPolicy({ rules: approvalRules }), store });
  */
 export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
   const clock = options.clock ?? (() => new Date());

@@ -1,4 +1,4 @@
-export { createApprovalPolicy, brightcartApprovalRules, flaggedInputPolicy } from './approval-policy.ts';
+export { createApprovalPolicy, flaggedInputPolicy } from './approval-policy.ts';
 export type { ApprovalPolicy, ApprovalRule, ApprovalRequirement } from './approval-policy.ts';
 export type {
   ApprovalRequest,

@@ -15,17 +15,10 @@ export interface ExecutionPolicy {
   readOnlySqlField?: string;
 }
 
-/** Brightcart's hard caps: no single refund above $5,000.00 or credit above $2,500.00, whoever approves. */
-export const brightcartExecutionPolicies: ExecutionPolicy[] = [
-  { tool: 'issue_refund', amountField: 'amountCents', hardCapCents: 500_000 },
-  { tool: 'create_credit_memo', amountField: 'amountCents', hardCapCents: 250_000 },
-  { tool: 'run_sql', readOnlySqlField: 'query' },
-];
-
 /**
  * The execution rails: per-tool policies evaluated on the validated arguments, before any
  * approval is asked for (an approver cannot lift a hard cap).
- * @example const guard = createExecutionPolicyGuard(brightcartExecutionPolicies);
+ * @example const guard = createExecutionPolicyGuard([{ tool: 'run_sql', readOnlySqlField: 'query' }]);
  */
 export function createExecutionPolicyGuard(policies: ExecutionPolicy[]): ToolGuard {
   return async ({ tool, args }) => {

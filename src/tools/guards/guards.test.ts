@@ -3,13 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openDatabase } from '../../storage/index.ts';
 import { defineTool } from '../define-tool.ts';
-import { createOrderTools, orderScopes, ordersReferenceDate, seedOrders } from '../orders/index.ts';
-import { createRunSqlTool } from '../orders/run-sql-tool.ts';
+import {
+  brightcartExecutionPolicies,
+  createOrderTools,
+  createRunSqlTool,
+  orderScopes,
+  ordersReferenceDate,
+  seedOrders,
+} from '../../domains/brightcart/index.ts';
 import { runToolCall, type ToolCallContext } from '../run-tool-call.ts';
 import { createSqliteEffectLedger } from '../sqlite-effect-ledger.ts';
 import { createToolRegistry } from '../tool-registry.ts';
 import { composeGuards } from './compose-guards.ts';
-import { createExecutionPolicyGuard, brightcartExecutionPolicies } from './create-execution-policy-guard.ts';
+import { createExecutionPolicyGuard } from './create-execution-policy-guard.ts';
 import { createInputRailGuard } from './create-input-rail-guard.ts';
 import { detectPromptInjection } from './detect-prompt-injection.ts';
 import { limitForFlags } from './limit-for-flags.ts';

@@ -5,7 +5,7 @@ export { limitForFlags } from './limit-for-flags.ts';
 export type { ExecutionLimits, LimitForFlagsInput } from './limit-for-flags.ts';
 export { createInputRailGuard } from './create-input-rail-guard.ts';
 export type { InputRailGuardOptions } from './create-input-rail-guard.ts';
-export { createExecutionPolicyGuard, brightcartExecutionPolicies, hostOf } from './create-execution-policy-guard.ts';
+export { createExecutionPolicyGuard, hostOf } from './create-execution-policy-guard.ts';
 export type { ExecutionPolicy } from './create-execution-policy-guard.ts';
 export { composeGuards } from './compose-guards.ts';
 export { checkReadOnlySql } from './check-read-only-sql.ts';

@@ -1,4 +1,4 @@
-import { definePolicyRule, type PolicyRuleVerdict } from '../policy/index.ts';
+import { definePolicyRule, type PolicyRuleVerdict } from '../../tools/index.ts';
 import type { DamageReportFact, OrderPolicyFacts } from './load-order-policy-facts.ts';
 import type { RefundReason } from './order-arguments.ts';
 import { orderPolicySections as sections } from './order-policy-sections.ts';

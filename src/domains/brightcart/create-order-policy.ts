@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { createPolicyEngine, type PolicyEngine } from '../policy/index.ts';
+import { createPolicyEngine, type PolicyEngine } from '../../tools/index.ts';
 import { cancellationRule } from './cancellation-rule.ts';
 import { lateCreditRule } from './late-credit-rule.ts';
 import { describeOrderPolicyFacts, loadOrderPolicyFacts } from './load-order-policy-facts.ts';

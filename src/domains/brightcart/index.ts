@@ -25,3 +25,8 @@ export {
 } from './shipping-policy.ts';
 export type { ShippingService, LatePenalty } from './shipping-policy.ts';
 export { createRunSqlTool, runSqlMaxRows } from './run-sql-tool.ts';
+export { createBrightcartDomain, brightcartAsOf } from './create-brightcart-domain.ts';
+export { brightcartApprovalRules, brightcartExecutionPolicies } from './safety-rules.ts';
+export { brightcartReviewChecks, lateDeliveryReviewCheck } from './review-checks.ts';
+export { brightcartOfflinePlanner, refundReasonFrom } from './offline-planner.ts';
+export { brightcartSpecialistDescriptions } from './specialist-descriptions.ts';

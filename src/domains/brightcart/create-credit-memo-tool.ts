@@ -1,6 +1,5 @@
 import { inTransaction } from '../../storage/index.ts';
-import { defineTool } from '../define-tool.ts';
-import { ToolError } from '../tool-error.ts';
+import { defineTool, ToolError } from '../../tools/index.ts';
 import { requireOrderFacts } from './load-order-facts.ts';
 import { formatCents } from './money.ts';
 import { moneyActionInput, orderScopes } from './order-arguments.ts';

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { ToolError } from '../tool-error.ts';
+import { ToolError } from '../../tools/index.ts';
 import { daysLateOf, latePenaltyOf, type LatePenalty, type ShippingService } from './shipping-policy.ts';
 
 export type OrderStatus = 'placed' | 'shipped' | 'delivered' | 'cancelled';

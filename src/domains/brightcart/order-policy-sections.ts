@@ -1,4 +1,4 @@
-import type { PolicySection } from '../policy/index.ts';
+import type { PolicySection } from '../../tools/index.ts';
 
 const refundPolicy = { document: 'refund-policy', title: 'Refund policy' };
 const returnsPolicy = { document: 'returns-and-exchanges', title: 'Returns and exchanges' };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../storage/index.ts';
-import type { ToolContext, ToolDefinition } from '../define-tool.ts';
+import type { ToolContext, ToolDefinition } from '../../tools/index.ts';
 import { createOrderTools } from './create-order-tools.ts';
 import { ordersReferenceDate } from './scenario-orders.ts';
 import { seedOrders } from './seed-orders.ts';

@@ -1,4 +1,4 @@
-import { defineTool } from '../define-tool.ts';
+import { defineTool } from '../../tools/index.ts';
 import { calendarDateOf } from './calendar.ts';
 import { requireOrderFacts, type OrderFacts } from './load-order-facts.ts';
 import { formatCents } from './money.ts';

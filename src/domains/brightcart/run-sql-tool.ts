@@ -1,8 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
-import { defineTool } from '../define-tool.ts';
-import { checkReadOnlySql } from '../guards/check-read-only-sql.ts';
-import { ToolError } from '../tool-error.ts';
+import { checkReadOnlySql, defineTool, ToolError } from '../../tools/index.ts';
 import { orderScopes } from './order-arguments.ts';
 
 export const runSqlMaxRows = 200;

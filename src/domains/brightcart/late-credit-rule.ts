@@ -1,4 +1,4 @@
-import { definePolicyRule } from '../policy/index.ts';
+import { definePolicyRule } from '../../tools/index.ts';
 import type { OrderPolicyFacts } from './load-order-policy-facts.ts';
 import { formatCents } from './money.ts';
 import { orderPolicySections as sections } from './order-policy-sections.ts';

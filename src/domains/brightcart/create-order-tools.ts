@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { ToolDefinition } from '../define-tool.ts';
+import type { ToolDefinition } from '../../tools/index.ts';
 import { createCancelOrderTool } from './cancel-order-tool.ts';
 import { createCheckShipmentSlaTool } from './check-shipment-sla-tool.ts';
 import { createComputeLatePenaltyTool } from './compute-late-penalty-tool.ts';

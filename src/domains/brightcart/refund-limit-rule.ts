@@ -1,4 +1,4 @@
-import { definePolicyRule, type PolicySection } from '../policy/index.ts';
+import { definePolicyRule, type PolicySection } from '../../tools/index.ts';
 import type { OrderPolicyFacts } from './load-order-policy-facts.ts';
 import { formatCents } from './money.ts';
 import type { RefundReason } from './order-arguments.ts';

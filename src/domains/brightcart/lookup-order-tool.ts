@@ -1,4 +1,4 @@
-import { defineTool } from '../define-tool.ts';
+import { defineTool } from '../../tools/index.ts';
 import { requireOrderFacts } from './load-order-facts.ts';
 import { maskEmail } from './mask-email.ts';
 import { formatCents } from './money.ts';
