@@ -20,6 +20,7 @@ import { createAssistantRoutes } from './routes/assistants.ts';
 import { createAuditRoutes } from './routes/audit.ts';
 import { createIngestRoutes } from './routes/ingest.ts';
 import { createMetricsRoutes } from './routes/metrics.ts';
+import { createMcpRoutes } from './routes/mcp.ts';
 import { createUsageRoutes } from './routes/usage.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
@@ -76,6 +77,8 @@ export function createApp(services: Services) {
   if (customAuth) app.use('*', customAuthorization(customAuth));
   if (httpApp) app.route('/', httpAppOf(httpApp));
   app.route('/', metaRoutes);
+  // MCP clients call the assistants as tools here, authenticated like every route above.
+  app.route('/', createMcpRoutes());
   for (const routes of [
     createAssistantRoutes(),
     createThreadRoutes(),
