@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { addTrialOrders } from '../../bench/fixtures/crash-trial-orders.ts';
+import { ordersReferenceDate } from '../../src/domains/brightcart/index.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 /**
@@ -35,12 +36,15 @@ export const consoleApiKeys = JSON.stringify([
 export interface ConsoleServer extends TestServer {
   /** Order ids of $842.00 late orders, one per refund the test asks for. */
   lateOrders: number[];
+  /** Move the service's clock (approvals expire by it); it starts at the seeded orders' date. */
+  advanceClock(milliseconds: number): void;
 }
 
 export async function startConsoleServer(environment: Record<string, string> = {}): Promise<ConsoleServer> {
-  const server = await startTestServer({ API_KEYS: consoleApiKeys, ...environment });
+  let now = ordersReferenceDate.getTime();
+  const server = await startTestServer({ API_KEYS: consoleApiKeys, ...environment }, { clock: () => new Date(now) });
   const { above } = addTrialOrders(server.services.database, { above: 6, below: 0 });
-  return { ...server, lateOrders: above };
+  return { ...server, lateOrders: above, advanceClock: (milliseconds) => { now += milliseconds; } };
 }
 
 /** A JSON call with a key, failing loudly on an error answer. */

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api-client.ts';
 import { dateTime } from '../format.ts';
 import { Empty, ErrorMessage, Loading } from '../status-views.tsx';
@@ -6,6 +6,7 @@ import { href } from '../use-hash-route.ts';
 import { useLoad } from '../use-load.ts';
 import type { Approval, AuditRecord } from './approval.ts';
 import { ApprovalCard } from './approval-card.tsx';
+import { ClosedApproval } from './closed-approval.tsx';
 
 // Live enough for a person, light for the server: the inbox and the decisions refresh this often.
 const refreshMs = 2_000;
@@ -23,6 +24,16 @@ export function ApprovalsPage({ api }: { api: Api }) {
   const pending = useLoad(() => api.get<Approval[]>('/approvals'), [api], refreshMs);
   const decided = useLoad(() => api.get<AuditRecord[]>('/audit', { action: 'approval.decided', order: 'desc', limit: 20 }), [api], refreshMs);
   const [notice, setNotice] = useState('');
+  // Approvals shown before that the latest list no longer has, unless this page decided them.
+  const shown = useRef(new Map<string, Approval>());
+  const [gone, setGone] = useState<Approval[]>([]);
+  useEffect(() => {
+    if (!pending.data) return;
+    const listed = new Set(pending.data.map((approval) => approval.id));
+    const left = [...shown.current.values()].filter((approval) => !listed.has(approval.id));
+    if (left.length > 0) setGone((previous) => [...left, ...previous]);
+    shown.current = new Map(pending.data.map((approval) => [approval.id, approval]));
+  }, [pending.data]);
   const newestFirst = [...(pending.data ?? [])].sort((first, second) => second.created_at.localeCompare(first.created_at));
 
   return (
@@ -35,8 +46,9 @@ export function ApprovalsPage({ api }: { api: Api }) {
         {!pending.data && pending.loading && <Loading what="approvals" />}
         {pending.data && newestFirst.length === 0 && <Empty>Nothing waits for approval.</Empty>}
         {newestFirst.map((approval) => (
-          <ApprovalCard key={approval.id} api={api} approval={approval} onDecided={(message) => { setNotice(message); pending.reload(); decided.reload(); }} />
+          <ApprovalCard key={approval.id} api={api} approval={approval} onDecided={(message) => { shown.current.delete(approval.id); setNotice(message); pending.reload(); decided.reload(); }} />
         ))}
+        {gone.map((approval) => <ClosedApproval key={`gone-${approval.id}`} api={api} approval={approval} onDismiss={() => setGone(gone.filter((other) => other.id !== approval.id))} />)}
       </section>
       <section aria-labelledby="decided-title" id="decided">
         <h2 id="decided-title">Decided</h2>
