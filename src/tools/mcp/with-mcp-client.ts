@@ -33,13 +33,22 @@ export async function withMcpClient<T>(server: McpServerSettings, use: (client: 
   }
 }
 
+const connectionErrors: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ETIMEDOUT: 'timed out',
+  // undici's word for a socket the server closed (a server that just stopped, say).
+  UND_ERR_SOCKET: 'connection closed by the server',
+};
+
 /** Why a connection failed, in a few words an operator or a model can act on (never a stack). */
 export function describeConnectError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  if (code !== undefined) return code;
+  if (code !== undefined) return connectionErrors[code] ?? code;
+  if (typeof cause?.message === 'string') return cause.message.slice(0, 200);
   if (error instanceof StreamableHTTPError && typeof error.code === 'number') return `HTTP ${error.code}`;
   if (error instanceof Error && /timed out/i.test(error.message)) return 'timed out';
   return error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
