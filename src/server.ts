@@ -3,20 +3,23 @@ import { parseArgs } from 'node:util';
 import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { loadConfig, type Config } from './config.ts';
 import { AppError } from './errors.ts';
-import { createApp } from './http/index.ts';
+import { createApp, createWebSocketServer, isOpenMode } from './http/index.ts';
 import { createServices } from './services.ts';
 import { drainAndClose } from './graceful-shutdown.ts';
 import { waitForServices } from './wait-for-services.ts';
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** Without API keys or JWT verification anyone who can connect may act: allow that only on loopback. */
-function checkOpenMode(config: Config): void {
-  if (config.apiKeys.length > 0 || config.jwt) return;
+/**
+ * Without API keys, JWT verification or langgraph.json's `authenticate` handler anyone who can
+ * connect may act: allow that only on loopback.
+ */
+function checkOpenMode(config: Config, open: boolean): void {
+  if (!open) return;
   if (!loopbackHosts.has(config.host)) {
-    throw new AppError('BAD_REQUEST', `No API_KEYS or JWT_* are configured, so Overseer only listens on loopback; HOST=${config.host} needs API keys or JWT verification`);
+    throw new AppError('BAD_REQUEST', `No API_KEYS, JWT_* or langgraph.json auth.path authenticate handler is configured, so Overseer only listens on loopback; HOST=${config.host} needs one of them`);
   }
-  console.log('  open mode: no API_KEYS or JWT configured; every caller is tenant "default" with every scope (loopback only)');
+  console.log('  open mode: no API_KEYS, JWT or auth.path authenticate handler configured; every caller is tenant "default" with every scope (loopback only)');
 }
 
 /** Why a listen failed, in one line an operator can act on. */
@@ -33,7 +36,8 @@ function listenError(error: NodeJS.ErrnoException, config: Config): AppError {
 
 /** Bind the socket; resolves once listening, rejects with a one-line reason. */
 function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<{ server: ServerType; port: number }> {
-  const server = createAdaptorServer({ fetch });
+  // The thread protocol's WebSocket upgrades go through `fetch` (the app) too.
+  const server = createAdaptorServer({ fetch, websocket: { server: createWebSocketServer() } });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
     server.listen(config.port, config.host, () => {
@@ -53,13 +57,14 @@ async function main() {
   // `--config path/to/langgraph.json` serves that project's graphs (as LANGGRAPH_CONFIG does).
   const { values: flags } = parseArgs({ options: { config: { type: 'string' } }, allowPositionals: true });
   const config = loadConfig({ ...process.env, ...(flags.config ? { LANGGRAPH_CONFIG: flags.config } : {}) });
-  checkOpenMode(config);
   // Redis and Qdrant may still be starting (compose, Kubernetes): wait for them, bounded.
   await waitForServices(config);
   const services = await createServices(config);
   const app = createApp(services);
   let listening: { server: ServerType; port: number } | undefined;
   try {
+    // After the services: whether langgraph.json's auth.path authenticates is known once its module is loaded.
+    checkOpenMode(config, isOpenMode(services));
     listening = await listen(app.fetch, config);
     const recovery = await services.recoverRuns();
     const { added, updated, unchanged } = services.knowledgeBase;

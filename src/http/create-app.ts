@@ -12,9 +12,11 @@ import { httpAppOf } from './mount-http-app.ts';
 import { jsonBodyLimits } from './middleware/json-body-limits.ts';
 import { createJwtVerifier } from './middleware/jwt-verifier.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
-import { corsPolicy } from './middleware/cors-policy.ts';
+import { corsPolicy, isAllowedOrigin } from './middleware/cors-policy.ts';
+import { isOpenMode } from './open-mode.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLogContext } from './middleware/request-log-context.ts';
+import { traceRequest } from './middleware/trace-request.ts';
 import { createApprovalRoutes } from './routes/approvals.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
 import { createAuditRoutes } from './routes/audit.ts';
@@ -30,6 +32,7 @@ import { createThreadProtocolRoutes } from './routes/thread-protocol.ts';
 import { createThreadStreamRoutes } from './routes/thread-stream.ts';
 import { createBulkRunRoutes } from './routes/bulk-runs.ts';
 import { createCronRoutes } from './routes/crons.ts';
+import { createConsoleRoutes } from './routes/console.ts';
 import { createThreadPruneRoutes } from './routes/thread-prune.ts';
 import { validationHook } from './validation-hook.ts';
 
@@ -43,10 +46,13 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
+  // A server span per request, in the caller's trace (`traceparent`); only when tracing is on.
+  if (services.tracing.enabled) app.use('*', traceRequest);
   app.use('*', requestLogContext);
   app.use('*', accessLog(services.logger));
   // LangGraph Studio and local front ends run in the browser and call this server directly.
-  app.use('*', corsPolicy({ origins: services.config.corsOrigins, openMode: services.config.apiKeys.length === 0 && !services.config.jwt }));
+  const cors = { origins: services.config.corsOrigins, openMode: isOpenMode(services) };
+  app.use('*', corsPolicy(cors));
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
@@ -79,6 +85,7 @@ export function createApp(services: Services) {
   app.route('/', metaRoutes);
   // MCP clients call the assistants as tools here, authenticated like every route above.
   app.route('/', createMcpRoutes());
+  app.route('/', createConsoleRoutes());
   for (const routes of [
     createAssistantRoutes(),
     createThreadRoutes(),
@@ -87,7 +94,8 @@ export function createApp(services: Services) {
     createStoreRoutes(),
     createIngestRoutes(),
     createApprovalRoutes(),
-    createThreadProtocolRoutes(),
+    // Its WebSocket's commands go through the whole app, middleware and all, as HTTP commands do.
+    createThreadProtocolRoutes({ dispatch: (request) => app.fetch(request), allowsOrigin: (origin) => isAllowedOrigin(origin, cors) }),
     createThreadStreamRoutes(),
     createBulkRunRoutes(),
     createThreadPruneRoutes(),

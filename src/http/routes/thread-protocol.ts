@@ -6,7 +6,7 @@ import type { AppEnv } from '../app-env.ts';
 import { errorResponses, eventStreamResponse, jsonResponse } from '../schemas/resources.ts';
 import { resourceId } from '../schemas/resource-id.ts';
 import { sseResponse } from '../sse.ts';
-import { createThreadProtocol, type ThreadProtocol } from '../thread-protocol/index.ts';
+import { createThreadProtocol, protocolWebSocket, type Dispatch, type ThreadProtocol } from '../thread-protocol/index.ts';
 
 const threadParams = z.object({ thread_id: resourceId });
 const segment = z.string().max(500);
@@ -44,11 +44,33 @@ function sinceOf(c: Context, since: number | undefined): number | undefined {
   return id === -1 ? undefined : id;
 }
 
+// A WebSocket's `subscription.subscribe` params: the SSE filter's fields, others ignored (the protocol's params are extensible).
+const subscribeParams = z.object(eventFilter.shape);
+
+function parseFilter(params: unknown) {
+  const parsed = subscribeParams.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { error: `subscription.subscribe ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}` };
+  }
+  const { channels, namespaces, depth, since } = parsed.data;
+  return { filter: { channels, namespaces, depth }, since };
+}
+
+export interface ThreadProtocolRouteOptions {
+  protocol?: ThreadProtocol;
+  /** The whole app's `fetch`: a WebSocket's commands go through it as `POST /threads/{id}/commands`. */
+  dispatch: Dispatch;
+  /** Whether a browser page of this origin may open the WebSocket (the CORS policy's answer). */
+  allowsOrigin: (origin: string) => boolean;
+}
+
 /**
- * The thread-centric protocol `client.threads.stream()` speaks over HTTP: commands as JSON
- * request/response, and one filtered SSE stream per subscription, replayed from `since`.
+ * The thread-centric protocol `client.threads.stream()` speaks: over HTTP, commands as JSON
+ * request/response and one filtered SSE stream per subscription, replayed from `since`; over a
+ * WebSocket (`GET /threads/{id}/stream/events`), both on one connection, with the same core.
  */
-export function createThreadProtocolRoutes(protocol: ThreadProtocol = createThreadProtocol()) {
+export function createThreadProtocolRoutes({ protocol = createThreadProtocol(), dispatch, allowsOrigin }: ThreadProtocolRouteOptions) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
@@ -85,6 +107,18 @@ export function createThreadProtocolRoutes(protocol: ThreadProtocol = createThre
       }
       return sseResponse(c, onTheWire(), { onDisconnect: () => disconnect.abort() });
     }) as never,
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/threads/{thread_id}/stream/events',
+      tags: ['thread protocol'],
+      summary: 'The thread protocol over a WebSocket (Upgrade: websocket): commands, subscription.subscribe/unsubscribe, and the subscriptions\' events',
+      request: { params: threadParams },
+      responses: { 101: { description: 'Switching to the WebSocket' }, ...errorResponses },
+    }),
+    (async (c: Context<AppEnv>) => protocolWebSocket(c, c.req.param('thread_id')!, { protocol, dispatch, parseFilter, allowsOrigin })) as never,
   );
 
   return app;

@@ -57,3 +57,13 @@ export interface EventFilter {
   namespaces?: Namespace[];
   depth?: number;
 }
+
+/**
+ * The protocol's error code for an HTTP status, for a command the HTTP layer refused (a scope
+ * missing, a body too large, a limit reached): the protocol has no status of its own.
+ */
+export function protocolErrorCodeOf(status: number): ProtocolErrorCode {
+  if (status === 401 || status === 403) return 'permission_denied';
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) return 'invalid_argument';
+  return 'unknown_error';
+}
