@@ -16,7 +16,6 @@ import { corsPolicy, isAllowedOrigin } from './middleware/cors-policy.ts';
 import { isOpenMode } from './open-mode.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLogContext } from './middleware/request-log-context.ts';
-import { traceRequest } from './middleware/trace-request.ts';
 import { createApprovalRoutes } from './routes/approvals.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
 import { createAuditRoutes } from './routes/audit.ts';
@@ -46,8 +45,6 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
-  // A server span per request, in the caller's trace (`traceparent`); only when tracing is on.
-  if (services.tracing.enabled) app.use('*', traceRequest);
   app.use('*', requestLogContext);
   app.use('*', accessLog(services.logger));
   // LangGraph Studio and local front ends run in the browser and call this server directly.
