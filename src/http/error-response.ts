@@ -52,5 +52,8 @@ export function errorResponse(c: Context<AppEnv>, thrown: unknown) {
     logError(`[${c.var.requestId ?? '-'}] ${c.req.method} ${c.req.path} failed:`, thrown);
   }
   if (error instanceof AppError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  // Every 401 says how to authenticate (RFC 9110 §11.6.1), also one an auth.path handler threw bare.
+  const challenged = error instanceof AppError && Object.keys(error.headers).some((name) => name.toLowerCase() === 'www-authenticate');
+  if (status === 401 && !challenged) c.header('WWW-Authenticate', 'Bearer realm="overseer"');
   return c.json({ error: shown, request_id: c.var.requestId ?? null }, status);
 }

@@ -11,7 +11,8 @@ const publicPaths = new Set(['/', '/ok', '/ready', '/info', '/openapi.json', '/d
 
 /** Paths anyone may call, authenticated or not, and that no rate limit counts. */
 export function isPublicPath(path: string): boolean {
-  return publicPaths.has(path);
+  // The console's page and bundle hold no data; what it shows comes from the API with a credential.
+  return publicPaths.has(path) || path === '/console' || path.startsWith('/console/');
 }
 
 export interface AuthenticationOptions {
@@ -66,9 +67,15 @@ export function authenticate({ apiKeys, jwt, extraPublicPaths = [] }: Authentica
   });
 }
 
-/** Throw 403 unless the caller holds `scope` (or `*`, or `resource:*`). */
+/**
+ * Throw 403 unless the caller holds `scope` (or `*`, or `resource:*`), with the RFC 6750
+ * challenge that names the scope the request needs, so a client knows which to ask for.
+ */
 export function requireScope(caller: Caller, scope: string): void {
   const [resource] = scope.split(':');
   if (caller.scopes.includes('*') || caller.scopes.includes(scope) || caller.scopes.includes(`${resource}:*`)) return;
-  throw new AppError('FORBIDDEN', `This ${caller.kind === 'jwt' ? 'token' : 'API key'} lacks the "${scope}" scope`);
+  const credential = caller.kind === 'jwt' ? 'token' : caller.kind === 'custom' ? 'user' : 'API key';
+  throw new AppError('FORBIDDEN', `This ${credential} lacks the "${scope}" scope`, {
+    headers: { 'WWW-Authenticate': `Bearer realm="overseer", error="insufficient_scope", scope="${scope}"` },
+  });
 }
