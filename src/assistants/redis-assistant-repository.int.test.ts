@@ -1,24 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { Redis, type Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { keysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
 import { describeAssistantRepositoryContract } from './assistant-repository-contract.ts';
 import { createRedisAssistantRepository } from './redis-assistant-repository.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const testPrefix = `test:assistant-repository:${randomUUID()}:`;
-const uniquePrefix = () => `${testPrefix}${randomUUID()}:`;
-
-async function deleteKeysUnder(prefix: string): Promise<void> {
-  const keys = await keysMatching(client, `${prefix}*`);
-  if (keys.length > 0) await client.unlink(...keys);
-}
-
-afterAll(async () => {
-  await deleteKeysUnder(testPrefix);
-  await client.quit();
-});
+const { client, uniquePrefix, deleteKeysUnder } = useRedisTestPrefix('assistant-repository');
 
 describeAssistantRepositoryContract('redis', async (clock) => {
   const keyPrefix = uniquePrefix();

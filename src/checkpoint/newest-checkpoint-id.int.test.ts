@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { BaseCheckpointSaver, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
 import { emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../storage/index.ts';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
 import { SqliteCheckpointSaver } from './sqlite-checkpoint-saver.ts';
 
@@ -13,14 +12,8 @@ import { SqliteCheckpointSaver } from './sqlite-checkpoint-saver.ts';
  * reads to tell whether an attempt cut short by a crash saved anything (a step inside a subgraph
  * included). Both savers answer it from their indexes.
  */
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const prefix = `test:newest-checkpoint:${randomUUID()}`;
+const { client, prefix } = useRedisTestPrefix('newest-checkpoint');
 const metadata: CheckpointMetadata = { source: 'loop', step: 0, parents: {} };
-
-afterAll(async () => {
-  await deleteKeysMatching(client, `${prefix}*`);
-  client.disconnect();
-});
 
 type Saver = BaseCheckpointSaver & {
   latestCheckpointId(threadId: string, namespace?: string, tenantId?: string): Promise<string | undefined>;
@@ -29,7 +22,7 @@ type Saver = BaseCheckpointSaver & {
 
 const savers: Array<[string, () => Saver]> = [
   ['SqliteCheckpointSaver', () => new SqliteCheckpointSaver({ database: openDatabase(':memory:', { vectors: false }) })],
-  ['RedisCheckpointSaver', () => new RedisCheckpointSaver({ client, keyPrefix: prefix })],
+  ['RedisCheckpointSaver', () => new RedisCheckpointSaver({ client, keyPrefix: `${prefix}checkpoints` })],
 ];
 
 describe.each(savers)('%s newestCheckpointId', (_name, create) => {

@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Annotation, Command, END, START, StateGraph, interrupt } from '@langchain/langgraph';
-import { Redis } from 'ioredis';
 import { createRedisThreadKeys } from './redis-checkpoint-keys.ts';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const prefix = `test:redis-graph:${randomUUID()}`;
+const redis = useRedisTestPrefix('redis-graph');
+const { client } = redis;
+const prefix = `${redis.prefix}checkpoints`;
 const saver = new RedisCheckpointSaver({ client, keyPrefix: prefix });
-
-afterAll(async () => {
-  await deleteKeysMatching(client, `${prefix}:*`);
-  client.disconnect();
-});
 
 const State = Annotation.Root({
   document: Annotation<string>(),

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import { ERROR, emptyCheckpoint, uuid6 } from '@langchain/langgraph-checkpoint';
 import type { Checkpoint, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
-import { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
 import { createRedisThreadKeys, listThreadKeys } from './redis-checkpoint-keys.ts';
 import { RedisCheckpointSaver } from './redis-checkpoint-saver.ts';
 import { createRedisClient } from './redis-client.ts';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { describeCheckpointTenantIsolation } from './checkpoint-tenant-conformance.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const prefix = `test:redis-saver:${randomUUID()}`;
+const redis = useRedisTestPrefix('redis-saver');
+const { client } = redis;
+const prefix = `${redis.prefix}checkpoints`;
 const metadata: CheckpointMetadata = { source: 'loop', step: 0, parents: {} };
 
 function createSaver(options: { ttlSeconds?: number; refreshTtlOnRead?: boolean } = {}): RedisCheckpointSaver {
@@ -40,15 +40,6 @@ async function countTraffic(work: () => Promise<unknown>): Promise<{ roundTrips:
     sent.mockRestore();
   }
 }
-
-beforeAll(async () => {
-  await client.ping();
-});
-
-afterAll(async () => {
-  await deleteKeysMatching(client, `${prefix}:*`);
-  client.disconnect();
-});
 
 describe('RedisCheckpointSaver', () => {
   it('sends each put and putWrites as one MULTI/EXEC round trip', async () => {

@@ -1,19 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { redisTestUrl, useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { describeAuditLogConformance, type AuditTamper } from './audit-log-conformance.ts';
 import type { AuditRecord } from './audit-log.ts';
 import { createRedisAuditLog } from './redis-audit-log.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const runPrefix = `test:audit:${randomUUID()}:`;
+const { client, prefix: runPrefix } = useRedisTestPrefix('audit');
 let logs = 0;
-
-afterAll(async () => {
-  const keys = await client.keys(`${runPrefix}*`);
-  if (keys.length > 0) await client.del(...keys);
-  client.disconnect();
-});
 
 function tamperWith(keyPrefix: string): AuditTamper {
   const listOf = (tenantId: string) => `${keyPrefix}audit:{${tenantId}}:records`;
@@ -48,7 +41,7 @@ describeAuditLogConformance('createRedisAuditLog', async (clock) => {
 describe('createRedisAuditLog under concurrent appends', () => {
   it('appends every record when many runs in two processes write to one tenant at once, chained without a gap', async () => {
     const keyPrefix = `${runPrefix}concurrent:`;
-    const other = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    const other = new Redis(redisTestUrl, { maxRetriesPerRequest: 1 });
     try {
       // Two processes' logs (two connections), each with 100 appends in flight at once.
       const [first, second] = [createRedisAuditLog({ client, keyPrefix }), createRedisAuditLog({ client: other, keyPrefix })];

@@ -1,23 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { Redis, type Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
 import { createRedisUsageStore } from './redis-usage-store.ts';
 import { describeUsageStoreContract } from './usage-store-conformance.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const testPrefix = `test:usage-store:${randomUUID()}:`;
-const uniquePrefix = () => `${testPrefix}${randomUUID()}:`;
-
-afterAll(async () => {
-  await deleteKeysMatching(client, `${testPrefix}*`);
-  await client.quit();
-});
+const { client, uniquePrefix, deleteKeysUnder } = useRedisTestPrefix('usage-store');
 
 describeUsageStoreContract('redis', async () => {
   const keyPrefix = uniquePrefix();
-  return { store: createRedisUsageStore({ client, keyPrefix }), cleanup: async () => void (await deleteKeysMatching(client, `${keyPrefix}*`)) };
+  return { store: createRedisUsageStore({ client, keyPrefix }), cleanup: () => deleteKeysUnder(keyPrefix) };
 });
 
 // A one-node cluster rejects a MULTI whose keys span slots (CROSSSLOT): the contract passing

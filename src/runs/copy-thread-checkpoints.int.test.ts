@@ -2,19 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Annotation, Command, END, START, StateGraph, interrupt } from '@langchain/langgraph';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { Redis } from 'ioredis';
 import { RedisCheckpointSaver, SqliteCheckpointSaver } from '../checkpoint/index.ts';
 import { openDatabase } from '../storage/index.ts';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { copyThreadCheckpoints } from './copy-thread-checkpoints.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const prefix = `test:copy-thread:${randomUUID()}`;
+const { client, prefix } = useRedisTestPrefix('copy-thread');
 const database = openDatabase(':memory:', { vectors: false });
 
-afterAll(async () => {
-  await deleteKeysMatching(client, `${prefix}:*`);
-  client.disconnect();
+afterAll(() => {
   database.close();
 });
 
@@ -44,7 +40,7 @@ function buildGraph(checkpointer: BaseCheckpointSaver) {
 
 const savers: Array<[string, () => BaseCheckpointSaver]> = [
   ['SqliteCheckpointSaver', () => new SqliteCheckpointSaver({ database })],
-  ['RedisCheckpointSaver', () => new RedisCheckpointSaver({ client, keyPrefix: prefix })],
+  ['RedisCheckpointSaver', () => new RedisCheckpointSaver({ client, keyPrefix: `${prefix}checkpoints` })],
 ];
 
 describe.each(savers)('copyThreadCheckpoints with %s', (_name, createSaver) => {

@@ -1,22 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { createRedisProcessLease } from './redis-process-lease.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const prefix = `test:process-lease:${randomUUID()}:`;
-const used: string[] = [];
-const uniqueKey = () => {
-  const key = `${prefix}${randomUUID()}`;
-  used.push(key);
-  return key;
-};
-afterAll(async () => {
-  if (used.length > 0) await client.unlink(...used);
-  await client.quit();
-});
+const { client, uniquePrefix } = useRedisTestPrefix('process-lease');
+const uniqueKey = () => `${uniquePrefix()}lease`;
 
 describe('Redis process lease', () => {
   it('shows each replica the live others, and forgets one that released', async () => {

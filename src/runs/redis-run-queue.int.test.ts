@@ -1,16 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { redisTestUrl as url, useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { createRedisRunQueue, type RunJob } from './redis-run-queue.ts';
 
-const url = 'redis://127.0.0.1:6379';
-const client = new Redis(url, { maxRetriesPerRequest: 1 });
-const keyPrefix = `test:run-queue:${randomUUID()}:`;
-afterAll(async () => {
-  await deleteKeysMatching(client, `${keyPrefix}*`);
-  await client.quit();
-});
+const { prefix: keyPrefix } = useRedisTestPrefix('run-queue');
 
 describe('Redis run queue', () => {
   it('counts the runs waiting in the shared queue, not the delayed ones, from any process', async () => {

@@ -1,29 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
 import { AppError } from '../errors.ts';
 import { createRedisRunRepository } from './redis-run-repository.ts';
 import { describeRunRepositoryContract, runRecord, threadRecord } from './run-repository-contract.ts';
-import { keysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const runPrefix = `test:run-repository:${randomUUID()}:`;
-afterAll(async () => {
-  // Whatever a failed test left behind on the shared server goes too.
-  await deleteKeysUnder(runPrefix);
-  await client.quit();
-});
-
-const uniquePrefix = () => `${runPrefix}${randomUUID()}:`;
-
-/** Test-only SCAN of what a prefix holds; the repository itself never scans. */
-const keysUnder = (prefix: string) => keysMatching(client, `${prefix}*`);
-
-async function deleteKeysUnder(prefix: string): Promise<void> {
-  const keys = await keysUnder(prefix);
-  if (keys.length > 0) await client.unlink(...keys);
-}
+// `keysUnder` is the test's SCAN of what a prefix holds; the repository itself never scans.
+const { client, uniquePrefix, keysUnder, deleteKeysUnder } = useRedisTestPrefix('run-repository');
 
 describeRunRepositoryContract('redis', async (clock) => {
   const keyPrefix = uniquePrefix();

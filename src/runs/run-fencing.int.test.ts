@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { emptyCheckpoint } from '@langchain/langgraph-checkpoint';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RedisCheckpointSaver } from '../checkpoint/index.ts';
 import { fenceConfigKey, type RunFence } from '../storage/index.ts';
 import { createRedisEffectLedger } from '../tools/redis-effect-ledger.ts';
-import { deleteKeysMatching } from '../../test/support/redis-keys.ts';
+import { redisTestUrl, useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { createRedisEventBus } from './redis-event-bus.ts';
 import { createRedisRunClaims } from './redis-run-claims.ts';
 import { createRedisRunRepository } from './redis-run-repository.ts';
@@ -17,18 +17,10 @@ import type { RunRecord } from './run-records.ts';
  * record, the thread record, stream events and ledger claims are each refused in the same
  * atomic step that would have written them, and the successor's writes stand.
  */
-const prefix = `fencing-${randomUUID()}:`;
-let client: Redis;
-let subscriber: Redis;
-
-beforeAll(() => {
-  client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  subscriber = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-});
-
-afterAll(async () => {
-  await deleteKeysMatching(client, `${prefix}*`);
-  client.disconnect();
+const { client, prefix } = useRedisTestPrefix('fencing');
+// The event bus and run claims listen on a connection of their own.
+const subscriber = new Redis(redisTestUrl);
+afterAll(() => {
   subscriber.disconnect();
 });
 

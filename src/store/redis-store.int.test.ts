@@ -1,21 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.ts';
 import { RedisStore } from './redis-store.ts';
 import { describeStoreBehaviour } from './store-behaviour.ts';
-import { keysMatching } from '../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const runPrefix = `test:redis-store:${randomUUID()}`;
-let storeCount = 0;
-
-function nextPrefix(): string {
-  storeCount += 1;
-  return `${runPrefix}:${storeCount}`;
-}
-
-const keysUnder = (prefix: string) => keysMatching(client, `${prefix}:*`);
+const { client, uniquePrefix, keysUnder } = useRedisTestPrefix('redis-store');
+// The store adds the `:` after its prefix itself.
+const nextPrefix = () => `${uniquePrefix()}store`;
 
 /** Commands the client sends while `work` runs. */
 async function commandsDuring(work: () => Promise<unknown>): Promise<string[]> {
@@ -27,12 +19,6 @@ async function commandsDuring(work: () => Promise<unknown>): Promise<string[]> {
     sent.mockRestore();
   }
 }
-
-afterAll(async () => {
-  const keys = await keysUnder(runPrefix);
-  if (keys.length > 0) await client.del(...keys);
-  client.disconnect();
-});
 
 describeStoreBehaviour({
   name: 'RedisStore',

@@ -1,22 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
 import { describeEffectLedgerConformance } from './effect-ledger-conformance.ts';
 import { createRedisEffectLedger } from './redis-effect-ledger.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const runPrefix = `test:effect-ledger:${randomUUID()}:`;
-let ledgers = 0;
-
-afterAll(async () => {
-  const keys = await client.keys(`${runPrefix}*`);
-  if (keys.length > 0) await client.del(...keys);
-  client.disconnect();
-});
+const { client, prefix: runPrefix, uniquePrefix } = useRedisTestPrefix('effect-ledger');
 
 // Each test gets its own prefix, so every ledger starts empty.
 describeEffectLedgerConformance('createRedisEffectLedger', async (clock) =>
-  createRedisEffectLedger({ client, keyPrefix: `${runPrefix}${(ledgers += 1)}:`, clock }));
+  createRedisEffectLedger({ client, keyPrefix: uniquePrefix(), clock }));
 
 describe('createRedisEffectLedger', () => {
   it('keeps each entry under the configured prefix', async () => {

@@ -1,22 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startRedisTestCluster, type RedisTestServer } from '../../../test/support/redis-test-server.ts';
-import { deleteKeysMatching } from '../../../test/support/redis-keys.ts';
+import { useRedisTestPrefix } from '../../../test/support/redis-test-prefix.ts';
 import { describeCronRepositoryContract } from './cron-repository-contract.ts';
 import { createRedisCronRepository } from './redis-cron-repository.ts';
 
-const client = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-const testPrefix = `test:cron-repository:${randomUUID()}:`;
-const uniquePrefix = () => `${testPrefix}${randomUUID()}:`;
-afterAll(async () => {
-  await deleteKeysMatching(client, `${testPrefix}*`);
-  await client.quit();
-});
+const { client, uniquePrefix, deleteKeysUnder } = useRedisTestPrefix('cron-repository');
 
 describeCronRepositoryContract('redis', async (clock) => {
   const keyPrefix = uniquePrefix();
-  return { repository: createRedisCronRepository({ client, keyPrefix, clock }), cleanup: async () => void (await deleteKeysMatching(client, `${keyPrefix}*`)) };
+  return { repository: createRedisCronRepository({ client, keyPrefix, clock }), cleanup: () => deleteKeysUnder(keyPrefix) };
 });
 
 // A one-node cluster refuses any MULTI or script whose keys span slots (CROSSSLOT).

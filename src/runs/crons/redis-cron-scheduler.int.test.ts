@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { deleteKeysMatching } from '../../../test/support/redis-keys.ts';
+import { describe, expect, it } from 'vitest';
+import { redisTestUrl as url, useRedisTestPrefix } from '../../../test/support/redis-test-prefix.ts';
 import type { CreateRunRequest } from '../run-manager.ts';
 import type { RunRecord } from '../run-records.ts';
 import { cronRecord } from './cron-repository-contract.ts';
@@ -10,13 +9,7 @@ import { createCronTicker } from './fire-cron-tick.ts';
 import { createRedisCronRepository } from './redis-cron-repository.ts';
 import { createRedisCronScheduler } from './redis-cron-scheduler.ts';
 
-const url = 'redis://127.0.0.1:6379';
-const client = new Redis(url, { maxRetriesPerRequest: 1 });
-const testPrefix = `test:cron-scheduler:${randomUUID()}:`;
-afterAll(async () => {
-  await deleteKeysMatching(client, `${testPrefix}*`);
-  await client.quit();
-});
+const { client, uniquePrefix } = useRedisTestPrefix('cron-scheduler');
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
@@ -42,7 +35,7 @@ function twoWorkers(keyPrefix: string) {
 
 describe('crons on BullMQ job schedulers', () => {
   it('fires each tick of a per-second cron once across two workers, and records the next tick', async () => {
-    const keyPrefix = `${testPrefix}${randomUUID()}:`;
+    const keyPrefix = uniquePrefix();
     const { repository, requests, schedulers, close } = twoWorkers(keyPrefix);
     try {
       const cron = cronRecord({ cron_id: randomUUID(), schedule: '* * * * * *', thread_id: 'thread-1' });
@@ -64,7 +57,7 @@ describe('crons on BullMQ job schedulers', () => {
   }, 30_000);
 
   it('makes one run of a tick BullMQ hands out twice (a retried or stalled job)', async () => {
-    const keyPrefix = `${testPrefix}${randomUUID()}:`;
+    const keyPrefix = uniquePrefix();
     const { repository, requests, schedulers, close } = twoWorkers(keyPrefix);
     const queue = new Queue('crons', { connection: { url, maxRetriesPerRequest: null }, prefix: `${keyPrefix}bull` });
     try {
@@ -86,7 +79,7 @@ describe('crons on BullMQ job schedulers', () => {
   }, 30_000);
 
   it('removes the schedule of a cron whose record is gone at its next tick', async () => {
-    const keyPrefix = `${testPrefix}${randomUUID()}:`;
+    const keyPrefix = uniquePrefix();
     const { repository, requests, schedulers, close } = twoWorkers(keyPrefix);
     const queue = new Queue('crons', { connection: { url, maxRetriesPerRequest: null }, prefix: `${keyPrefix}bull` });
     try {
