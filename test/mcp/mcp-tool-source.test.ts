@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOfflineModels, ScriptedChatModel } from '../../src/agents/index.ts';
+import { startMcpTestServer, type McpTestServer } from '../support/mcp-test-server.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+/*
+ * An operator's MCP server (a real one, the SDK's McpServer on port 0) configured with
+ * MCP_SERVERS: its tools are registry tools the executor calls through the same rails,
+ * approvals and effect ledger as every other tool, over Overseer's real HTTP API.
+ */
+
+interface Action { tool: string; status: string; result?: Record<string, unknown>; message?: string; replayed?: boolean }
+interface Values { actions?: Action[]; __interrupt__?: Array<{ value: { approvalId: string; tool: string; reason: string } }> }
+
+let mcp: McpTestServer | undefined;
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  await mcp?.close();
+  server = undefined;
+  mcp = undefined;
+});
+
+async function start(models?: Parameters<typeof startTestServer>[1]['models']) {
+  mcp = await startMcpTestServer();
+  const servers = [{
+    name: 'crm',
+    url: mcp.url,
+    tools: {
+      lookup_customer: { risk: 'read' },
+      add_note: { risk: 'write' },
+      issue_credit: { risk: 'write', approval: { field: 'amountCents', above: 10_000 } },
+    },
+  }];
+  server = await startTestServer({ MCP_SERVERS: JSON.stringify(servers) }, models ? { models } : {});
+  return server;
+}
+
+async function post(path: string, body: unknown) {
+  const response = await fetch(`${server!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function runExecutor(task: string) {
+  const thread = await post('/threads', {});
+  const threadId = thread.body.thread_id as string;
+  const run = await post(`/threads/${threadId}/runs/wait`, { assistant_id: 'executor', input: { task } });
+  expect(run.status).toBe(200);
+  return { threadId, values: run.body as Values };
+}
+
+describe('MCP server tools in the executor', () => {
+  it('the offline executor calls an MCP tool named in the request, and the result comes back as the action’s', async () => {
+    await start();
+    expect(server!.services.tools.get('crm_add_note')).toMatchObject({ risk: 'write', upstream: 'mcp:crm' });
+    const { values } = await runExecutor('crm_add_note {"customerId": 7, "text": "Called about a late parcel"}');
+    expect(values.actions).toEqual([expect.objectContaining({ tool: 'crm_add_note', status: 'ok', result: { noteId: 1, summary: 'Note 1 added for customer 7.' } })]);
+    expect(mcp!.calls).toEqual([expect.objectContaining({ tool: 'add_note', args: { customerId: 7, text: 'Called about a late parcel' } })]);
+  });
+
+  it('a write above its approval threshold is held for a person; on approval it runs once, and the write before it is replayed from the ledger, not repeated', async () => {
+    const executor = new ScriptedChatModel([
+      { toolCalls: [
+        { id: 'call-note', name: 'crm_add_note', args: { customerId: 7, text: 'Credit requested' } },
+        { id: 'call-credit', name: 'crm_issue_credit', args: { customerId: 7, amountCents: 25_000 } },
+      ] },
+      { content: 'Added a note and issued the credit.' },
+    ]);
+    await start({ ...createOfflineModels(), executor });
+    const { threadId, values } = await runExecutor('Note the request and give customer 7 a $250 credit');
+    const approval = values.__interrupt__?.[0]?.value;
+    expect(approval).toMatchObject({ tool: 'crm_issue_credit', reason: 'amountCents 25000 is above the approval threshold of 10000 cents.' });
+    // The note ran before the held call; the credit did not.
+    expect(mcp!.calls.map((call) => call.tool)).toEqual(['add_note']);
+
+    const decided = await post(`/approvals/${approval!.approvalId}`, { decision: 'approve' });
+    expect(decided.status).toBe(200);
+    const runId = (decided.body.run as { run_id: string }).run_id;
+    const resumed = (await (await fetch(`${server!.url}/threads/${threadId}/runs/${runId}/join`)).json()) as Values;
+    // The resumed node ran both calls again: the note's came from the ledger, the credit reached the server once.
+    expect(mcp!.calls.map((call) => call.tool)).toEqual(['add_note', 'issue_credit']);
+    expect(resumed.actions?.map((action) => [action.tool, action.status, action.replayed ?? false])).toEqual([
+      ['crm_add_note', 'ok', true],
+      ['crm_issue_credit', 'ok', false],
+    ]);
+  });
+
+  it('an MCP server that is down is a clear tool error in the run, which still ends', async () => {
+    await start();
+    await mcp!.close();
+    const { values } = await runExecutor('crm_lookup_customer {"customerId": 7}');
+    expect(values.actions).toEqual([expect.objectContaining({
+      tool: 'crm_lookup_customer', status: 'failed', message: expect.stringMatching(/^The MCP server "crm" could not be reached \((connection refused|connection closed by the server)\); nothing was run\.$/),
+    })]);
+  });
+});
