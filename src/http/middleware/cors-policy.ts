@@ -29,7 +29,8 @@ export function isAllowedOrigin(origin: string, options: CorsPolicyOptions): boo
 export function corsPolicy(options: CorsPolicyOptions): MiddlewareHandler<AppEnv> {
   const handler = cors({
     origin: (origin) => (isAllowedOrigin(origin, options) ? origin : null),
-    allowHeaders: ['content-type', 'x-api-key', 'authorization', 'last-event-id', 'x-request-id'],
+    // `mcp-protocol-version`: what MCP clients (a browser's MCP Inspector, say) send to /mcp after initializing.
+    allowHeaders: ['content-type', 'x-api-key', 'authorization', 'last-event-id', 'x-request-id', 'mcp-protocol-version'],
     exposeHeaders: ['content-location', 'location', 'x-request-id', 'retry-after', 'www-authenticate', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
     maxAge: 600,
   });
