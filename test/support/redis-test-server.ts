@@ -14,6 +14,8 @@ import { join } from 'node:path';
 export interface RedisTestServer {
   readonly port: number;
   readonly url: string;
+  /** The redis-server process's id (benchmarks read its CPU time). */
+  readonly pid: number;
   /** SIGKILL, as a crash would; waits until the process is gone. */
   kill(): Promise<void>;
   /** Starts again on the same port and data directory. */
@@ -60,6 +62,9 @@ export async function startRedisTestServer(extraArgs: string[] = [], options: { 
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid!;
+    },
     kill: () => killAndWait(child),
     restart: async () => {
       child = await spawnReady(args);
