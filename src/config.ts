@@ -44,6 +44,8 @@ const environmentSchema = z.object({
   MODEL_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   MODEL_FALLBACKS: optionalString,
   EMBEDDING_MODEL: optionalString,
+  // How long a knowledge-base answer is served from the answer cache (0: no cache); ingestion invalidates it sooner.
+  ANSWER_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   MAX_HOPS: z.coerce.number().int().min(1).max(50).default(8),
   MAX_TOOL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   DOMAIN: optionalString,
@@ -198,6 +200,8 @@ export interface Config {
     embeddingModel?: string;
   };
   limits: { maxHops: number; maxToolAttempts: number };
+  /** Answers to repeated knowledge-base questions, per tenant and write generation; `ttlMs` 0 turns it off. */
+  answerCache: { ttlMs: number };
   /**
    * When the sample orders domain thinks it is: its seeded orders live in early 2026, so by
    * default its tools see the world from 2026-04-01 on (time passes from start-up); `now` uses
@@ -296,6 +300,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       embeddingModel: values.EMBEDDING_MODEL,
     },
     limits: { maxHops: values.MAX_HOPS, maxToolAttempts: values.MAX_TOOL_ATTEMPTS },
+    answerCache: { ttlMs: values.ANSWER_CACHE_TTL_SECONDS * 1_000 },
     domain: values.DOMAIN ?? 'brightcart',
     sampleAsOf: values.SAMPLE_AS_OF === undefined || values.SAMPLE_AS_OF === 'now' ? values.SAMPLE_AS_OF : new Date(values.SAMPLE_AS_OF),
     apiKeys: parseApiKeys(values.API_KEYS),

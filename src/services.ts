@@ -60,6 +60,8 @@ import {
   createEmbeddings,
   createIngestionJobs,
   createQdrantRetriever,
+  createRedisAnswerCache,
+  createSqliteAnswerCache,
   createSqliteRetriever,
   ingestSharedDirectory,
   type IngestionJobs,
@@ -238,6 +240,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       deferred: createSqliteDeferredActionQueue(database),
       clock: overrides.clock,
     };
+    // Shared by every worker with Redis; ingestion invalidates entries through the retriever's write generation.
+    const answerCache = config.answerCache.ttlMs === 0
+      ? undefined
+      : redis && config.redis
+        ? createRedisAnswerCache({ client: redis, keyPrefix: `${config.redis.keyPrefix}answers:`, ttlMs: config.answerCache.ttlMs })
+        : createSqliteAnswerCache(database, { ttlMs: config.answerCache.ttlMs });
     const graphs = createGraphs({
       models,
       retriever: timeRetriever(retriever, metrics),
@@ -249,6 +257,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       audit,
       reviewChecks: domain.reviewChecks,
       specialistDescriptions: domain.specialistDescriptions,
+      answerCache,
     });
     const served = config.langgraphConfig ? await loadLangGraphConfig(config.langgraphConfig) : undefined;
     const catalog = createGraphCatalog(served?.graphs ?? graphs, { checkpointer, store, descriptions: served?.descriptions ?? graphDescriptions });

@@ -21,6 +21,8 @@ export interface RecordedCall {
 export interface ScriptedChatModelOptions {
   /** When the script runs out: repeat the last step (to script a loop) or throw. */
   whenExhausted?: 'repeat-last' | 'throw';
+  /** Start of its message and call ids (default `scripted`): two models in one conversation need different ones. */
+  idPrefix?: string;
 }
 
 /**
@@ -70,11 +72,12 @@ export class ScriptedChatModel extends BaseChatModel {
     }
     const reply = typeof step === 'function' ? step(messages) : step;
     const callNumber = this.calls.length;
+    const prefix = options.idPrefix ?? 'scripted';
     return new AIMessage({
-      id: `scripted-${callNumber}`,
+      id: `${prefix}-${callNumber}`,
       content: reply.content ?? '',
       tool_calls: (reply.toolCalls ?? []).map((call, index) => ({
-        id: call.id ?? `scripted_call_${callNumber}_${index}`,
+        id: call.id ?? `${prefix}_call_${callNumber}_${index}`,
         name: call.name,
         args: call.args,
         type: 'tool_call' as const,

@@ -107,6 +107,8 @@ export const specialistReportSchema = z.object({
   flags: z.array(injectionFlagSchema).default([]),
   /** The passages a retriever read (see `retrievedPassageSchema`). */
   passages: z.array(retrievedPassageSchema).default([]),
+  /** A retriever answer served from the answer cache: no model was asked for it. */
+  cached: z.boolean().optional(),
 });
 /** As a specialist writes it: list fields may be left out. */
 export type SpecialistReport = z.input<typeof specialistReportSchema>;

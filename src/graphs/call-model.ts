@@ -2,9 +2,9 @@ import type { BaseLanguageModelInput } from '@langchain/core/language_models/bas
 import type { BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { toModelError, type ModelFallbackRecord } from '../agents/index.ts';
+import { toModelError, type ModelFallbackRecord, type ModelTier } from '../agents/index.ts';
 import type { ModelRole } from '../config.ts';
-import { agentRoleMetadataKey, type AuditLog } from '../observability/index.ts';
+import { agentRoleMetadataKey, modelTierMetadataKey, modelTierReasonMetadataKey, type AuditLog } from '../observability/index.ts';
 import { recordAudit } from './record-audit.ts';
 
 /**
@@ -16,13 +16,18 @@ import { recordAudit } from './record-audit.ts';
 export async function callModel(
   model: Runnable<BaseLanguageModelInput, BaseMessage>,
   messages: BaseMessage[],
-  context: { role: ModelRole; config: LangGraphRunnableConfig; audit?: AuditLog },
+  context: { role: ModelRole; config: LangGraphRunnableConfig; audit?: AuditLog; tier?: { tier: ModelTier; reason: string } },
 ): Promise<BaseMessage> {
-  const { role, config, audit } = context;
+  const { role, config, audit, tier } = context;
   let reply: BaseMessage;
   try {
-    // The role rides in the call's metadata, so usage and metrics name the agent that asked.
-    reply = await model.invoke(messages, { ...config, metadata: { ...config.metadata, [agentRoleMetadataKey]: role } });
+    // The role and the routing policy's tier ride in the call's metadata, so usage, metrics and spans name them.
+    const metadata = {
+      ...config.metadata,
+      [agentRoleMetadataKey]: role,
+      ...(tier ? { [modelTierMetadataKey]: tier.tier, [modelTierReasonMetadataKey]: tier.reason } : {}),
+    };
+    reply = await model.invoke(messages, { ...config, metadata });
   } catch (error) {
     if (config.signal?.aborted) throw error;
     throw toModelError(error, role) ?? error;

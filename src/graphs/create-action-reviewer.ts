@@ -1,6 +1,5 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildActionReviewMessages } from '../agents/index.ts';
+import { buildActionReviewMessages, chooseModelTier, selectModel, type ModelsByRole } from '../agents/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type { ActionReviewer } from '../tools/index.ts';
 import { requestVerdict } from './request-verdict.ts';
@@ -11,7 +10,7 @@ import { requestVerdict } from './request-verdict.ts';
  * valid verdict does not accept: the call goes back to the executor.
  */
 export function createActionReviewer(input: {
-  model: BaseChatModel;
+  models: ModelsByRole;
   task: string;
   policyContext: string;
   config: LangGraphRunnableConfig;
@@ -26,7 +25,8 @@ export function createActionReviewer(input: {
     }));
     const messages = buildActionReviewMessages({ task: input.task, proposal: { tool: tool.name, args }, facts: evaluation.facts, checks, policyContext: input.policyContext });
     // Forced verdict, bounded re-prompts, provider failures as MODEL_* errors: as for the reviewer specialist.
-    const answer = await requestVerdict(input.model, messages, { config: input.config, audit: input.audit });
+    const modelFor = (attempt: number) => selectModel(input.models, 'reviewer', chooseModelTier({ step: 'review_action', attempt }));
+    const answer = await requestVerdict(modelFor, messages, { config: input.config, audit: input.audit });
     return 'verdict' in answer ? answer.verdict : { verdict: 'revise', reasons: [`the reviewer model gave no valid verdict (${answer.problem})`] };
   };
 }

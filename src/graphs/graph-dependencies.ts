@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver, BaseStore } from '@langchain/langgraph';
 import type { ModelsByRole } from '../agents/index.ts';
 import type { DomainReviewCheck, SpecialistName } from '../contracts/index.ts';
-import type { Retriever } from '../retrieval/index.ts';
+import type { AnswerCache, Retriever } from '../retrieval/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import type {
   ApprovalRule,
@@ -58,6 +58,8 @@ export interface GraphDependencies {
   safety?: ExecutionSafety;
   /** Append-only trail of routing, tool calls and verdicts. */
   audit?: AuditLog;
+  /** Answers to repeated knowledge-base questions, per tenant and write generation; without it every question asks the model. */
+  answerCache?: AnswerCache;
   /** The domain's review rules, run by the reviewer beside the generic checks. */
   reviewChecks?: DomainReviewCheck[];
   /** What the retriever and executor can do, in the domain's words, for the router. */

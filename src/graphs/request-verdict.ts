@@ -1,7 +1,6 @@
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildReprompt, readToolReply, verdictToolName } from '../agents/index.ts';
+import { buildReprompt, readToolReply, verdictToolName, type SelectedModel } from '../agents/index.ts';
 import type { AuditLog } from '../observability/index.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import { verdictSchema, verdictTool } from './verdict-tool.ts';
@@ -15,18 +14,20 @@ const verdictAttempts = 3;
  * Ask the reviewer model for its verdict. The protocol needs a verdict, not prose, so the
  * verdict tool is forced (`tool_choice`); a model or server that ignores that and answers in
  * prose, sends malformed or invalid arguments, or nothing, is told exactly that, a bounded number
- * of times. Without a verdict at the end the result says what was wrong last.
+ * of times. Without a verdict at the end the result says what was wrong last. `modelFor` picks
+ * the model of each attempt (the routing policy sends a retry to the premium one).
  */
 export async function requestVerdict(
-  model: BaseChatModel,
+  modelFor: (attempt: number) => SelectedModel,
   messages: BaseMessage[],
   context: { config: LangGraphRunnableConfig; audit?: AuditLog },
 ): Promise<{ verdict: Verdict } | { problem: string }> {
-  const bound = model.bindTools!([verdictTool], { tool_choice: verdictToolName, parallel_tool_calls: false } as never);
   const conversation = [...messages];
   let problem = '';
   for (let attempt = 1; attempt <= verdictAttempts; attempt += 1) {
-    const reply = await callModel(bound, conversation, { role: 'reviewer', config: context.config, audit: context.audit });
+    const selected = modelFor(attempt);
+    const bound = selected.model.bindTools!([verdictTool], { tool_choice: verdictToolName, parallel_tool_calls: false } as never);
+    const reply = await callModel(bound, conversation, { role: 'reviewer', config: context.config, audit: context.audit, tier: selected });
     const read = readToolReply(reply, 'verdict_call');
     const answers = new Map<string, string>();
     let verdict: Verdict | undefined;

@@ -1,10 +1,10 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildRetrieverAnswerMessages, chooseModelTier, citedLabels, messageText, selectModel } from '../agents/index.ts';
+import { buildRetrieverAnswerMessages, checkGrounding, chooseModelTier, citedLabels, messageText, selectModel } from '../agents/index.ts';
 import type { SearchHit } from '../retrieval/index.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import type { GraphDependencies } from './graph-dependencies.ts';
-import type { Citation, RetrievedPassage, SpecialistReport } from '../contracts/index.ts';
+import { specialistReportSchema, type Citation, type RetrievedPassage, type SpecialistReport } from '../contracts/index.ts';
 import { recordAudit } from './record-audit.ts';
 import { readRunContext } from './run-context.ts';
 import { flagsOf, screenPassages, setAsideReasons } from './screen-passages.ts';
@@ -34,13 +34,25 @@ const answerAttempts = 2;
  * @example const graph = createRetrieverGraph({ models, retriever, tools, effects });
  */
 export function createRetrieverGraph(
-  dependencies: Pick<GraphDependencies, 'models' | 'retriever' | 'checkpointer' | 'store' | 'audit'>,
+  dependencies: Pick<GraphDependencies, 'models' | 'retriever' | 'checkpointer' | 'store' | 'audit' | 'answerCache'>,
   options: RetrieverGraphOptions = {},
 ) {
   const { searchLimit = 8, keep = 4, minScore = defaultMinScore, sectionsAdded = 2 } = options;
 
+  const { answerCache } = dependencies;
+  const question = (state: typeof RetrieverState.State) => state.request || state.task;
+
   async function search(state: typeof RetrieverState.State, config: LangGraphRunnableConfig) {
     const { tenantId } = readRunContext(config);
+    // Read before searching: an answer cached under it was computed from no newer write.
+    const generation = answerCache && dependencies.retriever.generation ? await dependencies.retriever.generation(tenantId) : null;
+    if (answerCache && generation !== null) {
+      const cached = specialistReportSchema.safeParse(await answerCache.get(tenantId, { question: question(state), generation }));
+      if (cached.success && cached.data.outcome === 'answered') {
+        await recordAudit(dependencies.audit, config, 'retrieval.answer_cached', { task: state.task, generation, citations: cached.data.citations.map((citation) => `${citation.documentId}#${citation.chunkIndex}`) });
+        return { generation, report: { ...cached.data, cached: true } };
+      }
+    }
     const hits = await searchTaskAndRequest(dependencies.retriever, { tenantId, task: state.task, request: state.request, limit: searchLimit });
     const found = hits.map(toPassage);
     const screened = screenPassages(found.filter((passage) => passage.score >= minScore), { against: found });
@@ -49,7 +61,7 @@ export function createRetrieverGraph(
     const usable = [...relevant, ...(await sectionsOfBest(relevant, found, { tenantId, query: state.request || state.task }))];
     const passages = [...usable, ...screened.passages.filter((passage) => passage.setAside)];
     if (screened.setAside.length > 0) await recordAudit(dependencies.audit, config, 'retrieval.set_aside', { task: state.task, passages: screened.setAside });
-    if (usable.length > 0) return { passages };
+    if (usable.length > 0) return { passages, generation };
     const best = hits[0] ? `best match scored ${hits[0].score.toFixed(2)}, below ${minScore}` : 'no passage matched';
     const report: SpecialistReport = {
       outcome: 'not_covered',
@@ -110,6 +122,9 @@ export function createRetrieverGraph(
       flags,
       passages: state.passages.map(toRetrievedPassage),
     };
+    if (answerCache && state.generation !== null && isCacheable(report, text, state.passages)) {
+      await answerCache.set(readRunContext(config).tenantId, { question: question(state), generation: state.generation }, report);
+    }
     return { report };
   }
 
@@ -120,6 +135,18 @@ export function createRetrieverGraph(
     .addConditionalEdges('search', (state) => (state.report ? END : 'answer'), ['answer', END])
     .addEdge('answer', END)
     .compile({ checkpointer: dependencies.checkpointer, store: dependencies.store, name: 'retriever' });
+}
+
+/**
+ * Only a whole, grounded answer is cached: it cites passages, every citation and number holds
+ * against the passages it came from, and nothing it read was flagged or set aside (an answer
+ * shaped by a suspect passage is answered afresh each time).
+ */
+function isCacheable(report: SpecialistReport, text: string, passages: Passage[]): boolean {
+  if (report.outcome !== 'answered' || (report.citations ?? []).length === 0) return false;
+  if ((report.flags ?? []).length > 0 || passages.some((passage) => passage.setAside)) return false;
+  const evidence = { retrieved: passages, cited: report.citations ?? [], toolResults: [] };
+  return checkGrounding(text, evidence).length === 0;
 }
 
 function toPassage(hit: SearchHit): Passage {

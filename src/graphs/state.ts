@@ -37,6 +37,8 @@ export const RetrieverState = new StateSchema({
   /** The customer's own words, searched beside the task (routers reword; customers say what they mean). */
   request: z.string().default(''),
   passages: z.array(passageSchema).default(() => []),
+  /** The knowledge base's write generation read before the search: an answer is cached under it. */
+  generation: z.string().nullable().default(null),
   report: specialistReportSchema.optional(),
 });
 
@@ -92,6 +94,8 @@ export const runResultSchema = z.object({
    * answer, whether a revision was asked for, and retrieved passages not used as policy.
    */
   grounding: z.object({ problems: z.array(z.string()), revised: z.boolean(), setAside: z.array(z.string()) }).optional(),
+  /** Knowledge-base answers of this request served from the answer cache (each saved the retriever's model call). */
+  answerCache: z.object({ hits: z.number().int() }).optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

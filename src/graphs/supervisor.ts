@@ -182,8 +182,9 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
       config,
       audit: dependencies.audit,
     });
+    const hits = state.steps.filter((step) => step.cached).length;
     return {
-      result,
+      result: hits > 0 ? { ...result, answerCache: { hits } } : result,
       messages: [
         new AIMessage({
           // The router's own answer keeps the id it was streamed under, so it is streamed once.

@@ -26,6 +26,8 @@ export type AuditEventType =
   | 'model.reprompted'
   /** Retrieved passages not used as policy: flagged by the injection rails, or a tenant upload contradicting shared policy. */
   | 'retrieval.set_aside'
+  /** A knowledge-base answer served from the answer cache (same question, same write generation): no model was asked. */
+  | 'retrieval.answer_cached'
   /** The final answer's grounding check: its problems, and whether a revision fixed them. */
   | 'answer.grounding';
 
@@ -33,7 +35,7 @@ export const auditEventTypes: readonly AuditEventType[] = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused',
   'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided',
   'approval.superseded', 'approval.orphaned', 'review.verdict', 'review.pre_action', 'review.post_action',
-  'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'answer.grounding',
+  'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'retrieval.answer_cached', 'answer.grounding',
 ];
 
 /** What a caller appends; the log assigns `seq`, `at` (unless given), and the hashes. */

@@ -30,7 +30,7 @@ export type { Metrics, MetricsOptions, MetricsSources } from './create-metrics.t
 export { observeAuditLog } from './observed-audit-log.ts';
 export { timeRetriever } from './timed-retriever.ts';
 export { createRunObserver } from './create-run-observer.ts';
-export { UsageCallbackHandler, agentRoleMetadataKey } from './usage-callback-handler.ts';
+export { UsageCallbackHandler, agentRoleMetadataKey, modelTierMetadataKey, modelTierReasonMetadataKey } from './usage-callback-handler.ts';
 export type { ModelCallObservation, UsageCallbackOptions } from './usage-callback-handler.ts';
 export { createPriceTable } from './price-table.ts';
 export type { PriceTable } from './price-table.ts';

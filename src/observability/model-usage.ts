@@ -7,6 +7,8 @@ export interface ModelUsageRecord {
   role: string;
   /** The model that answered (the provider's name for it). */
   model: string;
+  /** The routing policy's tier for the call (`routine` | `premium`); absent for calls outside the graphs' policy. */
+  tier?: 'routine' | 'premium';
   /** When the call ended (ISO 8601); its UTC date is the record's day. */
   at: string;
   /** Prompt tokens, cached ones included (as providers count them). */
@@ -45,7 +47,7 @@ export interface UsageTotals {
   estimated: boolean;
 }
 
-export type UsageGrouping = 'agent' | 'model' | 'day' | 'thread';
+export type UsageGrouping = 'agent' | 'model' | 'tier' | 'day' | 'thread';
 
 export interface UsageQuery {
   tenantId: string;
@@ -75,6 +77,8 @@ export interface UsageStore {
 
 /** The key a call without a thread is grouped under. */
 export const noThreadKey = '-';
+/** The key a call without a tier (made outside the graphs' routing policy) is grouped under. */
+export const noTierKey = 'unrouted';
 
 export function emptyCounters(): UsageCounters {
   return { calls: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0, costNanoUsd: 0, estimatedCalls: 0 };

@@ -4,6 +4,7 @@ import {
   dayOf,
   emptyCounters,
   noThreadKey,
+  noTierKey,
   type UsageCounters,
   type UsageGrouping,
   type UsageStore,
@@ -20,7 +21,7 @@ export interface RedisUsageStoreOptions {
 /*
  * Key layout, everything of a tenant under one `{tenant:<id>}` hash tag (one slot on a Cluster):
  *   {tenant}:day:<YYYY-MM-DD>   hash        `<dimension>|<counter>|<key>` → sum, for the dimensions
- *                                           total (key ''), agent, model and thread
+ *                                           total (key ''), agent, model, tier and thread
  *   {tenant}:days               sorted set  the days that have usage, scored by day number
  *   {tenant}:run:<run id>       hash        `<counter>` → sum, for one run
  * A call is one MULTI of increments: totals never lag their parts, and no record is read back.
@@ -36,7 +37,7 @@ const counterFields: Record<keyof UsageCounters, string> = {
   estimatedCalls: 'estimated',
 };
 const counterByField = new Map(Object.entries(counterFields).map(([name, field]) => [field, name as keyof UsageCounters]));
-const dimensionByGrouping: Record<UsageGrouping, string> = { agent: 'agent', model: 'model', day: 'total', thread: 'thread' };
+const dimensionByGrouping: Record<UsageGrouping, string> = { agent: 'agent', model: 'model', tier: 'tier', day: 'total', thread: 'thread' };
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 
 /**
@@ -68,6 +69,7 @@ export function createRedisUsageStore(options: RedisUsageStoreOptions): UsageSto
         ['total', ''],
         ['agent', usage.role],
         ['model', usage.model],
+        ['tier', usage.tier ?? noTierKey],
         ['thread', usage.threadId ?? noThreadKey],
       ];
       const transaction = client.multi();

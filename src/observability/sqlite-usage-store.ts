@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { createStatementCache, groupCommit } from '../storage/index.ts';
-import { dayOf, emptyCounters, noThreadKey, type UsageCounters, type UsageGrouping, type UsageStore } from './model-usage.ts';
+import { dayOf, emptyCounters, noThreadKey, noTierKey, type UsageCounters, type UsageGrouping, type UsageStore } from './model-usage.ts';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS model_usage (
@@ -28,7 +28,13 @@ const sums = `COUNT(*) AS calls, COALESCE(SUM(input_tokens), 0) AS inputTokens, 
   COALESCE(SUM(cost_nano_usd), 0) AS costNanoUsd, COALESCE(SUM(estimated), 0) AS estimatedCalls`;
 
 // Only these columns are ever interpolated into a query.
-const columnByGrouping: Record<UsageGrouping, string> = { agent: 'role', model: 'model', day: 'day', thread: `COALESCE(thread_id, '${noThreadKey}')` };
+const columnByGrouping: Record<UsageGrouping, string> = {
+  agent: 'role',
+  model: 'model',
+  tier: `COALESCE(tier, '${noTierKey}')`,
+  day: 'day',
+  thread: `COALESCE(thread_id, '${noThreadKey}')`,
+};
 
 type CounterRow = UsageCounters & { key?: string };
 
@@ -39,6 +45,9 @@ type CounterRow = UsageCounters & { key?: string };
  */
 export function createSqliteUsageStore(database: DatabaseSync): UsageStore {
   database.exec(schema);
+  // Added with model routing: databases from before it gain the column, their rows stay unrouted.
+  const columns = database.prepare('PRAGMA table_info(model_usage)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'tier')) database.exec('ALTER TABLE model_usage ADD COLUMN tier TEXT');
   const prepared = createStatementCache(database);
 
   const counters = (row: CounterRow | undefined): UsageCounters => {
@@ -51,9 +60,10 @@ export function createSqliteUsageStore(database: DatabaseSync): UsageStore {
     async record(usage) {
       await groupCommit(database, () =>
         prepared(`INSERT INTO model_usage (tenant_id, run_id, thread_id, role, model, day, at, input_tokens, output_tokens,
-          cached_tokens, reasoning_tokens, cost_nano_usd, estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          cached_tokens, reasoning_tokens, cost_nano_usd, estimated, tier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
           usage.tenantId, usage.runId ?? null, usage.threadId ?? null, usage.role, usage.model, dayOf(usage.at), usage.at,
           usage.inputTokens, usage.outputTokens, usage.cachedTokens, usage.reasoningTokens, usage.costNanoUsd, usage.estimated ? 1 : 0,
+          usage.tier ?? null,
         ));
     },
 

@@ -11,6 +11,7 @@ export function timeRetriever(retriever: Retriever, metrics: Metrics): Retriever
     upsertDocuments: (tenantId, documents) => retriever.upsertDocuments(tenantId, documents),
     deleteDocuments: (tenantId, documentIds) => retriever.deleteDocuments(tenantId, documentIds),
     listDocumentIds: (tenantId, filter) => retriever.listDocumentIds(tenantId, filter),
+    ...(retriever.generation ? { generation: (tenantId: string) => retriever.generation!(tenantId) } : {}),
     async search(request) {
       const started = performance.now();
       let outcome = 'error';

@@ -9,6 +9,10 @@ import { promptCharacters, readModelUsage, respondingModel } from './read-model-
 
 /** The metadata key `callModel` sets on every model call of the graphs: which agent role asks. */
 export const agentRoleMetadataKey = 'agent_role';
+/** The metadata key `callModel` sets with the tier the routing policy chose (`routine` | `premium`); spans and usage read it. */
+export const modelTierMetadataKey = 'overseer.model_tier';
+/** Why the routing policy chose that tier, in a few words. */
+export const modelTierReasonMetadataKey = 'overseer.model_tier_reason';
 
 /** One model call, as metrics see it. */
 export interface ModelCallObservation {
@@ -35,6 +39,7 @@ interface StartedCall {
   startedAt: number;
   role: string;
   model: string;
+  tier?: ModelUsageRecord['tier'];
   promptCharacters: number;
 }
 
@@ -82,6 +87,7 @@ export class UsageCallbackHandler extends BaseCallbackHandler {
       ...(run.threadId === undefined ? {} : { threadId: run.threadId }),
       role: call.role,
       model,
+      ...(call.tier ? { tier: call.tier } : {}),
       at: (clock?.() ?? new Date()).toISOString(),
       inputTokens: counts.inputTokens,
       outputTokens: counts.outputTokens,
@@ -107,9 +113,11 @@ export class UsageCallbackHandler extends BaseCallbackHandler {
     const named = [metadata?.ls_model_name, invocation?.model].find((value): value is string => typeof value === 'string' && value !== '');
     // Graphs served from LANGGRAPH_CONFIG set no role: the node that called stands for it.
     const role = [metadata?.[agentRoleMetadataKey], metadata?.langgraph_node].find((value): value is string => typeof value === 'string' && value !== '');
+    const tier = metadata?.[modelTierMetadataKey];
     this.started.set(runId, {
       startedAt: performance.now(),
       role: role ?? 'unknown',
+      ...(tier === 'routine' || tier === 'premium' ? { tier } : {}),
       model: named ?? llm.id.at(-1) ?? 'unknown',
       promptCharacters: characters,
     });

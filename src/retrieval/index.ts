@@ -11,6 +11,9 @@ export type {
 } from './retriever.ts';
 export { emptyUpsertReport, sharedCorpusId } from './retriever.ts';
 export { createSqliteRetriever, type SqliteRetrieverOptions } from './sqlite-retriever.ts';
+export { normalizeQuestion, questionDigest, type AnswerCache, type AnswerCacheKey } from './answer-cache.ts';
+export { createSqliteAnswerCache, type SqliteAnswerCacheOptions } from './sqlite-answer-cache.ts';
+export { createRedisAnswerCache, type RedisAnswerCacheOptions } from './redis-answer-cache.ts';
 export { HashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.ts';
 export { chunkDocument, type ChunkOptions, type DocumentChunk } from './chunk-document.ts';
 export { reciprocalRankFusion, type FusedRank } from './reciprocal-rank-fusion.ts';

@@ -46,6 +46,11 @@ export function documentPointId(tenantId: string, documentId: string): string {
   return pointId('document', tenantId, documentId);
 }
 
+/** The point holding a tenant's write generation (see `Retriever.generation`). */
+export function generationPointId(tenantId: string): string {
+  return pointId('generation', tenantId);
+}
+
 /** `occurrence` tells apart identical chunks of one document (the same paragraph twice). */
 export function chunkPointId(tenantId: string, documentId: string, contentHash: string, occurrence: number): string {
   return pointId('chunk', tenantId, documentId, contentHash, String(occurrence));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { Schemas } from '@qdrant/js-client-rest';
@@ -15,12 +16,13 @@ import {
   denseVectorName,
   documentFilter,
   documentPointId,
+  generationPointId,
   scrollPoints,
   sparseVectorName,
 } from './qdrant-points.ts';
 import type { ChunkPayload } from './qdrant-points.ts';
 import { buildQueryRequest, scorePoints, tenantStatistics } from './qdrant-search.ts';
-import type { Retriever, SearchFilter, SearchHit, SearchRequest, SourceDocument, UpsertReport } from './retriever.ts';
+import { sharedCorpusId, type Retriever, type SearchFilter, type SearchHit, type SearchRequest, type SourceDocument, type UpsertReport } from './retriever.ts';
 import { documentSparseVector } from './sparse-vector.ts';
 import type { SparseVectorOptions } from './sparse-vector.ts';
 import { assertDocuments, assertTenantId, validateSearchRequest } from './validate-request.ts';
@@ -97,6 +99,14 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
     for (const batch of batchBySize(points, limits)) await client.upsert(collection, { points: batch, wait: true });
   };
 
+  // A fresh random token, not a counter: two writers bumping at once can never both leave the
+  // same value, so an answer cached between their writes is never served after the second.
+  const bumpGeneration = (tenantId: string) => writePoints(alias, [{
+    id: generationPointId(tenantId),
+    vector: {},
+    payload: { kind: 'generation', tenant_id: tenantId, generation: randomUUID() },
+  }]);
+
   const chunkPoint = (payload: ChunkPayload, id: string | number, vector: number[] | undefined): Schemas['PointStruct'] => ({
     id,
     vector: {
@@ -138,6 +148,8 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
         for (const batch of batchBySize(plan.deletes, limits)) await client.delete(alias, { points: batch, wait: true });
         // Document points go last: if anything above fails, the stale document hash makes the next run redo the work.
         await writePoints(alias, plan.documents.map((payload) => ({ id: documentPointId(tenantId, payload.document_id), vector: {}, payload: payload as unknown as Schemas['Payload'] })));
+        // Last: what was cached under the old generation was computed before any of this write.
+        if (newPoints.length > 0 || plan.moves.length > 0 || plan.deletes.length > 0 || plan.documents.length > 0) await bumpGeneration(tenantId);
       });
       return plan.report;
     },
@@ -149,8 +161,17 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
       return call(async () => {
         const existing = await client.retrieve(alias, { ids: documentIds.map((id) => documentPointId(tenantId, id)), with_payload: false });
         await client.delete(alias, { filter: { must: [{ key: 'tenant_id', match: { value: tenantId } }, { key: 'document_id', match: { any: documentIds } }] }, wait: true });
+        if (existing.length > 0) await bumpGeneration(tenantId);
         return existing.length;
       });
+    },
+
+    async generation(tenantId: string): Promise<string> {
+      assertTenantId(tenantId);
+      await ensureReady();
+      const points = await call(() => client.retrieve(alias, { ids: [generationPointId(tenantId), generationPointId(sharedCorpusId)], with_payload: true }));
+      const of = (id: string) => String(points.find((point) => point.id === id)?.payload?.generation ?? '0');
+      return `${of(generationPointId(tenantId))}:${of(generationPointId(sharedCorpusId))}`;
     },
 
     async listDocumentIds(tenantId: string, filter?: SearchFilter): Promise<string[]> {

@@ -292,6 +292,23 @@ export function describeRetrieverConformance(name: string, createRetriever: () =
       expect(await retriever.deleteDocuments(tenant, [])).toBe(0);
     });
 
+    it('moves the write generation with every write to the tenant or the shared corpus, never with another tenant\'s', async () => {
+      const generation = () => retriever.generation!(tenant);
+      const start = await generation();
+      await retriever.upsertDocuments(tenant, [kettle]);
+      const afterUpsert = await generation();
+      expect(afterUpsert).not.toBe(start);
+      await retriever.upsertDocuments(tenant, [kettle]);
+      expect(await generation(), 'an upsert that changes nothing').toBe(afterUpsert);
+      await retriever.upsertDocuments(otherTenant, [lamp]);
+      expect(await generation(), 'another tenant\'s write').toBe(afterUpsert);
+      await retriever.upsertDocuments(sharedCorpusId, [shared(sofa)]);
+      const afterShared = await generation();
+      expect(afterShared).not.toBe(afterUpsert);
+      await retriever.deleteDocuments(tenant, ['kettle-care']);
+      expect(await generation()).not.toBe(afterShared);
+    });
+
     it('lists only the documents matching a filter, of this tenant alone', async () => {
       await retriever.upsertDocuments(tenant, corpus);
       await retriever.upsertDocuments(otherTenant, [kettle]);

@@ -102,6 +102,12 @@ export interface Retriever {
   listDocumentIds(tenantId: string, filter?: SearchFilter): Promise<string[]>;
   /** The tenant's own chunks and the shared corpus's, ranked together. */
   search(request: SearchRequest): Promise<SearchHit[]>;
+  /**
+   * The write generation of everything a tenant's search reads (its own documents and the
+   * shared corpus): it changes with every write to either, so what was computed from a search
+   * can be cached under it (the answer cache does). Read it before searching.
+   */
+  generation?(tenantId: string): Promise<string>;
   readonly capabilities: RetrieverCapabilities;
   close(): Promise<void>;
 }

@@ -115,6 +115,12 @@ export function createSqliteRetriever(options: SqliteRetrieverOptions): Retrieve
       });
     },
 
+    async generation(tenantId: string): Promise<string> {
+      assertOpen();
+      assertTenantId(tenantId);
+      return `${readGeneration(database, tenantId)}:${readGeneration(database, sharedCorpusId)}`;
+    },
+
     async listDocumentIds(tenantId: string, filter?: SearchFilter): Promise<string[]> {
       assertOpen();
       assertTenantId(tenantId);

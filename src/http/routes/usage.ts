@@ -9,7 +9,7 @@ const usageReportSchema = z
   .object({
     from: z.string().nullable(),
     to: z.string().nullable(),
-    group_by: z.enum(['agent', 'model', 'day', 'thread']).nullable(),
+    group_by: z.enum(['agent', 'model', 'tier', 'day', 'thread']).nullable(),
     totals: usageSchema,
     groups: z.array(usageSchema.extend({ key: z.string() })),
   })
@@ -23,12 +23,12 @@ export function createUsageRoutes() {
       method: 'get',
       path: '/usage',
       tags: ['observability'],
-      summary: 'Model tokens and estimated cost of the tenant, from `from` to `to` (UTC days, both included), by agent role, model, day or thread',
+      summary: 'Model tokens and estimated cost of the tenant, from `from` to `to` (UTC days, both included), by agent role, model, routing tier, day or thread',
       request: {
         query: z.object({
           from: z.iso.date().optional().openapi({ description: 'First UTC day (YYYY-MM-DD)' }),
           to: z.iso.date().optional().openapi({ description: 'Last UTC day (YYYY-MM-DD)' }),
-          group_by: z.enum(['agent', 'model', 'day', 'thread']).optional(),
+          group_by: z.enum(['agent', 'model', 'tier', 'day', 'thread']).optional(),
         }),
       },
       responses: { 200: jsonResponse(usageReportSchema, 'Totals, and one entry per group (sorted by key)'), ...errorResponses },

@@ -1,0 +1,3 @@
+import { describeAnswerCacheScenario } from '../support/answer-cache-scenario.ts';
+
+describeAnswerCacheScenario('SQLite (embedded)', { environment: async () => ({}) });
