@@ -170,6 +170,38 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     await page.close();
   });
 
+  it('fits a phone-sized screen and lets the approval actions be reached with the keyboard', async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, server, consoleKeys.manager);
+    const { approvalId } = await pendingRefund(page, server.lateOrders[5]!);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBe(0);
+    // Tab from the page's start until the approve button of this approval has the focus.
+    const approveLabel = `Approve issue_refund of $842.00 on order ${server.lateOrders[5]}`;
+    const focused = await waitUntil('the approve button to take the focus', async () => {
+      await page.keyboard.press('Tab');
+      const label = await page.evaluate('document.activeElement && document.activeElement.getAttribute("aria-label")');
+      return label === approveLabel && label;
+    }, 20_000);
+    expect(focused).toBe(approveLabel);
+    const group = card(page, approvalId).getByRole('group', { name: `Decide issue_refund of $842.00 on order ${server.lateOrders[5]}` });
+    expect(await group.getByRole('button').count()).toBe(3);
+    expect(await card(page, approvalId).getByRole('button', { name: approveLabel }).isVisible()).toBe(true);
+    // Reject it by keyboard: Tab to "Reject…", Enter, type the message, Enter on the submit.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const message = page.locator(`#approval-${approvalId}-message`);
+    await message.focus();
+    await page.keyboard.type('Refund sent by cheque instead');
+    await card(page, approvalId).locator('[data-action="submit-reject"]').focus();
+    await page.keyboard.press('Enter');
+    await card(page, approvalId).waitFor({ state: 'detached' });
+    expect(await callApi<ApprovalRecord>(server, 'GET', `/approvals/${approvalId}`, consoleKeys.manager)).toMatchObject({ status: 'rejected', decision: { reason: 'Refund sent by cheque instead' } });
+    await page.close();
+  });
+
   it('shows another tenant none of it', async () => {
     const page = await browser.newPage();
     await signIn(page, server, consoleKeys.globex);

@@ -43,7 +43,7 @@ export interface ConsoleServer extends TestServer {
 export async function startConsoleServer(environment: Record<string, string> = {}): Promise<ConsoleServer> {
   let now = ordersReferenceDate.getTime();
   const server = await startTestServer({ API_KEYS: consoleApiKeys, ...environment }, { clock: () => new Date(now) });
-  const { above } = addTrialOrders(server.services.database, { above: 6, below: 0 });
+  const { above } = addTrialOrders(server.services.database, { above: 8, below: 0 });
   return { ...server, lateOrders: above, advanceClock: (milliseconds) => { now += milliseconds; } };
 }
 

@@ -35,3 +35,8 @@ export function untilExpiry(iso: string, now = Date.now()): { text: string; expi
 export function tokens(count: number): string {
   return count.toLocaleString('en-US');
 }
+
+/** A long id shortened for a table: its last 8 characters (run ids are time-ordered, so their starts repeat). */
+export function shortId(id: string): string {
+  return id.length > 12 ? `…${id.slice(-8)}` : id;
+}

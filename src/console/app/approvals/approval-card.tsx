@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api-client.ts';
-import { dateTime, dollars, untilExpiry } from '../format.ts';
+import { dateTime, dollars, untilExpiry, shortId } from '../format.ts';
 import { ErrorMessage } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import type { Approval } from './approval.ts';
@@ -52,7 +52,7 @@ export function ApprovalCard({ api, approval, onDecided }: { api: Api; approval:
       </header>
       <p class="meta">
         Asked by <strong data-field="requested-by">{approval.requested_by ?? 'unknown'}</strong> on {dateTime(approval.created_at)} · thread <a href={href('threads', approval.thread_id)}>{approval.thread_id}</a>
-        {approval.run_id && <> · run <a href={href('runs', approval.thread_id, approval.run_id)}>{approval.run_id.slice(0, 8)}</a></>}
+        {approval.run_id && <> · run <a href={href('runs', approval.thread_id, approval.run_id)}>{shortId(approval.run_id)}</a></>}
       </p>
       <section aria-label="Arguments"><h4>Arguments</h4><ArgumentsView args={approval.args} id={`${prefix}-args`} /></section>
       <section aria-label="Policy">

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api-client.ts';
-import { dateTime } from '../format.ts';
+import { dateTime, shortId } from '../format.ts';
 import { Empty, ErrorMessage, Loading } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import { useLoad } from '../use-load.ts';
@@ -70,7 +70,7 @@ export function ApprovalsPage({ api }: { api: Api }) {
                       <td data-field="approver">{record.actor}</td>
                       <td>{data.requestedBy ?? '—'}</td>
                       <td>{data.reason ?? ''}</td>
-                      <td>{record.threadId && <a href={href('threads', record.threadId)}>{record.threadId.slice(0, 8)}</a>}</td>
+                      <td>{record.threadId && <a href={href('threads', record.threadId)}>{shortId(record.threadId)}</a>}</td>
                     </tr>
                   );
                 })}

@@ -1,5 +1,5 @@
 import type { Api } from '../api-client.ts';
-import { dateTime } from '../format.ts';
+import { dateTime, shortId } from '../format.ts';
 import { ErrorMessage, Loading } from '../status-views.tsx';
 import { useLoad } from '../use-load.ts';
 import type { Approval } from './approval.ts';
@@ -25,7 +25,7 @@ export function ClosedApproval({ api, approval, onDismiss }: { api: Api; approva
   const current = useLoad(() => api.get<Approval & Closure>(`/approvals/${encodeURIComponent(approval.id)}`), [api, approval.id]);
   return (
     <article class="card closed-approval" data-approval-id={approval.id} data-status={current.data?.status} aria-label={`No longer waiting: ${approval.tool}`}>
-      <h3>{approval.tool} on thread {approval.thread_id.slice(0, 8)} is no longer waiting</h3>
+      <h3>{approval.tool} on thread {shortId(approval.thread_id)} is no longer waiting</h3>
       {current.data ? <p role="status" data-field="closed-message">{closedMessage(current.data)}</p> : current.loading ? <Loading what="what happened" /> : <ErrorMessage error={current.error} />}
       <button type="button" onClick={onDismiss} aria-label={`Dismiss the notice about ${approval.tool}`}>Dismiss</button>
     </article>

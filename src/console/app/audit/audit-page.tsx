@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api-client.ts';
 import type { AuditRecord } from '../approvals/approval.ts';
-import { dateTime } from '../format.ts';
+import { dateTime, shortId } from '../format.ts';
 import { Empty, ErrorMessage, Loading } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import { useLoad } from '../use-load.ts';
@@ -85,8 +85,8 @@ export function AuditPage({ api }: { api: Api }) {
                     <td>{dateTime(record.at)}</td>
                     <td>{record.type}{problem && <span class="badge expired" title={problem.message}> {problem.kind}</span>}</td>
                     <td data-field="actor">{record.actor ?? '—'}</td>
-                    <td>{record.threadId ? <a href={href('threads', record.threadId)}>{record.threadId.slice(0, 8)}</a> : '—'}</td>
-                    <td>{record.runId && record.threadId ? <a href={href('runs', record.threadId, record.runId)}>{record.runId.slice(0, 8)}</a> : record.runId?.slice(0, 8) ?? '—'}</td>
+                    <td>{record.threadId ? <a href={href('threads', record.threadId)}>{shortId(record.threadId)}</a> : '—'}</td>
+                    <td>{record.runId && record.threadId ? <a href={href('runs', record.threadId, record.runId)}>{shortId(record.runId)}</a> : record.runId ? shortId(record.runId) : '—'}</td>
                     <td><details><summary>data</summary><pre class="json">{JSON.stringify(record.data, null, 2)}</pre></details></td>
                   </tr>
                 );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api, type StreamEvent } from '../api-client.ts';
 import type { AuditRecord } from '../approvals/approval.ts';
-import { cost, dateTime, duration, tokens } from '../format.ts';
+import { cost, dateTime, duration, tokens, shortId } from '../format.ts';
 import { Empty, ErrorMessage, Loading } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import { useLoad } from '../use-load.ts';
@@ -48,7 +48,7 @@ export function RunPage({ api, threadId, runId }: { api: Api; threadId: string; 
   return (
     <>
       <p><a href={href('runs')}>← Runs</a></p>
-      <h1>Run <code>{current.run_id.slice(0, 8)}</code></h1>
+      <h1>Run <code>{shortId(current.run_id)}</code></h1>
       <dl class="facts" id="run-facts" data-status={current.status}>
         <div class="pair"><dt>Status</dt><dd><span class={`badge ${current.status}`} id="run-status">{current.status}</span></dd></div>
         <div class="pair"><dt>Assistant</dt><dd>{current.assistant_id}</dd></div>

@@ -1,5 +1,5 @@
 import type { Api } from '../api-client.ts';
-import { cost, dateTime, duration, tokens } from '../format.ts';
+import { cost, dateTime, duration, tokens, shortId } from '../format.ts';
 import { Empty, ErrorMessage, Loading } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import { useLoad } from '../use-load.ts';
@@ -36,7 +36,7 @@ export function RunsPage({ api }: { api: Api }) {
                   <td><a href={href('runs', run.thread_id, run.run_id)}>{dateTime(run.created_at)}</a></td>
                   <td><span class={`badge ${run.status}`}>{run.status}</span></td>
                   <td>{run.assistant_id}</td>
-                  <td><a href={href('threads', run.thread_id)}>{run.thread_id.slice(0, 8)}</a></td>
+                  <td><a href={href('threads', run.thread_id)}>{shortId(run.thread_id)}</a></td>
                   <td>{duration(runDuration(run))}</td>
                   <td>{run.usage ? `${tokens(run.usage.input_tokens)} / ${tokens(run.usage.output_tokens)}` : '—'}</td>
                   <td>{run.usage ? cost(run.usage.cost_usd) : '—'}{run.usage?.estimated ? ' (est.)' : ''}</td>
