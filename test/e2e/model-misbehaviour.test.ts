@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { reply, startOpenAICompatibleServer, type ChatCompletionRequest, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
-import { citeRefundWindow, handoff, openAIEnvironment, routerSees, type FinalState } from '../support/openai-scenarios.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { reply, type ChatCompletionRequest } from '../support/openai-compatible-server.ts';
+import { citeRefundWindow, handoff, routerSees, useOpenAIService, type FinalState } from '../support/openai-scenarios.ts';
 import { parseSse, refundsOf, userMessage } from '../support/test-services.ts';
 
 const policyQuestion = 'How many days do I have to ask for a refund when my order arrived late?';
@@ -12,31 +11,17 @@ const lastUserText = (request: ChatCompletionRequest) => {
 
 // Each misbehaviour of a model or its provider, and what the user sees for it: never INTERNAL.
 describe('models that misbehave, on the openai provider', () => {
-  let model: OpenAICompatibleServer;
-  let service: TestServer | undefined;
-  beforeEach(async () => {
-    model = await startOpenAICompatibleServer();
-  });
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
-    await model.close();
-  });
-
-  const start = async (environment: Record<string, string> = {}) => {
-    service = await startTestServer({ ...openAIEnvironment(model), ...environment });
-    return service;
-  };
+  const openAI = useOpenAIService();
   const wait = async (content: string) => {
-    const response = await service!.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
+    const response = await openAI.service.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
     return { response, body: (await response.json()) as FinalState & { error?: { code: string; message: string } } };
   };
   const stream = async (content: string) => {
-    const response = await service!.post('/runs/stream', { assistant_id: 'supervisor', input: userMessage(content), stream_mode: ['messages-tuple', 'values'] });
+    const response = await openAI.service.post('/runs/stream', { assistant_id: 'supervisor', input: userMessage(content), stream_mode: ['messages-tuple', 'values'] });
     return parseSse(await response.text());
   };
   const auditOf = async (type: string) => {
-    const records = await service!.services.audit.query({ tenantId: 'default', limit: 1_000 });
+    const records = await openAI.service.services.audit.query({ tenantId: 'default', limit: 1_000 });
     return records.filter((record) => record.type === type);
   };
   const answerRouterFromReports = (request: ChatCompletionRequest) =>
@@ -44,7 +29,7 @@ describe('models that misbehave, on the openai provider', () => {
 
   describe('tool calling', () => {
     it('acts on one of several parallel handoffs, asks for one at a time, and names the ignored one in the audit', async () => {
-      await start();
+      const { model, service } = await openAI.start();
       model.script('router', reply.toolCalls([
         { name: 'handoff_to_retriever', arguments: { task: 'Find the late refund window' } },
         { name: 'handoff_to_executor', arguments: { task: 'Refund order 1001' } },
@@ -55,7 +40,7 @@ describe('models that misbehave, on the openai provider', () => {
       expect(response.status).toBe(200);
       expect(body.steps.map((step) => step.specialist)).toEqual(['retriever']);
       expect(body.result.status).toBe('complete');
-      expect(refundsOf(service!.services, 1001)).toHaveLength(0);
+      expect(refundsOf(service.services, 1001)).toHaveLength(0);
       expect(model.chatRequests('router').every((request) => request.parallel_tool_calls === false)).toBe(true);
       expect((await auditOf('routing.decided'))[0]!.data).toMatchObject({ specialist: 'retriever', ignored: ['handoff_to_executor'] });
       // Tool definitions without `$schema`, and only the handoff tools for the router.
@@ -65,7 +50,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('answers every call of a reply that held an invalid handoff before asking again', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.script(
         'router',
         reply.toolCalls([
@@ -92,7 +77,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('hands malformed tool-call JSON back with the exact problem', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.script('router', reply.toolCall('handoff_to_retriever', '{"task": "Find the late refund window'), handoff('retriever', 'Find the late refund window'), answerRouterFromReports);
       model.script('answerer', citeRefundWindow);
       const { response, body } = await wait(policyQuestion);
@@ -103,7 +88,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('asks again after an empty reply, and stops with a partial result when the replies stay empty', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.script('router', reply.empty(), handoff('retriever', 'Find the late refund window'), answerRouterFromReports);
       model.script('answerer', citeRefundWindow);
       const first = await wait(policyQuestion);
@@ -117,7 +102,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('forces the verdict tool and asks again when the reviewer answers in prose', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.script('router', handoff('retriever', 'Find the late refund window'), handoff('reviewer', 'Review the answer about the late refund window'), answerRouterFromReports);
       model.script('answerer', citeRefundWindow);
       model.script('reviewer', reply.text('Looks good to me, I accept.'), reply.toolCall('submit_verdict', { verdict: 'accept', reasons: ['Cited and correct'] }));
@@ -131,7 +116,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('runs an executor reply of several calls, reads together and writes one at a time, answering each', async () => {
-      await start();
+      const { model, service } = await openAI.start();
       model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'), reply.text('Order 1001 was refunded: $129.99.'));
       model.script(
         'executor',
@@ -152,13 +137,13 @@ describe('models that misbehave, on the openai provider', () => {
         'lookup_order:ok',
         'frobnicate_order:unknown_tool',
       ]);
-      expect(refundsOf(service!.services, 1001)).toHaveLength(1);
+      expect(refundsOf(service.services, 1001)).toHaveLength(1);
       const answered = model.chatRequests('executor')[1]!.messages.filter((message) => message.role === 'tool').map((message) => message.tool_call_id);
       expect(answered).toEqual(['call_refund', 'call_sla', 'call_order', 'call_unknown']);
     });
 
     it('nudges an executor that replies with nothing, then carries on', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.script('router', handoff('executor', 'Look up order 1001'), reply.text('Order 1001 was delivered.'));
       model.script('executor', reply.empty(), reply.toolCall('lookup_order', { orderId: 1001 }), reply.text('Order 1001 was delivered on 13 March.'));
       const { body } = await wait('Where is order 1001?');
@@ -169,20 +154,20 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('says the result is partial when the router answers although the executor failed', async () => {
-      await start({ MAX_TOOL_ATTEMPTS: '2' });
+      const { model, service } = await openAI.start({ MAX_TOOL_ATTEMPTS: '2' });
       model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'), reply.text('Done, order 1001 is refunded.'));
       model.otherwise('executor', reply.toolCall('issue_refund', '{"orderId": 1001, "amountCents": '));
       const { body } = await wait('Refund order 1001, it arrived late');
 
       expect(body.steps[0]).toMatchObject({ specialist: 'executor', outcome: 'failed' });
       expect(body.result).toMatchObject({ status: 'partial', reason: expect.stringMatching(/^the executor failed: Stopped after 2 invalid tool calls/) });
-      expect(refundsOf(service!.services, 1001)).toHaveLength(0);
+      expect(refundsOf(service.services, 1001)).toHaveLength(0);
     });
   });
 
   describe('provider failures and time', () => {
     it('passes a persistent 429 on as MODEL_RATE_LIMITED with Retry-After, in JSON and as the SSE error event', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.otherwise('router', reply.error(429, { retryAfter: '1' }));
       const { response, body } = await wait(policyQuestion);
       expect(response.status).toBe(429);
@@ -195,7 +180,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('answers MODEL_UNAVAILABLE (503) after repeated 500s, saying what had completed', async () => {
-      await start();
+      const { model } = await openAI.start();
       model.script('router', handoff('retriever', 'Find the late refund window'));
       model.otherwise('router', reply.error(500));
       model.script('answerer', citeRefundWindow);
@@ -205,17 +190,17 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('keeps a failed step\'s error in the thread state as its message, not "[object Object]"', async () => {
-      await start({ MODEL_MAX_RETRIES: '0' });
+      const { model, service } = await openAI.start({ MODEL_MAX_RETRIES: '0' });
       model.otherwise('router', reply.error(500));
-      const thread = (await (await service!.post('/threads', {})).json()) as { thread_id: string };
-      const run = await service!.post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: 'supervisor', input: userMessage(policyQuestion) });
+      const thread = (await (await service.post('/threads', {})).json()) as { thread_id: string };
+      const run = await service.post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: 'supervisor', input: userMessage(policyQuestion) });
       expect(run.status).toBe(503);
-      const state = (await (await service!.app.request(`/threads/${thread.thread_id}/state`)).json()) as { tasks: Array<{ name: string; error: string | null }> };
+      const state = (await (await service.app.request(`/threads/${thread.thread_id}/state`)).json()) as { tasks: Array<{ name: string; error: string | null }> };
       expect(state.tasks).toEqual([expect.objectContaining({ name: 'route', error: "The supervisor's model provider is unavailable (HTTP 500). Nothing was done." })]);
     });
 
     it('answers MODEL_TIMEOUT (504) when a response never starts', async () => {
-      await start({ MODEL_TIMEOUT_MS: '300' });
+      const { model } = await openAI.start({ MODEL_TIMEOUT_MS: '300' });
       model.otherwise('router', reply.hang());
       const { response, body } = await wait(policyQuestion);
       expect(response.status).toBe(504);
@@ -225,7 +210,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('cuts a stream that stalls mid-way at the idle timeout, well before the call timeout', async () => {
-      await start({ MODEL_IDLE_TIMEOUT_MS: '300', MODEL_TIMEOUT_MS: '60000' });
+      const { model } = await openAI.start({ MODEL_IDLE_TIMEOUT_MS: '300', MODEL_TIMEOUT_MS: '60000' });
       model.script('router', reply.stall('The refund window for late orders is'));
       const events = await stream(policyQuestion);
       const tokens = events.filter((event) => event.event === 'messages').map((event) => (event.data as Array<{ content: string }>)[0]!.content);
@@ -235,14 +220,14 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('cuts a stalled stream at the call timeout too, which the SDK\'s own timeout does not cover', async () => {
-      await start({ MODEL_IDLE_TIMEOUT_MS: '60000', MODEL_TIMEOUT_MS: '500' });
+      const { model } = await openAI.start({ MODEL_IDLE_TIMEOUT_MS: '60000', MODEL_TIMEOUT_MS: '500' });
       model.script('router', reply.stall('The refund window for late orders is'));
       const events = await stream(policyQuestion);
       expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: 'MODEL_TIMEOUT', message: expect.stringMatching(/took longer than 500 ms/) } });
     });
 
     it('ends a run at its deadline with RUN_TIMEOUT, saying what it had already changed', async () => {
-      await start({ RUN_TIMEOUT_MS: '1500', MODEL_TIMEOUT_MS: '60000', MODEL_IDLE_TIMEOUT_MS: '60000' });
+      const { model, service } = await openAI.start({ RUN_TIMEOUT_MS: '1500', MODEL_TIMEOUT_MS: '60000', MODEL_IDLE_TIMEOUT_MS: '60000' });
       model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'));
       model.script('executor', reply.toolCall('issue_refund', { orderId: 1001, amountCents: 12_999, reason: 'late_delivery' }));
       model.otherwise('executor', reply.stall('Refunded'));
@@ -250,11 +235,11 @@ describe('models that misbehave, on the openai provider', () => {
       const { response, body } = await wait('Refund order 1001, it arrived late');
       expect(response.status).toBe(504);
       expect(body.error).toMatchObject({ code: 'RUN_TIMEOUT', message: expect.stringMatching(/deadline of 1500 ms.*Already done in this run: issue_refund \{"amountCents":12999,"orderId":1001/s) });
-      expect(refundsOf(service!.services, 1001)).toHaveLength(1);
+      expect(refundsOf(service.services, 1001)).toHaveLength(1);
     });
 
     it('falls back to the next model on 5xx and records it in the audit', async () => {
-      await start({ MODEL_FALLBACKS: JSON.stringify({ supervisor: ['router-backup'] }), MODEL_MAX_RETRIES: '0' });
+      const { model } = await openAI.start({ MODEL_FALLBACKS: JSON.stringify({ supervisor: ['router-backup'] }), MODEL_MAX_RETRIES: '0' });
       model.otherwise('router', reply.error(503));
       model.script('router-backup', handoff('retriever', 'Find the late refund window'), answerRouterFromReports);
       model.script('answerer', citeRefundWindow);
@@ -271,7 +256,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('falls back on a time-out, but passes a 429 on rather than spend another model', async () => {
-      await start({ MODEL_FALLBACKS: JSON.stringify({ '*': ['backup'] }), MODEL_MAX_RETRIES: '0', MODEL_TIMEOUT_MS: '300' });
+      const { model } = await openAI.start({ MODEL_FALLBACKS: JSON.stringify({ '*': ['backup'] }), MODEL_MAX_RETRIES: '0', MODEL_TIMEOUT_MS: '300' });
       model.script('router', reply.hang(), reply.error(429, { retryAfter: '3' }));
       model.script('backup', handoff('retriever', 'Find the late refund window'));
       model.script('answerer', citeRefundWindow);
@@ -285,7 +270,7 @@ describe('models that misbehave, on the openai provider', () => {
     });
 
     it('tells the user the refund was issued when the reviewer model fails after it', async () => {
-      await start();
+      const { model, service } = await openAI.start();
       model.script('router', handoff('executor', 'Refund order 1001 in full because it arrived late'), handoff('reviewer', 'Review the refund of order 1001'));
       model.script('executor', reply.toolCall('issue_refund', { orderId: 1001, amountCents: 12_999, reason: 'late_delivery' }), reply.text('Refunded $129.99 on order 1001.'));
       // The pre-action review accepts; the review after the refund finds the provider down.
@@ -294,7 +279,7 @@ describe('models that misbehave, on the openai provider', () => {
       const { response, body } = await wait('Refund order 1001, it arrived late');
 
       expect(response.status).toBe(200);
-      expect(refundsOf(service!.services, 1001)).toHaveLength(1);
+      expect(refundsOf(service.services, 1001)).toHaveLength(1);
       expect(body.result).toMatchObject({ status: 'partial', error: { code: 'MODEL_UNAVAILABLE', specialist: 'reviewer' } });
       expect(body.result.answer).toMatch(/the reviewer could not run/);
       expect(body.result.answer).toMatch(/Already done: issue_refund \{"orderId":1001,"amountCents":12999,"reason":"late_delivery"\} \(done\)/);

@@ -1,38 +1,23 @@
 import { Client } from '@langchain/langgraph-sdk';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultMinScore } from '../../src/graphs/index.ts';
-import { openAIEnvironment, routerSees, citeRefundWindow, handoff, type FinalState } from '../support/openai-scenarios.ts';
+import { routerSees, citeRefundWindow, handoff, useOpenAIService, type FinalState } from '../support/openai-scenarios.ts';
 import { createPolicyFollowingModel } from '../support/policy-following-model/index.ts';
-import { reply, startOpenAICompatibleServer, type OpenAICompatibleServer } from '../support/openai-compatible-server.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { reply } from '../support/openai-compatible-server.ts';
 import { refundsOf, userMessage } from '../support/test-services.ts';
 
 // The service on the `openai` provider: every model call goes through the real
 // @langchain/openai and the OpenAI SDK to a local OpenAI-compatible server.
 describe('supervisor on the openai provider', () => {
-  let model: OpenAICompatibleServer;
-  let service: TestServer | undefined;
-  beforeEach(async () => {
-    model = await startOpenAICompatibleServer();
-  });
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
-    await model.close();
-  });
-
-  const start = async (environment: Record<string, string> = {}) => {
-    service = await startTestServer({ ...openAIEnvironment(model), ...environment });
-    return service;
-  };
+  const openAI = useOpenAIService();
   const policyQuestionText = 'How many days do I have to ask for a refund when my order arrived late?';
   const wait = async (content: string) => {
-    const response = await service!.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
+    const response = await openAI.service.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
     return { response, state: (await response.json()) as FinalState };
   };
 
   it('answers a policy question with citations, through embeddings and chat completions', async () => {
-    await start({ EMBEDDING_MODEL: 'embedder' });
+    const { model } = await openAI.start({ EMBEDDING_MODEL: 'embedder' });
     model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'), (request) =>
       reply.text(`You have 30 days. ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`),
     );
@@ -49,7 +34,7 @@ describe('supervisor on the openai provider', () => {
   });
 
   it('refunds a late order exactly once, going retriever → executor → reviewer', async () => {
-    await start();
+    const { model, service } = await openAI.start();
     model.script(
       'router',
       handoff('retriever', 'Find the refund policy for late deliveries'),
@@ -75,7 +60,7 @@ describe('supervisor on the openai provider', () => {
     expect(state.steps.map((step) => `${step.specialist}:${step.outcome}`)).toEqual(['retriever:answered', 'executor:completed', 'reviewer:accepted']);
     expect(state.steps[1]!.actions.map((action) => `${action.tool}:${action.status}`)).toEqual(['check_shipment_sla:ok', 'lookup_order:ok', 'issue_refund:ok']);
     expect(state.result).toMatchObject({ status: 'complete', answer: 'Order 1001 was refunded in full: $129.99.' });
-    expect(refundsOf(service!.services, 1001)).toHaveLength(1);
+    expect(refundsOf(service.services, 1001)).toHaveLength(1);
     expect(model.unscripted).toEqual([]);
     // Each role is sent only the tools it can use, none with `$schema`.
     const toolsOf = (name: string) => (model.chatRequests(name)[0]!.tools ?? []).map((tool) => tool.function.name);
@@ -87,7 +72,7 @@ describe('supervisor on the openai provider', () => {
   });
 
   it('lists a failed check once when the reviewer model restates it in its own reasons', async () => {
-    await start();
+    const { model } = await openAI.start();
     // No policy was looked up, so the review's rule check that a refund "because it arrived late" rests on policy fails.
     model.script(
       'router',
@@ -117,10 +102,10 @@ describe('supervisor on the openai provider', () => {
   });
 
   it('finds the passages for a task the router reworded, by searching the customer\'s own words too', async () => {
-    await start();
+    const { model, service } = await openAI.start();
     const task = `Answer this customer question from the knowledge base, citing the passages: ${policyQuestionText}`;
     // The reworded task alone falls below the retriever's threshold: the customer's words carry it.
-    const alone = await service!.services.retriever.search({ tenantId: 'default', query: task, limit: 8 });
+    const alone = await service.services.retriever.search({ tenantId: 'default', query: task, limit: 8 });
     expect(alone.every((hit) => hit.score < defaultMinScore)).toBe(true);
     model.script('router', handoff('retriever', task), (request) => reply.text(`Within 30 days. ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`));
     model.script('answerer', citeRefundWindow);
@@ -132,13 +117,13 @@ describe('supervisor on the openai provider', () => {
   });
 
   it('streams each message once, under one id, through the SDK in messages-tuple mode', async () => {
-    await start();
+    const { model, service } = await openAI.start();
     const answer = 'You have 30 days from delivery to ask for a refund on a late order.';
     model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'), (request) =>
       reply.text(`${answer} ${routerSees(request).citations.map((citation) => `[${citation}]`).join(' ')}`),
     );
     model.script('answerer', citeRefundWindow);
-    const client = new Client({ apiUrl: service!.url });
+    const client = new Client({ apiUrl: service.url });
     const thread = await client.threads.create();
     const texts = new Map<string, string>();
     for await (const chunk of client.runs.stream(thread.thread_id, 'supervisor', { input: userMessage(policyQuestionText), streamMode: 'messages-tuple' })) {

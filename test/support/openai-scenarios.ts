@@ -1,5 +1,7 @@
+import { afterEach, beforeEach } from 'vitest';
 import { reply, startOpenAICompatibleServer, type ChatBehaviour, type ChatCompletionRequest, type OpenAICompatibleServer } from './openai-compatible-server.ts';
 import { createPolicyFollowingModel, type PolicyFollowingQuirks } from './policy-following-model/index.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
 
 /**
  * What the scenario suites on the `openai` provider share: the environment that points the
@@ -18,6 +20,56 @@ export function openAIEnvironment(server: OpenAICompatibleServer): Record<string
     // Fast tests: one retry, short timeouts.
     MODEL_MAX_RETRIES: '1',
     MODEL_TIMEOUT_MS: '5000',
+  };
+}
+
+export interface OpenAIService {
+  /** This test's stand-in, a new one for every test, scripted before or after `start`. */
+  readonly model: OpenAICompatibleServer;
+  /** The service `start` started in this test; throws before that. */
+  readonly service: TestServer;
+  /** Start the service on the stand-in (`openAIEnvironment` and then `environment`); closed after the test. */
+  start(environment?: Record<string, string>): Promise<{ model: OpenAICompatibleServer; service: TestServer }>;
+}
+
+/**
+ * A suite of service tests on the `openai` provider: registers `beforeEach` (a fresh stand-in)
+ * and `afterEach` (the test's service, then the stand-in, closed) where it is called.
+ * @example
+ * const openAI = useOpenAIService();
+ * it('answers', async () => {
+ *   const { model, service } = await openAI.start({ MODEL_MAX_RETRIES: '0' });
+ *   model.script('router', reply.text('Hello.'));
+ * });
+ */
+export function useOpenAIService(): OpenAIService {
+  let model: OpenAICompatibleServer | undefined;
+  let service: TestServer | undefined;
+  beforeEach(async () => {
+    model = await startOpenAICompatibleServer();
+  });
+  afterEach(async () => {
+    await service?.close();
+    service = undefined;
+    await model?.close();
+    model = undefined;
+  });
+  const current = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useOpenAIService: no ${what} in this test yet`);
+    return value;
+  };
+  return {
+    get model() {
+      return current(model, 'stand-in (only inside a test)');
+    },
+    get service() {
+      return current(service, 'service (call start first)');
+    },
+    async start(environment = {}) {
+      const stand = current(model, 'stand-in (only inside a test)');
+      service = await startTestServer({ ...openAIEnvironment(stand), ...environment });
+      return { model: stand, service };
+    },
   };
 }
 
