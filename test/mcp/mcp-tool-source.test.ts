@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOfflineModels, ScriptedChatModel } from '../../src/agents/index.ts';
+import { createOfflineModels, ScriptedChatModel, type ModelsByRole } from '../../src/agents/index.ts';
 import { startMcpTestServer, type McpTestServer } from '../support/mcp-test-server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -22,7 +22,7 @@ afterEach(async () => {
   mcp = undefined;
 });
 
-async function start(models?: Parameters<typeof startTestServer>[1]['models']) {
+async function start(models?: ModelsByRole) {
   mcp = await startMcpTestServer();
   const servers = [{
     name: 'crm',

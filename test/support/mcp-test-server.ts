@@ -22,11 +22,12 @@ export interface McpTestServer {
 /**
  * A small CRM as a real MCP server (the SDK's McpServer over Streamable HTTP, stateless, on
  * port 0), standing in for an operator's MCP server: a read, two writes (one with an amount),
- * a tool that always reports an error, and one the operator will not declare.
+ * a tool that always reports an error, one that never answers, and one the operator will not declare.
  */
 export async function startMcpTestServer(): Promise<McpTestServer> {
   const calls: SeenMcpCall[] = [];
   const notes: Array<{ id: number; customerId: number; text: string }> = [];
+  const held: Array<() => void> = [];
   const build = () => {
     const server = new McpServer({ name: 'test-crm', version: '1.0.0' });
     const record = (tool: string, args: Record<string, unknown>, meta: Record<string, unknown> | undefined) => {
@@ -64,6 +65,15 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
       record('close_ticket', args, extra._meta);
       return { isError: true, content: [{ type: 'text', text: `Ticket ${args.ticketId} is locked by another agent` }] };
     });
+    server.registerTool('sync_ledger', {
+      description: 'Push the customer ledger to accounting (never answers in this test server)',
+      inputSchema: { customerId: z.number().int().min(1) },
+    }, async (args, extra) => {
+      record('sync_ledger', args, extra._meta);
+      // Held until the server closes: a call that reached the server and never came back.
+      await new Promise<void>((resolve) => held.push(resolve));
+      return { content: [{ type: 'text', text: 'synced' }] };
+    });
     server.registerTool('wipe_account', {
       description: 'Delete every record of a customer',
       inputSchema: { customerId: z.number().int().min(1) },
@@ -93,6 +103,7 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
     calls,
     close: () => new Promise<void>((resolve) => {
+      for (const release of held.splice(0)) release();
       http.closeAllConnections();
       http.close(() => resolve());
     }),

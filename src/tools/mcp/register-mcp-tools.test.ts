@@ -54,11 +54,13 @@ describe('MCP servers as tool sources', () => {
       ['crm_add_note', 'write', false, ['crm:use', 'crm:write'], 'mcp:crm'],
       ['crm_issue_credit', 'write', false, ['crm:use'], 'mcp:crm'],
       ['crm_close_ticket', 'write', false, ['crm:use'], 'mcp:crm'],
+      ['crm_sync_ledger', 'irreversible', false, ['crm:use'], 'mcp:crm'],
       // It claims readOnlyHint: a server's own hints never lower the risk.
       ['crm_wipe_account', 'irreversible', false, ['crm:use'], 'mcp:crm'],
     ]);
     expect(source.approvalRules).toEqual([
       { name: 'mcp-crm-issue_credit', tool: 'crm_issue_credit', amountField: 'amountCents', aboveCents: 10_000 },
+      { name: 'mcp-crm-sync_ledger', tool: 'crm_sync_ledger', always: true },
       { name: 'mcp-crm-wipe_account', tool: 'crm_wipe_account', always: true },
     ]);
     expect(registry.toModelTools({ scopes: ['crm:use'] }).map((tool) => tool.function.name)).not.toContain('crm_add_note');
@@ -102,6 +104,16 @@ describe('MCP servers as tool sources', () => {
       status: 'failed', retryable: false, message: '"close_ticket" failed on the MCP server "crm": Ticket T-9 is locked by another agent',
     });
     expect((await ledger.get(callContext.idempotencyKey))?.status).toBe('failed');
+  });
+
+  it('a write that reached the server and timed out is in doubt, never repeated blindly', async () => {
+    // A short timeout against a tool that never answers: it trips by design, whatever the machine's speed.
+    const { call, context, ledger } = await setup({ timeoutMs: 2_000, tools: { sync_ledger: { risk: 'write' } }, undeclaredTools: 'hide' });
+    const callContext = context();
+    expect(await call('crm_sync_ledger', { customerId: 7 }, callContext)).toEqual({ status: 'in_doubt', message: expect.stringContaining('whether it took effect is unknown') });
+    expect((await ledger.get(callContext.idempotencyKey))?.status).toBe('started');
+    expect(await call('crm_sync_ledger', { customerId: 7 }, callContext)).toMatchObject({ status: 'in_doubt' });
+    expect(mcp.calls.filter((seen) => seen.tool === 'sync_ledger')).toHaveLength(1);
   });
 
   it('a server that went down is a clear tool error saying nothing was run, for reads and writes alike', async () => {
