@@ -4,6 +4,7 @@ import { createAdaptorServer, type ServerType } from '@hono/node-server';
 import { loadConfig, type Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { createApp, createWebSocketServer, isOpenMode } from './http/index.ts';
+import { consoleBundle } from './console/index.ts';
 import { createServices } from './services.ts';
 import { drainAndClose } from './graceful-shutdown.ts';
 import { waitForServices } from './wait-for-services.ts';
@@ -80,6 +81,12 @@ async function main() {
     if (recovery.sharedWith.length > 0) {
       console.log(`  runs: ${recovery.sharedWith.length} other Overseer process(es) share this Redis; runs left by stopped processes are resumed when a process starts alone`);
     }
+    // Bundled at start rather than on the first visit, so a console that cannot be built says so now.
+    const address = `http://${config.host}:${listening.port}/console`;
+    await consoleBundle().then(
+      () => console.log(`  operator console: ${address}`),
+      (error: unknown) => console.error(`  operator console: could not be built (${error instanceof Error ? error.message : String(error)})`),
+    );
   } catch (error) {
     listening?.server.close();
     await services.close();
