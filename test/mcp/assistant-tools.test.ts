@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundsOf } from '../support/test-services.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -27,14 +28,16 @@ const apiKeys = JSON.stringify([
   { key: keys.globex, tenant: 'globex', scopes: ['assistants:*', 'runs:*', 'threads:*'], name: 'globex-agent' },
 ]);
 
+const jwtSecret = 'mcp-test-jwt-secret-0123456789abcdef';
+const jwtOf = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' })
+  .setIssuer('https://idp.example').setAudience('overseer').setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(jwtSecret));
+
 let server: TestServer;
 const clients: Client[] = [];
 
-async function connect(apiKey?: string): Promise<Client> {
+async function connect(apiKey?: string, headers: Record<string, string> = apiKey === undefined ? {} : { 'x-api-key': apiKey }): Promise<Client> {
   const client = new Client({ name: 'overseer-test', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
-    requestInit: { headers: apiKey === undefined ? {} : { 'x-api-key': apiKey } },
-  });
+  const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers } });
   await client.connect(transport);
   clients.push(client);
   return client;
@@ -51,7 +54,7 @@ async function createAssistant(apiKey: string, body: Record<string, unknown>) {
 const textOf = (result: CallToolResult) => result.content.map((item) => (item.type === 'text' ? item.text : '')).join('');
 
 beforeAll(async () => {
-  server = await startTestServer({ API_KEYS: apiKeys });
+  server = await startTestServer({ API_KEYS: apiKeys, JWT_SECRET: jwtSecret, JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'overseer' });
   await createAssistant(keys.acme, { graph_id: 'supervisor', name: 'Acme support desk', description: 'Answers Acme customers' });
   await createAssistant(keys.globex, { graph_id: 'supervisor', name: 'Globex helper' });
 });
@@ -81,6 +84,15 @@ describe('/mcp: assistants as MCP tools', () => {
     expect(names).toContain('Globex_helper');
     expect(names).not.toContain('Acme_support_desk');
     await expect(client.callTool({ name: 'Acme_support_desk', arguments: { request: 'What is the refund window?' } })).rejects.toThrow(/no tool named "Acme_support_desk"/);
+  });
+
+  it('a bearer JWT works as a key does: its tenant’s assistants, its scopes', async () => {
+    const token = await jwtOf({ tenant: 'globex', scope: 'assistants:read', sub: 'dana' });
+    const client = await connect(undefined, { authorization: `Bearer ${token}` });
+    const names = (await client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain('Globex_helper');
+    expect(names).not.toContain('Acme_support_desk');
+    await expect(client.callTool({ name: 'Globex_helper', arguments: { request: 'hi' } })).rejects.toThrow(/This token lacks the "runs:write" scope/);
   });
 
   it('calls an assistant and returns its answer, run on a new thread of the caller’s tenant', async () => {
@@ -135,7 +147,7 @@ describe('/mcp: assistants as MCP tools', () => {
   });
 
   it('refuses an unauthenticated client before any MCP exchange', async () => {
-    await expect(connect()).rejects.toThrow(/UNAUTHORIZED.*An API key is required/);
+    await expect(connect()).rejects.toThrow(/UNAUTHORIZED.*A bearer token or an API key .* is required/);
     await expect(connect('not-a-key-0123456789abcdef')).rejects.toThrow(/UNAUTHORIZED.*Unknown API key/);
     const response = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
     expect(response.status).toBe(401);
