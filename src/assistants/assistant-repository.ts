@@ -1,16 +1,14 @@
-import { toStorageError } from '../errors.ts';
+import type { Page, SortOrder, Unpaged } from '../storage/index.ts';
 import type { AssistantPatch, AssistantRecord, AssistantVersion } from './assistant-record.ts';
 
-export interface AssistantSearch {
+export interface AssistantSearch extends Page {
   graphId?: string;
   /** Part of the name, case-insensitive. */
   name?: string;
   /** Filters on metadata: every one must match (a request's filter, and the caller's authorization filters). */
   metadata?: Array<(metadata: Record<string, unknown>) => boolean>;
-  limit: number;
-  offset: number;
   sortBy?: 'assistant_id' | 'graph_id' | 'name' | 'created_at' | 'updated_at';
-  sortOrder?: 'asc' | 'desc';
+  sortOrder?: SortOrder;
 }
 
 /**
@@ -28,13 +26,13 @@ export interface AssistantRepository {
   /** The assistant and all its versions. */
   delete(tenantId: string, assistantId: string): Promise<boolean>;
   search(tenantId: string, search: AssistantSearch): Promise<AssistantRecord[]>;
-  count(tenantId: string, search: Omit<AssistantSearch, 'limit' | 'offset' | 'sortBy' | 'sortOrder'>): Promise<number>;
+  count(tenantId: string, search: Unpaged<AssistantSearch>): Promise<number>;
   /** Newest first. */
-  versions(tenantId: string, assistantId: string, options: { metadata?: AssistantSearch['metadata']; limit: number; offset: number }): Promise<AssistantVersion[]>;
+  versions(tenantId: string, assistantId: string, options: Page & { metadata?: AssistantSearch['metadata'] }): Promise<AssistantVersion[]>;
 }
 
 /** Does the record pass the search's filters (graph, name, metadata)? */
-export function matchesSearch(record: Pick<AssistantRecord, 'graph_id' | 'name' | 'metadata'>, search: Omit<AssistantSearch, 'limit' | 'offset'>): boolean {
+export function matchesSearch(record: Pick<AssistantRecord, 'graph_id' | 'name' | 'metadata'>, search: Omit<AssistantSearch, keyof Page>): boolean {
   if (search.graphId !== undefined && record.graph_id !== search.graphId) return false;
   if (search.name !== undefined && !record.name.toLowerCase().includes(search.name.toLowerCase())) return false;
   return (search.metadata ?? []).every((matches) => matches(record.metadata));
@@ -47,19 +45,4 @@ export function pageOf<T extends AssistantRecord>(records: T[], search: Assistan
   const sorted = [...records].sort((left, right) =>
     (left[sortBy] < right[sortBy] ? -1 : left[sortBy] > right[sortBy] ? 1 : 0) * direction || (left.assistant_id < right.assistant_id ? -1 : 1));
   return sorted.slice(search.offset, search.offset + search.limit);
-}
-
-/** The same repository with every failure of the store underneath turned into `STORAGE_ERROR`. */
-export function guardAssistantStorage(repository: AssistantRepository): AssistantRepository {
-  const guarded = {} as Record<string, unknown>;
-  for (const [name, method] of Object.entries(repository) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    guarded[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw toStorageError(error, 'Assistant store unavailable');
-      }
-    };
-  }
-  return guarded as unknown as AssistantRepository;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
+import { guardStorageErrors } from '../storage/index.ts';
 import { atVersion, patched, versionOf, type AssistantRecord, type AssistantVersion } from './assistant-record.ts';
-import { guardAssistantStorage, matchesSearch, pageOf, type AssistantRepository } from './assistant-repository.ts';
+import { matchesSearch, pageOf, type AssistantRepository } from './assistant-repository.ts';
 
 export interface RedisAssistantRepositoryOptions {
   /** A standalone client or a Cluster; every command names keys of one tenant's slot. */
@@ -107,7 +108,7 @@ export function createRedisAssistantRepository(options: RedisAssistantRepository
     });
   }
 
-  return guardAssistantStorage({
+  return guardStorageErrors<AssistantRepository>({
     async create(record) {
       const keys = keysOf(record.tenant_id);
       const created = await run(createScript, [keys.record(record.assistant_id), keys.versions(record.assistant_id), keys.index], [
@@ -150,5 +151,5 @@ export function createRedisAssistantRepository(options: RedisAssistantRepository
         .filter((version) => (options.metadata ?? []).every((matches) => matches(version.metadata)))
         .slice(options.offset, options.offset + options.limit);
     },
-  });
+  }, 'Assistant store unavailable');
 }

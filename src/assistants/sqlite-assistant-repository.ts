@@ -1,8 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../errors.ts';
-import { createStatementCache, groupCommit } from '../storage/index.ts';
+import { createStatementCache, groupCommit, guardStorageErrors } from '../storage/index.ts';
 import { atVersion, patched, versionOf, type AssistantRecord, type AssistantVersion } from './assistant-record.ts';
-import { guardAssistantStorage, matchesSearch, pageOf, type AssistantRepository } from './assistant-repository.ts';
+import { matchesSearch, pageOf, type AssistantRepository } from './assistant-repository.ts';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS assistants (
@@ -53,7 +53,7 @@ export function createSqliteAssistantRepository(database: DatabaseSync, clock: (
     return rows.map((row) => JSON.parse(row.record) as AssistantRecord);
   }
 
-  return guardAssistantStorage({
+  return guardStorageErrors<AssistantRepository>({
     create: (record) => write(() => {
       if (read(record.tenant_id, record.assistant_id)) throw new AppError('CONFLICT', `Assistant ${record.assistant_id} already exists`);
       store(record, true);
@@ -91,5 +91,5 @@ export function createSqliteAssistantRepository(database: DatabaseSync, clock: (
         .filter((version) => (options.metadata ?? []).every((matches) => matches(version.metadata)))
         .slice(options.offset, options.offset + options.limit);
     },
-  });
+  }, 'Assistant store unavailable');
 }

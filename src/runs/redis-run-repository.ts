@@ -1,7 +1,7 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
-import { runFencedScript, withFence, type RunFence } from '../storage/index.ts';
-import { guardStorageErrors, metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
+import { guardStorageErrors, runFencedScript, withFence, type RunFence } from '../storage/index.ts';
+import { metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
 import { isActive, type RunRecord, type ThreadRecord } from './run-records.ts';
 import { createKeys } from './redis-run-keys.ts';
 import { claimRunScript, createThreadScript, deleteThreadScript, updateRunScript, updateThreadScript, type LuaScript } from './redis-run-scripts.ts';
@@ -286,7 +286,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     },
   };
 
-  return guardStorageErrors(repository);
+  return guardStorageErrors<RunRepository>(repository, 'Run store unavailable');
 }
 
 /** Wraps every method so a Redis failure surfaces as STORAGE_ERROR; AppErrors pass through. */

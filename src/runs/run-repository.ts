@@ -1,15 +1,10 @@
-import { toStorageError } from '../errors.ts';
-import type { RunFence } from '../storage/index.ts';
+import type { Page, RunFence, SortedPage, Unpaged } from '../storage/index.ts';
 import type { RunRecord, RunStatus, ThreadRecord, ThreadStatus } from './run-records.ts';
 
-export interface ThreadSearch {
+export interface ThreadSearch extends SortedPage<'thread_id' | 'status' | 'created_at' | 'updated_at'> {
   ids?: string[];
   metadata?: Record<string, unknown>;
   status?: ThreadStatus;
-  limit: number;
-  offset: number;
-  sortBy: 'thread_id' | 'status' | 'created_at' | 'updated_at';
-  sortOrder: 'asc' | 'desc';
 }
 
 export type RunPatch = Partial<Pick<RunRecord, 'status' | 'error' | 'checkpoint_before' | 'attempt' | 'resume_from' | 'worker' | 'attempt_checkpoint' | 'stalled_attempts'>>;
@@ -35,11 +30,11 @@ export interface RunRepository {
   updateThread(tenantId: string, threadId: string, patch: ThreadPatch, fence?: RunFence): Promise<ThreadRecord | undefined>;
   deleteThread(tenantId: string, threadId: string): Promise<boolean>;
   searchThreads(tenantId: string, search: ThreadSearch): Promise<ThreadRecord[]>;
-  countThreads(tenantId: string, search: Omit<ThreadSearch, 'limit' | 'offset' | 'sortBy' | 'sortOrder'>): Promise<number>;
+  countThreads(tenantId: string, search: Unpaged<ThreadSearch>): Promise<number>;
 
   putRun(run: RunRecord): Promise<void>;
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
-  listRuns(tenantId: string, threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<RunRecord[]>;
+  listRuns(tenantId: string, threadId: string, options: Page & { status?: RunStatus }): Promise<RunRecord[]>;
   /** Runs of a thread that are pending or running, oldest first. */
   activeRuns(tenantId: string, threadId: string): Promise<RunRecord[]>;
   /** With `fence`, refused (`RUN_FENCED`) once another worker claimed the run. */
@@ -53,22 +48,4 @@ export interface RunRepository {
 export function metadataMatches(metadata: Record<string, unknown>, filter: Record<string, unknown> | undefined): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([key, value]) => JSON.stringify(metadata[key]) === JSON.stringify(value));
-}
-
-/**
- * The same repository with every failure of the store underneath (Redis, SQLite) turned into
- * `AppError('STORAGE_ERROR')` (HTTP 503) with the cause kept; `AppError`s pass unchanged.
- */
-export function guardStorageErrors(repository: RunRepository): RunRepository {
-  const guarded = {} as Record<string, unknown>;
-  for (const [name, method] of Object.entries(repository) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    guarded[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw toStorageError(error, 'Run store unavailable');
-      }
-    };
-  }
-  return guarded as unknown as RunRepository;
 }

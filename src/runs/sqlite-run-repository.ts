@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { AppError } from '../errors.ts';
-import { createStatementCache, groupCommit } from '../storage/index.ts';
-import { guardStorageErrors, metadataMatches, type RunRepository, type ThreadSearch } from './run-repository.ts';
+import { createStatementCache, groupCommit, guardStorageErrors } from '../storage/index.ts';
+import { metadataMatches, type RunRepository, type ThreadSearch } from './run-repository.ts';
 import type { RunRecord, ThreadRecord } from './run-records.ts';
 
 const schema = `
@@ -98,7 +98,7 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
     return rows.map(toThread).filter((thread) => metadataMatches(thread.metadata, search.metadata));
   }
 
-  return guardStorageErrors({
+  return guardStorageErrors<RunRepository>({
     async createThread(thread) {
       await write(() => prepared(
           `INSERT INTO run_threads (tenant_id, thread_id, created_at, updated_at, status, metadata, thread_values, interrupts)
@@ -201,5 +201,5 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
         .all() as Array<{ record: string }>;
       return rows.map((row) => JSON.parse(row.record) as RunRecord);
     },
-  });
+  }, 'Run store unavailable');
 }

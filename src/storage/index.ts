@@ -6,3 +6,5 @@ export { startWalCheckpointer } from './wal-checkpointer.ts';
 export type { WalCheckpointer, WalCheckpointerOptions } from './wal-checkpointer.ts';
 export { fenceConfigKey, fenceOf, isFencedError, runFencedCommands, runFencedScript, withFence } from './redis-fence.ts';
 export type { FencedScript, RedisCommand, RunFence } from './redis-fence.ts';
+export { guardStorageErrors } from './guard-storage-errors.ts';
+export type { Page, SortedPage, SortOrder, Unpaged } from './page.ts';

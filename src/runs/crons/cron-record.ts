@@ -1,3 +1,4 @@
+import type { SortedPage } from '../../storage/index.ts';
 import type { StreamMode } from '../run-event.ts';
 import type { MultitaskStrategy, RunKwargs } from '../run-records.ts';
 
@@ -68,9 +69,4 @@ export interface CronFilter {
   metadata?: Record<string, unknown>;
 }
 
-export interface CronSearch extends CronFilter {
-  limit: number;
-  offset: number;
-  sortBy: CronSortBy;
-  sortOrder: 'asc' | 'desc';
-}
+export interface CronSearch extends CronFilter, SortedPage<CronSortBy> {}

@@ -1,4 +1,3 @@
-import { toStorageError } from '../../errors.ts';
 import { metadataMatches } from '../run-repository.ts';
 import type { CronFilter, CronPatch, CronRecord, CronSearch } from './cron-record.ts';
 
@@ -43,19 +42,4 @@ export function selectCrons(crons: CronRecord[], search: CronSearch): CronRecord
 export function patchedCron(cron: CronRecord, patch: CronPatch, now: string): CronRecord {
   const onlyNextTick = Object.keys(patch).every((field) => field === 'next_run_date');
   return { ...cron, ...patch, updated_at: onlyNextTick ? cron.updated_at : now };
-}
-
-/** Failures of the store underneath become `STORAGE_ERROR` (503) with the cause kept. */
-export function guardCronStorage(repository: CronRepository): CronRepository {
-  const guarded = {} as Record<string, unknown>;
-  for (const [name, method] of Object.entries(repository) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    guarded[name] = async (...args: unknown[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw toStorageError(error, 'Cron store unavailable');
-      }
-    };
-  }
-  return guarded as unknown as CronRepository;
 }

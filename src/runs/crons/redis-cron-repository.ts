@@ -1,8 +1,9 @@
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { AppError } from '../../errors.ts';
+import { guardStorageErrors } from '../../storage/index.ts';
 import { fromFields, toFields } from '../redis-run-fields.ts';
 import type { CronRecord } from './cron-record.ts';
-import { guardCronStorage, matchesCronFilter, patchedCron, selectCrons, type CronRepository } from './cron-repository.ts';
+import { matchesCronFilter, patchedCron, selectCrons, type CronRepository } from './cron-repository.ts';
 
 export interface RedisCronRepositoryOptions {
   client: Redis | Cluster;
@@ -69,7 +70,7 @@ export function createRedisCronRepository(options: RedisCronRepositoryOptions): 
     else await client.srem(enabledKey, member);
   }
 
-  return guardCronStorage({
+  return guardStorageErrors<CronRepository>({
     async put(cron) {
       const key = cronKey(cron.tenant_id, cron.cron_id);
       await execAll(client.multi().del(key).hset(key, ...toFields(cron)).sadd(indexKey(cron.tenant_id), cron.cron_id));
@@ -104,5 +105,5 @@ export function createRedisCronRepository(options: RedisCronRepositoryOptions): 
       for (const [tenantId, cronIds] of byTenant) found.push(...(await readAll(tenantId, cronIds)).filter((cron) => cron.enabled));
       return found;
     },
-  });
+  }, 'Cron store unavailable');
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { createStatementCache, groupCommit } from '../../storage/index.ts';
+import { createStatementCache, groupCommit, guardStorageErrors } from '../../storage/index.ts';
 import type { CronRecord } from './cron-record.ts';
-import { guardCronStorage, matchesCronFilter, patchedCron, selectCrons, type CronRepository } from './cron-repository.ts';
+import { matchesCronFilter, patchedCron, selectCrons, type CronRepository } from './cron-repository.ts';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS cron_records (
@@ -36,7 +36,7 @@ export function createSqliteCronRepository(database: DatabaseSync, clock: () => 
       )
       .run(cron.tenant_id, cron.cron_id, cron.enabled ? 1 : 0, JSON.stringify(cron));
 
-  return guardCronStorage({
+  return guardStorageErrors<CronRepository>({
     put: (cron) => write(() => {
       store(cron);
     }),
@@ -54,5 +54,5 @@ export function createSqliteCronRepository(database: DatabaseSync, clock: () => 
     search: async (tenantId, search) => selectCrons(ofTenant(tenantId), search),
     count: async (tenantId, filter) => ofTenant(tenantId).filter((cron) => matchesCronFilter(cron, filter)).length,
     enabled: async () => parse(prepared('SELECT record FROM cron_records WHERE enabled = 1').all()),
-  });
+  }, 'Cron store unavailable');
 }
