@@ -16,6 +16,7 @@ import { corsPolicy, isAllowedOrigin } from './middleware/cors-policy.ts';
 import { isOpenMode } from './open-mode.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLogContext } from './middleware/request-log-context.ts';
+import { traceRequest } from './middleware/trace-request.ts';
 import { createApprovalRoutes } from './routes/approvals.ts';
 import { createAssistantRoutes } from './routes/assistants.ts';
 import { createAuditRoutes } from './routes/audit.ts';
@@ -45,6 +46,8 @@ const maxBodyBytes = 1024 * 1024;
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', requestId);
+  // A server span per request, in the caller's trace (`traceparent`); only when tracing is on.
+  if (services.tracing.enabled) app.use('*', traceRequest);
   app.use('*', requestLogContext);
   app.use('*', accessLog(services.logger));
   // LangGraph Studio and local front ends run in the browser and call this server directly.
@@ -81,7 +84,7 @@ export function createApp(services: Services) {
   if (httpApp) app.route('/', httpAppOf(httpApp));
   app.route('/', metaRoutes);
   // MCP clients call the assistants as tools here, authenticated like every route above.
-  app.route('/', createMcpRoutes());
+  app.route('/', createMcpRoutes({ customAuth }));
   app.route('/', createConsoleRoutes());
   for (const routes of [
     createAssistantRoutes(),
