@@ -5,6 +5,7 @@ import { toWireValue, type CreateRunRequest } from '../../runs/index.ts';
 import type { Services } from '../../services.ts';
 import { approvalInterruptsIn } from '../../tools/index.ts';
 import type { Caller } from '../app-env.ts';
+import type { AssistantCallAuthorization } from './authorize-assistant-call.ts';
 import type { AssistantTool } from './list-assistant-tools.ts';
 
 /** What a tool call's result says in `structuredContent`, beside its text. */
@@ -27,7 +28,9 @@ export interface AssistantToolOutcome {
  * and the result names the approval; without it the run is stateless and such a call is refused.
  * Refusals and failures come back as tool errors (`isError`), never as protocol errors.
  */
-export async function callAssistantTool(services: Services, caller: Caller, tool: AssistantTool, args: Record<string, unknown>): Promise<CallToolResult> {
+export async function callAssistantTool(
+  services: Services, caller: Caller, tool: AssistantTool, args: Record<string, unknown>, authorization?: AssistantCallAuthorization,
+): Promise<CallToolResult> {
   try {
     const { thread_id: requestedThread, ...fields } = args;
     if (requestedThread !== undefined && (typeof requestedThread !== 'string' || requestedThread.length === 0 || requestedThread.length > 200)) {
@@ -35,18 +38,23 @@ export async function callAssistantTool(services: Services, caller: Caller, tool
     }
     const keepsThread = requestedThread !== undefined || holds(caller, 'threads:write');
     const threadId = requestedThread ?? (keepsThread ? randomUUID() : undefined);
+    const input = inputOf(tool, fields);
+    const creates = requestedThread === undefined && threadId !== undefined;
+    const stamps = (await authorization?.beforeRun({ tool, threadId, creates, input })) ?? {};
     const request: CreateRunRequest = {
       tenantId: caller.tenantId,
       scopes: caller.scopes.includes('*') ? undefined : caller.scopes,
       threadId,
       assistantId: tool.assistant.assistant_id,
-      input: inputOf(tool, fields),
+      input,
       metadata: { source: 'mcp', mcp_tool: tool.name },
-      ...(requestedThread === undefined && threadId !== undefined ? { ifNotExists: 'create' as const } : {}),
+      ...(creates ? { ifNotExists: 'create' as const } : {}),
       actor: caller.name,
       callerId: caller.id,
     };
     const run = await services.runs.create(request);
+    // As a thread run's route does: the thread it created carries what the authorization handlers stamp.
+    if (creates && Object.keys(stamps).length > 0) await services.repository.updateThread(caller.tenantId, threadId!, { metadata: stamps });
     const values = toWireValue<Record<string, unknown> | null>(await services.runs.join(run.tenant_id, run.run_id));
     return describeOutcome(readOutcome(run.run_id, threadId, values));
   } catch (error) {

@@ -3,6 +3,8 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } fr
 import { isAppError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { Caller } from '../app-env.ts';
+import type { CustomAuth } from '../custom-auth/index.ts';
+import { createAssistantCallAuthorization } from './authorize-assistant-call.ts';
 import { callAssistantTool } from './call-assistant-tool.ts';
 import { listAssistantTools } from './list-assistant-tools.ts';
 
@@ -19,15 +21,18 @@ function requireMcpScope(caller: Caller, scope: string): void {
  * `runs:write`, as `POST /runs/wait` does). The low-level `Server` rather than `McpServer`:
  * the tools' input schemas are JSON Schema from the graphs, not zod schemas written here.
  * Built per request (the stateless Streamable HTTP mode), so it holds nothing between calls.
+ * With langgraph.json's `auth.path` handlers, they narrow what it lists and runs (see
+ * `createAssistantCallAuthorization`).
  */
-export function createAssistantMcpServer(services: Services, caller: Caller): Server {
+export function createAssistantMcpServer(services: Services, caller: Caller, options: { customAuth?: CustomAuth } = {}): Server {
+  const authorization = createAssistantCallAuthorization(services, caller, options.customAuth);
   const server = new Server(
     { name: 'overseer', version: '0.1.0' },
     { capabilities: { tools: { listChanged: false } }, instructions: 'Each tool is an Overseer assistant. A result that waits for approval names the approval id.' },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     requireMcpScope(caller, 'assistants:read');
-    const tools = await safely(services, () => listAssistantTools(services, caller.tenantId));
+    const tools = await safely(services, async () => authorization.visible(await listAssistantTools(services, caller.tenantId)));
     return {
       tools: tools.map((tool) => ({
         name: tool.name,
@@ -41,10 +46,10 @@ export function createAssistantMcpServer(services: Services, caller: Caller): Se
   });
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     requireMcpScope(caller, 'runs:write');
-    const tools = await safely(services, () => listAssistantTools(services, caller.tenantId));
+    const tools = await safely(services, async () => authorization.visible(await listAssistantTools(services, caller.tenantId)));
     const tool = tools.find((candidate) => candidate.name === request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `There is no tool named "${request.params.name}"; tools/list names this tenant's assistants`);
-    return callAssistantTool(services, caller, tool, request.params.arguments ?? {});
+    return callAssistantTool(services, caller, tool, request.params.arguments ?? {}, authorization);
   });
   return server;
 }

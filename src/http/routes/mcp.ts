@@ -1,19 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { AppEnv } from '../app-env.ts';
+import type { CustomAuth } from '../custom-auth/index.ts';
 import { createAssistantMcpServer } from '../mcp/index.ts';
 
 /**
  * `/mcp`: the Streamable HTTP transport of MCP, stateless (no session; each POST carries one
  * JSON-RPC exchange, answered as JSON once it is done), behind the same authentication, rate
  * limits and body limits as the rest of the API. The caller's tenant and scopes decide what
- * `tools/list` shows and `tools/call` may run. There is no server-initiated stream to GET, and no
+ * `tools/list` shows and `tools/call` may run, narrowed by langgraph.json's authorization handlers
+ * when there are any. There is no server-initiated stream to GET, and no
  * session to DELETE, so both answer 405 as the specification says a stateless server does.
  */
-export function createMcpRoutes() {
+export function createMcpRoutes(options: { customAuth?: CustomAuth } = {}) {
   const app = new OpenAPIHono<AppEnv>();
   app.post('/mcp', async (c) => {
-    const server = createAssistantMcpServer(c.var.services, c.var.caller);
+    const server = createAssistantMcpServer(c.var.services, c.var.caller, options);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
