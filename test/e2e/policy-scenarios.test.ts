@@ -247,6 +247,28 @@ describe('policy scenarios: returns and damaged items', () => {
     expectRefunds(harness, 1204, []);
     expect(answer).toMatch(/No damage or defect was reported for order 1204/);
   });
+
+  it('starts a return of the item the customer names, and says how and by when to send it', async () => {
+    const { answer } = await ask(harness, 'I would like to return the coffee set from order 1001.');
+    expect(answer).toMatch(/Your return of 1 × Ceramic Pour-Over Coffee Set from order 1001 is started/);
+    expect(answer).toMatch(/drop the parcel off by 2026-04-15/);
+    expect(harness.services.database.prepare("SELECT sku, quantity, status FROM returns WHERE order_id = 1001").all()).toEqual([{ sku: 'KIT-002', quantity: 1, status: 'started' }]);
+    expectRefunds(harness, 1001, []);
+  });
+
+  it('refuses a return outside the 30-day window, quoting the returns policy', async () => {
+    // Order 1005 was delivered on 2026-02-26, 34 days before.
+    const { answer } = await ask(harness, 'I want to return order 1005.');
+    expect(answer).toMatch(/outside the 30-day return window/);
+    expect(answer).toContain('"After 30 days we cannot accept ordinary returns.');
+    expect(harness.services.database.prepare('SELECT COUNT(*) AS count FROM returns WHERE order_id = 1005').get()).toEqual({ count: 0 });
+  });
+
+  it('asks which item when an order has several and the request names none', async () => {
+    const { answer } = await ask(harness, 'Order 1204 arrived damaged.');
+    expect(answer).toMatch(/Which item of order 1204 do you mean: Glass Food Storage Set, Ceramic Table Lamp\?/);
+    expect(harness.services.database.prepare('SELECT COUNT(*) AS count FROM damage_reports WHERE order_id = 1204').get()).toEqual({ count: 0 });
+  });
 });
 
 describe('policy scenarios: the 30-day window and earlier refunds', () => {
@@ -264,6 +286,17 @@ describe('policy scenarios: the 30-day window and earlier refunds', () => {
     // Order 1001 was delivered on 2026-03-13.
     const harness = await at('2026-04-12T12:00:00Z');
     await ask(harness, 'Please refund order 1001 because it arrived late.');
+    expectRefunds(harness, 1001, [12_999]);
+  });
+
+  it('records damage reported the day after delivery, then refunds the item on that report', async () => {
+    // Order 1001 was delivered on 2026-03-13 at 16:45.
+    const harness = await at('2026-03-14T09:00:00Z');
+    const reported = await ask(harness, 'The coffee set from order 1001 arrived broken.');
+    expect(reported.answer).toMatch(/we have recorded that the Ceramic Pour-Over Coffee Set from order 1001 arrived damaged/);
+    expect(harness.services.database.prepare('SELECT sku, kind FROM damage_reports WHERE order_id = 1001').all()).toEqual([{ sku: 'KIT-002', kind: 'damaged' }]);
+    expectRefunds(harness, 1001, []);
+    await ask(harness, 'Please refund order 1001, it arrived damaged.');
     expectRefunds(harness, 1001, [12_999]);
   });
 

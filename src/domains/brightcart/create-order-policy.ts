@@ -1,13 +1,15 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { createPolicyEngine, type PolicyEngine } from '../../tools/index.ts';
 import { cancellationRule } from './cancellation-rule.ts';
+import { damageReportRule } from './damage-report-rule.ts';
 import { lateCreditRule } from './late-credit-rule.ts';
 import { describeOrderPolicyFacts, loadOrderPolicyFacts } from './load-order-policy-facts.ts';
 import { refundLimitRule } from './refund-limit-rule.ts';
 import { refundReasonRule } from './refund-reason-rule.ts';
+import { returnWindowRule } from './return-window-rule.ts';
 
-/** The Brightcart rules over refunds, credits and cancellations. */
-export const orderPolicyRules = [refundReasonRule, refundLimitRule, lateCreditRule, cancellationRule];
+/** The Brightcart rules over refunds, credits, cancellations, returns and damage reports. */
+export const orderPolicyRules = [refundReasonRule, refundLimitRule, lateCreditRule, cancellationRule, returnWindowRule, damageReportRule];
 
 /**
  * The sample domain's policy engine: its rules, judged on facts read from the orders

@@ -6,6 +6,8 @@ import { createComputeLatePenaltyTool } from './compute-late-penalty-tool.ts';
 import { createCreditMemoTool } from './create-credit-memo-tool.ts';
 import { createIssueRefundTool } from './issue-refund-tool.ts';
 import { createLookupOrderTool } from './lookup-order-tool.ts';
+import { createReportDamageTool } from './report-damage-tool.ts';
+import { createStartReturnTool } from './start-return-tool.ts';
 
 export interface CreateOrderToolsOptions {
   /** A database with the orders schema (see `seedOrders`). */
@@ -16,8 +18,8 @@ export interface CreateOrderToolsOptions {
 
 /**
  * The Brightcart sample domain tools: three reads (`lookup_order`, `check_shipment_sla`,
- * `compute_late_penalty`) and three side effects (`issue_refund`, `create_credit_memo`,
- * `cancel_order`).
+ * `compute_late_penalty`) and five side effects (`issue_refund`, `create_credit_memo`,
+ * `cancel_order`, `start_return`, `report_damage`).
  * @example const registry = createToolRegistry(createOrderTools({ database }));
  */
 export function createOrderTools(options: CreateOrderToolsOptions): ToolDefinition[] {
@@ -29,5 +31,7 @@ export function createOrderTools(options: CreateOrderToolsOptions): ToolDefiniti
     createIssueRefundTool(dependencies),
     createCreditMemoTool(dependencies),
     createCancelOrderTool(dependencies),
+    createStartReturnTool(dependencies),
+    createReportDamageTool(dependencies),
   ];
 }

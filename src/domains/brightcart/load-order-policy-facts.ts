@@ -38,6 +38,8 @@ export interface OrderPolicyFacts {
   orderId: number;
   /** The calendar date the facts are as of (UTC). */
   asOf: string;
+  /** The instant they were looked up, for rules counted in hours. */
+  checkedAt: string;
   /** Undefined for an order that does not exist. */
   order?: OrderFacts;
   daysSinceDelivery: number | null;
@@ -51,7 +53,7 @@ export interface OrderPolicyFacts {
 export function loadOrderPolicyFacts(database: DatabaseSync, orderId: number, now: Date): OrderPolicyFacts {
   const asOf = calendarDateOf(now);
   const order = loadOrderFacts(database, orderId, now);
-  const empty = { orderId, asOf, daysSinceDelivery: null, refunds: [], creditMemos: [], returns: [], damageReports: [] };
+  const empty = { orderId, asOf, checkedAt: now.toISOString(), daysSinceDelivery: null, refunds: [], creditMemos: [], returns: [], damageReports: [] };
   if (order === undefined) return empty;
   const refunds = (database.prepare('SELECT id, amount_cents, reason, created_at, idempotency_key FROM refunds WHERE order_id = ? ORDER BY id').all(orderId) as
     Array<{ id: number; amount_cents: number; reason: string; created_at: string; idempotency_key: string | null }>)

@@ -26,7 +26,7 @@ export function createLookupOrderTool(dependencies: OrderToolsDependencies) {
         shippingService: facts.shippingService,
         promisedBy: facts.promisedBy,
         customer: { name: facts.customer.name, email: maskEmail(facts.customer.email) },
-        items: facts.items.map(({ productName, category, quantity, unitPriceCents }) => ({ productName, category, quantity, unitPriceCents })),
+        items: facts.items.map(({ sku, productName, category, quantity, unitPriceCents }) => ({ sku, productName, category, quantity, unitPriceCents })),
         itemsSummary,
         totalCents: facts.totalCents,
         amountPaidCents: facts.paidCents,

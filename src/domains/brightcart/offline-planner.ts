@@ -9,6 +9,8 @@ const notDone: Record<string, string> = {
   issue_refund: 'No refund was issued',
   create_credit_memo: 'No store credit was added',
   cancel_order: 'The order was not cancelled',
+  start_return: 'The return was not started',
+  report_damage: 'The problem was not recorded',
   lookup_order: 'The order could not be looked up',
   check_shipment_sla: 'The delivery could not be checked',
   compute_late_penalty: 'The late-delivery credit could not be worked out',
@@ -49,6 +51,8 @@ function intentStep(facts: OrderFacts): PlanStep {
     return once(facts, { name: 'cancel_order', args: { orderId, reason: reasonFrom(task) } });
   }
   if (/\brefund/i.test(task) && facts.has('issue_refund')) return refundStep(facts);
+  if (/\breturn\b/i.test(task) && facts.has('start_return')) return itemStep(facts, 'start_return');
+  if (damageKindFrom(task) && facts.has('report_damage')) return itemStep(facts, 'report_damage');
   if (/credit\s*memo|store credit|compensat|penalty credit/i.test(task) && facts.has('create_credit_memo')) {
     return creditMemoStep(facts);
   }
@@ -101,6 +105,13 @@ function refundStep(facts: OrderFacts): PlanStep {
   }
   const order = observations.get('lookup_order');
   if (!order && facts.has('lookup_order')) return { name: 'lookup_order', args: { orderId } };
+  // A damaged-item refund rests on a damage report: record it first (one already on file is fine).
+  if (reason === 'damaged_item' && facts.has('report_damage') && order?.status === 'ok') {
+    const report = observations.get('report_damage');
+    // Without the item it concerns there is nothing to report; the rules then say what is missing.
+    if (!report && itemOf(facts, order)) return itemStep(facts, 'report_damage');
+    if (report && report.status !== 'ok') return { done: describe(facts, 'report_damage', report) };
+  }
   const refundable = typeof order?.result?.refundableRemainingCents === 'number' ? order.result.refundableRemainingCents : undefined;
   if (refundable !== undefined && refundable <= 0) {
     return { done: `Order ${orderId} has nothing left to refund (already refunded in full). No refund was issued.` };
@@ -125,6 +136,55 @@ function refundStep(facts: OrderFacts): PlanStep {
   if (amountCents === undefined) return { done: `The refundable amount of order ${orderId} is unknown; no refund was issued.` };
   const because = /\b(because|since|due to)\b.{3,}$/i.exec(task)?.[0]?.trim().slice(0, 200);
   return { name: 'issue_refund', args: { orderId, amountCents, reason, ...(because ? { note: because } : {}) } };
+}
+
+/** The damage a request describes, if any: a wrong item, one that does not work, or one that arrived broken. */
+function damageKindFrom(task: string): 'damaged' | 'defective' | 'wrong_item' | undefined {
+  if (/\bwrong (?:item|product|size|colou?r)\b|\bnot what I ordered\b/i.test(task)) return 'wrong_item';
+  if (/\b(defect\w*|faulty|dead on arrival)\b|\b(?:does|did|do)(?:n't| not) (?:work|switch on|turn on|charge)\b/i.test(task)) return 'defective';
+  if (/\b(damag\w*|broken|cracked|smashed|dented|shattered)\b/i.test(task)) return 'damaged';
+  return undefined;
+}
+
+interface OrderItem {
+  sku: string;
+  productName: string;
+  quantity: number;
+}
+
+/**
+ * Return or report one item of the order: look the order up, take the item the request names
+ * (or the only one), and ask which when it cannot tell.
+ */
+function itemStep(facts: OrderFacts, tool: 'start_return' | 'report_damage'): PlanStep {
+  const { orderId, observations, task } = facts;
+  const order = observations.get('lookup_order');
+  if (!order) return { name: 'lookup_order', args: { orderId } };
+  if (order.status !== 'ok') return { done: describe(facts, 'lookup_order', order) };
+  const seen = observations.get(tool);
+  if (seen) return { done: describe(facts, tool, seen) };
+  const items = (order.result?.items ?? []) as OrderItem[];
+  const item = itemOf(facts, order);
+  if (!item) {
+    const names = items.map((candidate) => candidate.productName).join(', ');
+    return { done: `Which item of order ${orderId} do you mean: ${names}? Nothing was done yet.` };
+  }
+  if (tool === 'report_damage') return { name: tool, args: { orderId, sku: item.sku, kind: damageKindFrom(task) ?? 'damaged' } };
+  const count = Number(/\b(\d{1,2})\s+(?:x\s+)?(?!days?\b)[a-z]/i.exec(task.replace(/order\s*#?\s*\d+/gi, ''))?.[1] ?? item.quantity);
+  return { name: tool, args: { orderId, sku: item.sku, quantity: Math.min(Math.max(count, 1), item.quantity) } };
+}
+
+function itemOf(facts: OrderFacts, order: ObservedOutcome): OrderItem | undefined {
+  const items = (order.result?.items ?? []) as OrderItem[];
+  return items.length === 1 ? items[0] : itemNamedIn(facts.task, items);
+}
+
+function itemNamedIn(task: string, items: OrderItem[]): OrderItem | undefined {
+  const scored = items
+    .map((item) => ({ item, score: overlapScore(task, item.productName) }))
+    .filter((entry) => entry.score > 0)
+    .sort((left, right) => right.score - left.score);
+  return scored.length > 0 && (scored.length === 1 || scored[0]!.score > scored[1]!.score) ? scored[0]!.item : undefined;
 }
 
 function creditMemoStep(facts: OrderFacts): PlanStep {

@@ -41,6 +41,14 @@ export const orderPolicySections = {
     ...refundPolicy, section: 'Approval of large refunds',
     quote: 'Refunds above $500.00 need approval by a support manager.',
   },
+  returnWindow: {
+    ...returnsPolicy, section: 'The return window',
+    quote: 'You can return unused items within 30 days of delivery. The 30 days start on the delivery date shown in your order history, not on the order date.',
+  },
+  returnsAfterWindow: {
+    ...returnsPolicy, section: 'Returns after 30 days',
+    quote: 'After 30 days we cannot accept ordinary returns. If an item develops a fault, it may still be covered by the warranty',
+  },
   returnLabel: {
     ...returnsPolicy, section: 'How to return an item',
     quote: 'Return shipping is free when the item arrived damaged, defective or wrong. For other returns, a return label costs $6.95 and is deducted from the refund.',
@@ -60,6 +68,10 @@ export const orderPolicySections = {
   deadOnArrival: {
     ...damagedItems, section: 'Dead on arrival electronics',
     quote: 'Electronics that do not switch on out of the box are treated as damaged on delivery if you report them within 30 days of delivery.',
+  },
+  warrantyFault: {
+    ...damagedItems, section: 'Items that stop working later',
+    quote: 'If an item worked at first and then developed a fault, that is a warranty matter rather than delivery damage.',
   },
   cancellationBeforeShipment: {
     ...cancellation, section: 'Cancelling before your order ships',

@@ -92,7 +92,16 @@ const statements = [
   'CREATE INDEX IF NOT EXISTS credit_memos_order ON credit_memos (order_id)',
 ];
 
-/** Create the Brightcart orders tables and indexes if they do not exist yet. */
+/**
+ * Create the Brightcart orders tables and indexes if they do not exist yet. Returns and damage
+ * reports opened by the tools carry their call's idempotency key (a column that databases made
+ * before those tools existed get here), so a crashed call can be looked up.
+ */
 export function ensureOrdersSchema(database: DatabaseSync): void {
   for (const statement of statements) database.exec(statement);
+  for (const table of ['returns', 'damage_reports']) {
+    const columns = database.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === 'idempotency_key')) database.exec(`ALTER TABLE ${table} ADD COLUMN idempotency_key TEXT`);
+    database.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${table}_idempotency_key ON ${table} (idempotency_key)`);
+  }
 }

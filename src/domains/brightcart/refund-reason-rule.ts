@@ -4,8 +4,8 @@ import type { RefundReason } from './order-arguments.ts';
 import { orderPolicySections as sections } from './order-policy-sections.ts';
 import { lateRefundWindowDays } from './shipping-policy.ts';
 
-const damageReportHours = 48;
-const deadOnArrivalDays = 30;
+export const damageReportHours = 48;
+export const deadOnArrivalDays = 30;
 
 /**
  * `refund-reason-eligible`: the reason given for a refund must hold on the order's records

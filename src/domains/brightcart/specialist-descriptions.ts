@@ -6,5 +6,6 @@ export const brightcartSpecialistDescriptions = {
     'with citations, or says that the knowledge base does not cover the question.',
   executor:
     'Acts on business systems through registered tools: look up an order, check a shipment against ' +
-    'its SLA, compute a late delivery penalty, issue a refund, create a credit memo, cancel an order.',
+    'its SLA, compute a late delivery penalty, issue a refund, create a credit memo, cancel an order, ' +
+    'start a return, report a damaged, defective or wrong item.',
 };
