@@ -1,68 +1,16 @@
 /**
- * What LangGraph itself costs on this machine: the runs bench's trivial two-node graph
- * streamed in-process (no HTTP, no run manager, no audit), by 1 and 20 concurrent callers,
- * without a checkpointer and with the SQLite checkpointer on a thread per caller. No server
- * built on LangGraph.js can run this graph faster than this on one thread, so it is the
- * ceiling to read `npm run bench:runs` against.
+ * What LangGraph itself costs on this machine: the runs bench's trivial two-node graph streamed
+ * in-process (no HTTP, no run manager, no audit), by 1 and 20 concurrent callers, without a
+ * checkpointer and with the SQLite checkpointer on a thread per caller. No server built on
+ * LangGraph.js can run this graph faster than this on one thread, so it is the ceiling to read
+ * `npm run bench:runs` against (which measures it again in its own run).
  *
  *   npm run bench:graph-floor
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { SqliteCheckpointSaver } from '../src/checkpoint/index.ts';
-import { openDatabase } from '../src/storage/index.ts';
-import { graph } from './fixtures/trivial-graph.ts';
+import { measureGraphFloor } from './support/measure-graph-floor.ts';
 
-type Graph = typeof graph;
-
-function withCheckpointer(checkpointer: SqliteCheckpointSaver | false): Graph {
-  const copy = graph.withConfig({}) as Graph;
-  copy.checkpointer = checkpointer;
-  return copy;
-}
-
-async function oneRun(subject: Graph, threadId?: string): Promise<void> {
-  const stream = await subject.stream({ text: 'hello' }, {
-    streamMode: ['values'],
-    ...(threadId ? { configurable: { thread_id: threadId } } : {}),
-  });
-  let last: unknown;
-  for await (const chunk of stream) last = chunk;
-  if (!JSON.stringify(last).includes('HELLO!')) throw new Error(`unexpected result: ${JSON.stringify(last)}`);
-}
-
-async function measure(subject: Graph, concurrency: number, runs: number, onThreads: boolean) {
-  const threads = Array.from({ length: concurrency }, (_, index) => (onThreads ? `floor-${concurrency}-${index}` : undefined));
-  for (let warmup = 0; warmup < 100; warmup += 1) await oneRun(subject, threads[0]);
-  let next = 0;
-  const cpuBefore = process.threadCpuUsage();
-  const started = performance.now();
-  await Promise.all(threads.map(async (threadId) => {
-    while (next < runs) {
-      next += 1;
-      await oneRun(subject, threadId);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1_000;
-  const cpu = process.threadCpuUsage(cpuBefore);
-  return { runsPerSecond: runs / seconds, cpuMsPerRun: (cpu.user + cpu.system) / 1_000 / runs };
-}
-
-const directory = mkdtempSync(path.join(tmpdir(), 'overseer-bench-floor-'));
-const checkpointer = new SqliteCheckpointSaver({ database: openDatabase(path.join(directory, 'floor.db'), { vectors: false }) });
-try {
-  console.log('graph run in-process     callers   runs   runs/s   CPU ms/run');
-  for (const [label, subject, onThreads] of [
-    ['without checkpointer', withCheckpointer(false), false],
-    ['SQLite, on threads', withCheckpointer(checkpointer), true],
-  ] as const) {
-    for (const [concurrency, runs] of [[1, 1_000], [20, 3_000]] as const) {
-      const result = await measure(subject, concurrency, runs, onThreads);
-      console.log(`${label.padEnd(24)} ${String(concurrency).padStart(7)} ${String(runs).padStart(6)} ${result.runsPerSecond.toFixed(1).padStart(8)} ${result.cpuMsPerRun.toFixed(3).padStart(12)}`);
-    }
-  }
-} finally {
-  checkpointer.database.close();
-  rmSync(directory, { recursive: true, force: true });
+const labels = { stateless: 'without checkpointer', thread: 'SQLite, on threads' };
+console.log('graph run in-process     callers   runs   runs/s   CPU ms/run');
+for (const row of await measureGraphFloor()) {
+  console.log(`${labels[row.kind].padEnd(24)} ${String(row.callers).padStart(7)} ${String(row.runs).padStart(6)} ${row.runsPerSecond.toFixed(1).padStart(8)} ${row.cpuMsPerRun.toFixed(3).padStart(12)}`);
 }

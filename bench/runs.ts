@@ -6,13 +6,21 @@
  * Runs go stateless (no checkpoints, as the LangGraph API runs them) and on threads (each
  * client has its own thread, so every run is checkpointed in SQLite and its history grows).
  *
+ * Each row also gives the server's CPU per run (its main thread, and the whole process tree with
+ * GC helpers and worker threads, from /proc), and at the end the same graph on LangGraph alone
+ * in this process (`bench:graph-floor`'s floor, measured in this run): Overseer's main-thread
+ * CPU per run over the floor's, a ratio that does not move with the machine's speed as much.
+ *
  *   npm run bench:runs            (about four minutes)
  *   npm run bench:runs -- --server overseer --kind thread   (one server, one kind: for profiling)
+ *   BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles" npm run bench:runs -- …   (the server profiled)
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../test/support/free-port.ts';
+import { measureGraphFloor } from './support/measure-graph-floor.ts';
+import { mainThreadCpuMs, processUsage } from './support/process-usage.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -82,12 +90,14 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
-async function measure(url: string, kind: Kind, concurrency: number, runs: number) {
+/** `pid`: the server's process (its tree's CPU is counted); `serverThread`: whether `pid` is the Node process serving (npx is not). */
+async function measure(url: string, pid: number, serverThread: boolean, kind: Kind, concurrency: number, runs: number) {
   const warmupThread = kind === 'thread' ? await newThread(url) : undefined;
   for (let warmup = 0; warmup < 20; warmup += 1) await oneRun(url, warmupThread);
   const threads = await Promise.all(Array.from({ length: concurrency }, () => (kind === 'thread' ? newThread(url) : undefined)));
   const samples: Sample[] = [];
   let next = 0;
+  const [threadBefore, processBefore] = [mainThreadCpuMs(pid), processUsage(pid).cpuMs];
   const started = performance.now();
   await Promise.all(
     threads.map(async (threadId) => {
@@ -98,7 +108,10 @@ async function measure(url: string, kind: Kind, concurrency: number, runs: numbe
     }),
   );
   const seconds = (performance.now() - started) / 1_000;
+  const [threadCpu, processCpu] = [mainThreadCpuMs(pid) - threadBefore, processUsage(pid).cpuMs - processBefore];
   return {
+    serverCpuMsPerRun: serverThread ? threadCpu / samples.length : Number.NaN,
+    serverProcessCpuMsPerRun: processCpu / samples.length,
     runsPerSecond: samples.length / seconds,
     p50: percentile(samples.map((sample) => sample.totalMs), 0.5),
     p99: percentile(samples.map((sample) => sample.totalMs), 0.99),
@@ -120,6 +133,7 @@ async function startProcess(command: string, args: string[], options: { cwd: str
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       try {
         process.kill(-child.pid!, 'SIGTERM');
@@ -139,10 +153,15 @@ async function startOverseer() {
   const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: path.resolve(import.meta.dirname, '..'),
     port,
-    env: { DATA_DIR: dataDir, LANGGRAPH_CONFIG: configPath, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', OPENAI_API_KEY: '', REDIS_URL: '' },
+    env: {
+      DATA_DIR: dataDir, LANGGRAPH_CONFIG: configPath, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', OPENAI_API_KEY: '', REDIS_URL: '',
+      // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the server (bench/support/summarize-cpu-profile.ts reads it).
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
   });
   return {
     url: server.url,
+    pid: server.pid,
     async stop() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -169,16 +188,17 @@ const allServers = [
   ['langgraph dev', startAnchor, 0.3] as const,
 ];
 const servers = allServers.filter(([name]) => !only.server || name.startsWith(only.server));
-console.log('server          runs on    clients  runs   runs/s    p50 ms   p99 ms   first event p50 ms');
+console.log('server          runs on    clients  runs   runs/s    p50 ms   p99 ms   first event p50 ms   server CPU ms/run: main thread / process');
 for (const [name, start, share] of servers) {
   const server = await start();
   try {
     for (const kind of kinds) for (const { concurrency, runs } of scenarios) {
       const count = Math.max(50, Math.round(runs * share));
-      const result = await measure(server.url, kind, concurrency, count);
+      // langgraph dev runs below npx: only its process tree's CPU is known.
+      const result = await measure(server.url, server.pid, name === 'overseer', kind, concurrency, count);
       results[name]![`${kind}/${concurrency}`] = result;
       console.log(
-        `${name.padEnd(15)} ${kind.padEnd(9)} ${String(concurrency).padStart(7)} ${String(count).padStart(5)} ${format(result.runsPerSecond).padStart(8)} ${format(result.p50).padStart(9)} ${format(result.p99).padStart(8)} ${format(result.firstEventP50).padStart(12)}`,
+        `${name.padEnd(15)} ${kind.padEnd(9)} ${String(concurrency).padStart(7)} ${String(count).padStart(5)} ${format(result.runsPerSecond).padStart(8)} ${format(result.p50).padStart(9)} ${format(result.p99).padStart(8)} ${format(result.firstEventP50).padStart(12)} ${(Number.isNaN(result.serverCpuMsPerRun) ? '-' : result.serverCpuMsPerRun.toFixed(2)).padStart(18)} / ${result.serverProcessCpuMsPerRun.toFixed(2)}`,
       );
     }
   } finally {
@@ -192,5 +212,16 @@ for (const kind of kinds) for (const { concurrency } of scenarios) {
   if (!ours || !theirs) continue;
   console.log(
     `${kind} runs, concurrency ${concurrency}: throughput ${format(ours.runsPerSecond / theirs.runsPerSecond)}x, p50 latency ${format(theirs.p50 / ours.p50)}x lower`,
+  );
+}
+
+// The floor, in this run: LangGraph alone, in this process (the servers are stopped by now).
+const floor = await measureGraphFloor({ kinds });
+console.log('\nLangGraph alone in-process (bench:graph-floor)   callers   runs/s   CPU ms/run   Overseer main thread CPU ms/run   over the floor');
+for (const row of floor) {
+  const ours = results.overseer![`${row.kind}/${row.callers}`];
+  const label = row.kind === 'stateless' ? 'without checkpointer' : 'SQLite checkpointer, on threads';
+  console.log(
+    `${label.padEnd(48)} ${String(row.callers).padStart(7)} ${format(row.runsPerSecond).padStart(8)} ${row.cpuMsPerRun.toFixed(3).padStart(12)} ${(ours ? ours.serverCpuMsPerRun.toFixed(3) : '-').padStart(33)} ${(ours ? `${(ours.serverCpuMsPerRun / row.cpuMsPerRun).toFixed(2)}x` : '-').padStart(14)}`,
   );
 }

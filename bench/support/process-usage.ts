@@ -10,9 +10,9 @@ export interface ProcessUsage {
 const msPerTick = 10;
 const pageBytes = 4_096;
 
-function readStat(pid: number): { parent: number; cpuMs: number; rssBytes: number } | undefined {
+function readStat(pid: number, path = `/proc/${pid}/stat`): { parent: number; cpuMs: number; rssBytes: number } | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(path, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
     return {
@@ -49,6 +49,11 @@ export function processUsage(pid: number): ProcessUsage {
     rssBytes += stat.rssBytes;
   }
   return { cpuMs, rssBytes };
+}
+
+/** CPU time of a process's main thread only (its JavaScript; not GC helpers, libuv's pool or worker threads). */
+export function mainThreadCpuMs(pid: number): number {
+  return readStat(pid, `/proc/${pid}/task/${pid}/stat`)?.cpuMs ?? 0;
 }
 
 /** Samples a tree's resident memory every `everyMs` until stopped; the peak it saw. */
