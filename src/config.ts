@@ -4,6 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import type { ModelPrice } from './observability/model-prices.ts';
+import type { TracingConfig } from './observability/create-tracing.ts';
+import { readTracingConfig } from './observability/read-tracing-config.ts';
 
 /**
  * The one schema over the environment. Nothing else in the service reads `process.env`:
@@ -113,6 +115,23 @@ const environmentSchema = z.object({
   // Operator-configured MCP servers whose tools join the registry: JSON, or the path of a JSON file.
   MCP_SERVERS: optionalString,
   MCP_SERVERS_FILE: optionalString,
+  // OpenTelemetry tracing, by the standard variables (observability/read-tracing-config.ts); off when none is set.
+  OTEL_SDK_DISABLED: optionalString,
+  OTEL_TRACES_EXPORTER: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString,
+  OTEL_EXPORTER_OTLP_PROTOCOL: optionalString,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optionalString,
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: optionalString,
+  OTEL_EXPORTER_OTLP_TIMEOUT: optionalString,
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: optionalString,
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_RESOURCE_ATTRIBUTES: optionalString,
+  OTEL_TRACES_SAMPLER: optionalString,
+  OTEL_TRACES_SAMPLER_ARG: optionalString,
+  OTEL_SEMCONV_STABILITY_OPT_IN: optionalString,
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: optionalString,
 });
 
 /** Every variable the service reads (deployment files are checked against it). */
@@ -249,6 +268,8 @@ export interface Config {
   budgets: BudgetConfig;
   /** `MCP_SERVERS` (or the file `MCP_SERVERS_FILE`): MCP servers whose tools become tools of the registry. */
   mcpServers: McpServerConfig[];
+  /** OpenTelemetry tracing from the `OTEL_*` variables; `exporter: 'none'` is off. */
+  tracing: TracingConfig;
 }
 
 /**
@@ -342,6 +363,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       tenants: parseBudgetTenants(values.BUDGET_TENANTS),
     },
     mcpServers: parseMcpServers(values.MCP_SERVERS, values.MCP_SERVERS_FILE),
+    tracing: readTracingConfig(values),
   };
 }
 

@@ -23,11 +23,13 @@ import {
   createRedisUsageStore,
   createRunObserver,
   createSqliteUsageStore,
+  createTracing,
   observeAuditLog,
   setDefaultLogger,
   timeRetriever,
   type Metrics,
   type PriceTable,
+  type Tracing,
   type UsageStore,
 } from './observability/index.ts';
 import { createLimits, type Limits } from './limits/index.ts';
@@ -135,6 +137,8 @@ export interface Services {
    * With `recoverRuns: false` it does nothing.
    */
   recoverRuns(): Promise<RecoveryReport>;
+  /** OpenTelemetry tracing (`OTEL_*`): registered globally when on; `enabled` false is a no-op. */
+  tracing: Tracing;
   close(): Promise<void>;
 }
 
@@ -157,6 +161,8 @@ export interface ServiceOverrides {
    * runs of the server beside it.
    */
   recoverRuns?: boolean;
+  /** Tracing started by the caller (tests: an in-memory exporter), which also shuts it down. */
+  tracing?: Tracing;
 }
 
 /**
@@ -170,6 +176,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // Deep modules log errors without services at hand (see default-logger.ts): through this logger.
   setDefaultLogger(logger);
   const metrics = createMetrics({ tenantLabel: config.observability.metricsTenantLabel });
+  const tracing = overrides.tracing ?? createTracing(config.tracing, { serviceVersion: '0.1.0' });
   const prices = createPriceTable(config.observability.modelPrices);
   const database = openDatabase(config.sqlitePath);
   const walCheckpointer = startWalCheckpointer(database);
@@ -315,7 +322,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       runTimeoutMs: config.runs.timeoutMs,
       maxAttempts: config.runs.maxAttempts,
       distributed,
-      observer: createRunObserver({ metrics, usage, prices }),
+      observer: createRunObserver({ metrics, usage, prices, traceModelCalls: tracing.enabled }),
     });
     metrics.watch({
       queue: () => runs.queueStats(),
@@ -344,6 +351,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       config,
       logger,
       metrics,
+      tracing,
       usage,
       prices,
       database,
@@ -408,6 +416,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         await ingestionJobs.drain();
         await retriever.close();
         await store.stop();
+        // Last spans out before the process goes; tracing a caller started is the caller's to stop.
+        if (!overrides.tracing) await tracing.shutdown().catch(() => undefined);
         for (const close of closers) close();
         redis?.disconnect();
         flushGroupCommit(database);

@@ -13,7 +13,7 @@ import { readRouterReply } from './read-router-reply.ts';
 import { recordAudit } from './record-audit.ts';
 import { effectsDone, partialResult, unresolvedReason, unresolvedSteps, withProgress } from './run-progress.ts';
 import { readRunContext } from './run-context.ts';
-import { logError } from '../observability/index.ts';
+import { logError, traceAgent } from '../observability/index.ts';
 import { scanInputs } from '../tools/index.ts';
 import { SupervisorState, type RunResult } from './state.ts';
 import type { ExecutorGraphOptions } from './executor.ts';
@@ -145,7 +145,12 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
       };
       let output: unknown;
       try {
-        output = await specialists[specialist].invoke(input as never, config);
+        // One `invoke_agent` span per hop: the specialist's model, tool and search spans nest below it.
+        const { tenantId, threadId, runId } = readRunContext(config);
+        output = await traceAgent(
+          { name: specialist, description: specialistDescriptions[specialist], conversationId: threadId, tenantId, runId },
+          (): Promise<unknown> => specialists[specialist].invoke(input as never, config),
+        );
       } catch (error) {
         if (!isModelFailure(error)) throw error;
         return stopAfterModelFailure({ pending: null }, state.steps, error, specialist);

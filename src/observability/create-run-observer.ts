@@ -1,5 +1,6 @@
 import type { RunObserver, RunRecord } from '../runs/index.ts';
 import type { Metrics } from './create-metrics.ts';
+import { GenAiTracingHandler } from './gen-ai-tracing-handler.ts';
 import { logError } from './log-error.ts';
 import { toUsageTotals, type UsageStore } from './model-usage.ts';
 import type { PriceTable } from './price-table.ts';
@@ -10,6 +11,8 @@ export interface RunObserverDependencies {
   usage: UsageStore;
   prices: PriceTable;
   clock?: () => Date;
+  /** Add a `chat` span per model call (tracing on). */
+  traceModelCalls?: boolean;
 }
 
 /**
@@ -23,6 +26,8 @@ export interface RunObserverDependencies {
  */
 export function createRunObserver(dependencies: RunObserverDependencies): RunObserver {
   const { metrics, usage, prices, clock } = dependencies;
+  // One handler serves every run: its spans are keyed by LangChain's call ids.
+  const tracingHandler = dependencies.traceModelCalls ? new GenAiTracingHandler() : undefined;
   return {
     started(record) {
       const graph = graphOf(record);
@@ -47,7 +52,7 @@ export function createRunObserver(dependencies: RunObserverDependencies): RunObs
           }),
       });
       return {
-        callbacks: [handler],
+        callbacks: tracingHandler ? [handler, tracingHandler] : [handler],
         async settled(outcome) {
           metrics.runSettled({ graph, tenant, status: outcome.status, durationSeconds: (performance.now() - startedAt) / 1_000 });
           if (outcome.status === 'error') return [];

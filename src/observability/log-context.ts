@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { activeTraceIds } from './trace-context.ts';
 
 /** What every log line written while handling a request or executing a run says it belongs to. */
 export interface LogContext {
@@ -6,8 +7,13 @@ export interface LogContext {
   run_id?: string;
   thread_id?: string;
   tenant?: string;
-  /** The W3C trace id the caller sent (`traceparent`), so a line joins the caller's trace. */
+  /**
+   * The trace the line belongs to: the active OpenTelemetry span's when tracing is on, else the
+   * trace id the caller sent (`traceparent`), so a line joins the caller's trace either way.
+   */
   trace_id?: string;
+  /** The active span's id, when tracing is on. */
+  span_id?: string;
 }
 
 // A function, read when a line is written: a request's tenant is known only once it is authenticated.
@@ -24,8 +30,10 @@ export function withLogContext<T>(context: LogContext | (() => LogContext), work
 
 /** The fields of the request or run being handled (none outside one), without empty ones. */
 export function currentLogContext(): LogContext {
-  const context = storage.getStore()?.();
-  if (!context) return {};
+  const traced = activeTraceIds();
+  const found = storage.getStore()?.();
+  if (!found && !traced) return {};
+  const context = { ...found, ...traced };
   return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined && value !== null)) as LogContext;
 }
 

@@ -1,9 +1,10 @@
 import type { Retriever } from '../retrieval/index.ts';
 import type { Metrics } from './create-metrics.ts';
+import { traceRetrieval } from './trace-retrieval.ts';
 
 /**
  * The retriever, with each search timed into `overseer_retrieval_duration_seconds` (outcome ok
- * or error); everything else passes through unchanged.
+ * or error) and traced as a `retrieval` span; everything else passes through unchanged.
  * @example const retriever = timeRetriever(createSqliteRetriever({ database, embeddings }), metrics);
  */
 export function timeRetriever(retriever: Retriever, metrics: Metrics): Retriever {
@@ -16,7 +17,7 @@ export function timeRetriever(retriever: Retriever, metrics: Metrics): Retriever
       const started = performance.now();
       let outcome = 'error';
       try {
-        const hits = await retriever.search(request);
+        const hits = await traceRetrieval('knowledge_base', request, () => retriever.search(request));
         outcome = 'ok';
         return hits;
       } finally {

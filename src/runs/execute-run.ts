@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import { context, type Span } from '@opentelemetry/api';
 import { AppError, isAppError, toPublicError } from '../errors.ts';
 import type { AnyCompiledGraph, GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog } from '../observability/index.ts';
@@ -13,7 +14,7 @@ import { sendWebhook } from './send-webhook.ts';
 import { streamGraphRun } from './stream-graph-run.ts';
 import { latestCheckpointIdOf, progressMarkOf, readThreadSnapshot, restoreCheckpoint } from './thread-snapshot.ts';
 import { toWireValue } from './to-wire-json.ts';
-import { logError, withLogContext } from '../observability/index.ts';
+import { contextFromCarrier, failSpan, logError, overseerAttributes, startAgentSpan, traceHeaders, withLogContext } from '../observability/index.ts';
 import { fenceConfigKey, isFencedError, type RunFence } from '../storage/index.ts';
 
 /** The claim a worker executes a run under. */
@@ -93,7 +94,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
     });
   }
 
-  async function execute(record: RunRecord, claim: RunClaim = { attempt: 1, maxAttempts: 1 }): Promise<void> {
+  async function execute(record: RunRecord, claim: RunClaim, span: Span): Promise<void> {
     const { fence } = claim;
     const observation = dependencies.observer?.started(record);
     const entry = dependencies.catalog.get(graphIdOf(record));
@@ -250,6 +251,8 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
       deadline.clear();
       executions.delete(record.run_id);
       if (superseded) {
+        span.setAttribute(overseerAttributes.runStatus, 'superseded');
+        span.end();
         dependencies.onSettled(record, outcome, true);
         return;
       }
@@ -271,6 +274,9 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           })
           .catch((auditError: unknown) => logError(`run ${record.run_id}: could not audit its end:`, auditError)),
       ]);
+      span.setAttribute(overseerAttributes.runStatus, outcome.status);
+      if (outcome.error) failSpan(span, new Error(outcome.error.message), outcome.error.code);
+      span.end();
       // Last before the end: the run's usage (a client reading the stream gets its cost with it).
       for (const event of (await observation?.settled(outcome)) ?? []) bus.publish(record.run_id, event);
       bus.end(record.run_id);
@@ -281,6 +287,7 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
           record.kwargs.webhook,
           { ...record, status: outcome.status, values: outcome.values, error: outcome.error ?? null },
           dependencies.fetch,
+          traceHeaders(record.kwargs.trace_context),
         );
       }
     }
@@ -310,9 +317,21 @@ export function createRunExecutor(dependencies: RunExecutorDependencies) {
   }
 
   return {
-    // Every line logged while the run executes names it, its thread and its tenant.
-    execute: (record: RunRecord, claim?: RunClaim) =>
-      withLogContext({ run_id: record.run_id, thread_id: record.thread_id, tenant: record.tenant_id }, () => execute(record, claim)),
+    // Every line logged while the run executes names it, its thread and its tenant; everything it
+    // does is traced under its `invoke_agent` span, in the trace of the request that created it
+    // (carried in the record, so a worker executing it later joins that trace).
+    execute(record: RunRecord, claim: RunClaim = { attempt: 1, maxAttempts: 1 }) {
+      const agent = startAgentSpan({
+        name: graphIdOf(record),
+        id: record.assistant_id,
+        conversationId: record.thread_id,
+        tenantId: record.tenant_id,
+        runId: record.run_id,
+        attributes: { [overseerAttributes.runAttempt]: claim.attempt },
+      }, contextFromCarrier(record.kwargs.trace_context));
+      return context.with(agent.context, () =>
+        withLogContext({ run_id: record.run_id, thread_id: record.thread_id, tenant: record.tenant_id }, () => execute(record, claim, agent.span)));
+    },
     isExecuting: (runId: string) => executions.has(runId),
     /** Abort a running run; false when it is not executing here. */
     cancel(runId: string, action: 'interrupt' | 'rollback'): boolean {

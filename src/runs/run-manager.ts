@@ -3,7 +3,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { AssistantRepository } from '../assistants/index.ts';
 import { AppError } from '../errors.ts';
 import type { GraphCatalog } from '../graphs/index.ts';
-import type { AuditLog } from '../observability/index.ts';
+import type { AuditLog, TraceCarrier } from '../observability/index.ts';
 import { copyThreadCheckpoints } from './copy-thread-checkpoints.ts';
 import { deleteThreadCheckpoints } from './thread-snapshot.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
@@ -18,7 +18,7 @@ import type { RedisRunQueue, RunJob } from './redis-run-queue.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import type { RunObserver } from './run-observer.ts';
-import { logError } from '../observability/index.ts';
+import { currentTraceCarrier, logError } from '../observability/index.ts';
 import type { RunFence } from '../storage/index.ts';
 
 export interface RunManagerDependencies {
@@ -454,6 +454,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           actor: request.actor,
           ...(request.onBehalfOf === undefined ? {} : { on_behalf_of: request.onBehalfOf }),
           ...(request.protocol ? { protocol: true } : {}),
+          ...traceContextOf(currentTraceCarrier()),
         },
       };
       await dependencies.admission?.acquire({ tenantId, callerId: request.callerId, runId: run.run_id });
@@ -696,4 +697,9 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
 function admissionOf(run: RunRecord): { tenantId: string; callerId?: string; runId: string } {
   const callerId = (run.kwargs.config.configurable as Record<string, unknown> | undefined)?.caller_id;
   return { tenantId: run.tenant_id, runId: run.run_id, ...(typeof callerId === 'string' ? { callerId } : {}) };
+}
+
+// Stored with the run only when the request was traced: untraced runs keep their records as they were.
+function traceContextOf(carrier: TraceCarrier | undefined): { trace_context?: TraceCarrier } {
+  return carrier ? { trace_context: carrier } : {};
 }

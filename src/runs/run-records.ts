@@ -1,4 +1,5 @@
 import type { StreamMode } from './run-event.ts';
+import type { TraceCarrier } from '../observability/index.ts';
 
 /*
  * Threads and runs as the LangGraph API serves them. They keep the API's snake_case field
@@ -30,6 +31,8 @@ export interface RunKwargs {
   on_behalf_of?: string;
   /** Started through the thread protocol: its events are the protocol's (LangGraph's `streamEvents` v3). */
   protocol?: boolean;
+  /** The W3C trace context of the request that created the run: its spans, on any worker, join that trace. */
+  trace_context?: TraceCarrier;
 }
 
 export interface RunRecord {

@@ -1,3 +1,4 @@
+import { traceHeaders } from '../../observability/index.ts';
 import { defineTool, type ToolDefinition, type ToolRetryPolicy, type ToolRisk } from '../define-tool.ts';
 import { ToolError } from '../tool-error.ts';
 import { tighten, jsonSchemaToZod } from './json-schema-to-zod.ts';
@@ -104,6 +105,8 @@ function toTool(
     async execute(args: Record<string, unknown>, context) {
       const request = buildRequest(base, path, method, parameters, args, options.auth);
       if (risk !== 'read') request.headers.set('Idempotency-Key', context.idempotencyKey);
+      // The upstream joins the run's trace: the W3C context of this call's `execute_tool` span.
+      for (const [name, value] of Object.entries(traceHeaders())) request.headers.set(name, value);
       const response = await fetch(request.url, { method: method.toUpperCase(), headers: request.headers, body: jsonBody !== undefined && args.body !== undefined ? JSON.stringify(args.body) : undefined, signal: context.signal });
       const text = await response.text();
       if (response.status === 408 || response.status === 429 || response.status >= 500) {

@@ -1,0 +1,109 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { setTracingSettings } from './tracing-settings.ts';
+
+/** Tracing as the standard `OTEL_*` variables describe it (parsed in config.ts). */
+export interface TracingConfig {
+  /** `OTEL_TRACES_EXPORTER`; `none` (the default without an OTLP endpoint) turns tracing off. */
+  exporter: 'otlp' | 'console' | 'none';
+  /** The full traces URL: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. */
+  endpoint: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Record<string, string>;
+  timeoutMs: number;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  sampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  samplerRatio: number;
+  latestConventions: boolean;
+  captureContent: boolean;
+}
+
+export interface Tracing {
+  /** False when no exporter is configured: nothing is registered and every span is a no-op. */
+  enabled: boolean;
+  /** Export every finished span now (before a process exits, in tests). */
+  forceFlush(): Promise<void>;
+  /** Flush, stop, and unregister the global tracer, context manager and propagator. */
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOverrides {
+  /** Export here instead (tests: an `InMemorySpanExporter`), one span at a time. */
+  exporter?: SpanExporter;
+  serviceVersion?: string;
+}
+
+/**
+ * Start OpenTelemetry tracing: a Node tracer provider registered globally (so the spans that
+ * graphs, tools and the retriever make through `@opentelemetry/api` are recorded, and an
+ * embedding application's own provider works the same way), W3C trace context, and the
+ * configured exporter behind a batch processor. Off (no provider, no cost) when the config
+ * names no exporter.
+ * @example const tracing = createTracing(config.tracing); ...; await tracing.shutdown();
+ */
+export function createTracing(config: TracingConfig, overrides: TracingOverrides = {}): Tracing {
+  const exporter = overrides.exporter ?? exporterFor(config);
+  if (!exporter) return { enabled: false, forceFlush: async () => {}, shutdown: async () => {} };
+  const resource = defaultResource().merge(resourceFromAttributes({
+    ...config.resourceAttributes,
+    [ATTR_SERVICE_NAME]: config.serviceName,
+    ...(overrides.serviceVersion ? { [ATTR_SERVICE_VERSION]: overrides.serviceVersion } : {}),
+  }));
+  const provider = new NodeTracerProvider({
+    resource,
+    sampler: samplerFor(config),
+    // A test reads each span as it ends; a service batches, off the request path.
+    spanProcessors: [overrides.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
+  });
+  provider.register();
+  setTracingSettings({ latestConventions: config.latestConventions, captureContent: config.captureContent });
+  let stopped: Promise<void> | undefined;
+  return {
+    enabled: true,
+    forceFlush: () => provider.forceFlush(),
+    shutdown() {
+      stopped ??= provider.shutdown().finally(() => {
+        trace.disable();
+        context.disable();
+        propagation.disable();
+        setTracingSettings(undefined);
+      });
+      return stopped;
+    },
+  };
+}
+
+function exporterFor(config: TracingConfig): SpanExporter | undefined {
+  if (config.exporter === 'none') return undefined;
+  if (config.exporter === 'console') return new ConsoleSpanExporter();
+  const options = { url: config.endpoint, headers: config.headers, timeoutMillis: config.timeoutMs };
+  return config.protocol === 'http/json' ? new OtlpJsonExporter(options) : new OtlpProtobufExporter(options);
+}
+
+function samplerFor(config: TracingConfig): Sampler {
+  const ratio = new TraceIdRatioBasedSampler(config.samplerRatio);
+  switch (config.sampler) {
+    case 'always_on': return new AlwaysOnSampler();
+    case 'always_off': return new AlwaysOffSampler();
+    case 'traceidratio': return ratio;
+    case 'parentbased_always_off': return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio': return new ParentBasedSampler({ root: ratio });
+    default: return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
