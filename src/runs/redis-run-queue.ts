@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { logError } from '../observability/index.ts';
+import { bullmqConnection } from './bullmq-connection.ts';
 import type { RunQueue } from './run-queue.ts';
 import { closeWithin } from './close-within.ts';
 
@@ -46,12 +47,10 @@ const positionsKnown = 10_000;
  * delayed for `after_seconds`, retried with exponential backoff when the processor throws, and
  * taken over by another worker when its worker stops renewing the lock (killed, paused,
  * partitioned). BullMQ's lock guards the job only; every write of the run itself is fenced
- * separately (see `redis-run-claims.ts`). BullMQ makes its own connections (with
- * `maxRetriesPerRequest: null`, which its blocking commands need).
+ * separately (see `redis-run-claims.ts`). BullMQ makes its own connections (see `bullmqConnection`).
  */
 export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueue {
-  const connection = { url: options.url, maxRetriesPerRequest: null };
-  const prefix = `${options.keyPrefix}bull`;
+  const { connection, prefix } = bullmqConnection(options.url, options.keyPrefix);
   const queue = new Queue<RunJob>(queueName, { connection, prefix });
   queue.on('error', (error) => logError('run queue:', error));
   let running = 0;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { redisTestUrl as url, useRedisTestPrefix } from '../../../test/support/redis-test-prefix.ts';
+import { bullmqConnection } from '../bullmq-connection.ts';
 import type { CreateRunRequest } from '../run-manager.ts';
 import type { RunRecord } from '../run-records.ts';
 import { cronRecord } from './cron-repository-contract.ts';
@@ -59,7 +60,7 @@ describe('crons on BullMQ job schedulers', () => {
   it('makes one run of a tick BullMQ hands out twice (a retried or stalled job)', async () => {
     const keyPrefix = uniquePrefix();
     const { repository, requests, schedulers, close } = twoWorkers(keyPrefix);
-    const queue = new Queue('crons', { connection: { url, maxRetriesPerRequest: null }, prefix: `${keyPrefix}bull` });
+    const queue = new Queue('crons', bullmqConnection(url, keyPrefix));
     try {
       const cron = cronRecord({ cron_id: randomUUID(), schedule: '0 0 1 1 *' });
       await repository.put(cron);
@@ -81,7 +82,7 @@ describe('crons on BullMQ job schedulers', () => {
   it('removes the schedule of a cron whose record is gone at its next tick', async () => {
     const keyPrefix = uniquePrefix();
     const { repository, requests, schedulers, close } = twoWorkers(keyPrefix);
-    const queue = new Queue('crons', { connection: { url, maxRetriesPerRequest: null }, prefix: `${keyPrefix}bull` });
+    const queue = new Queue('crons', bullmqConnection(url, keyPrefix));
     try {
       const cron = cronRecord({ cron_id: randomUUID(), schedule: '* * * * * *' });
       await schedulers[0]!.schedule(cron);

@@ -6,6 +6,7 @@ import type { CronRepository } from './cron-repository.ts';
 import { defaultMissedTickGraceMs, type CronScheduler } from './cron-scheduler.ts';
 import { nextTickAfter } from './cron-schedule.ts';
 import type { CronTicker } from './fire-cron-tick.ts';
+import { bullmqConnection } from '../bullmq-connection.ts';
 import { closeWithin } from '../close-within.ts';
 
 // BullMQ's close waits for Redis; during an outage the service must still be able to stop.
@@ -45,8 +46,7 @@ const queueName = 'crons';
  * passing reason (draining, storage) drops its claim and is retried.
  */
 export function createRedisCronScheduler(options: RedisCronSchedulerOptions): CronScheduler {
-  const connection = { url: options.url, maxRetriesPerRequest: null };
-  const prefix = `${options.keyPrefix}bull`;
+  const { connection, prefix } = bullmqConnection(options.url, options.keyPrefix);
   const graceMs = options.missedTickGraceMs ?? defaultMissedTickGraceMs;
   const claimTtlMs = options.claimTtlMs ?? 7 * 24 * 3_600_000;
   const { repository, ticker } = options;
