@@ -117,6 +117,17 @@ describe('/mcp: assistants as MCP tools', () => {
     expect(textOf(result)).toMatch(/^UNPROCESSABLE: .*needs a person's approval.*needs a thread/);
   });
 
+  it('a new request on a thread paused at an approval supersedes it, as new input on the runs API does', async () => {
+    const client = await connect(keys.acme);
+    const paused = (await client.callTool({ name: 'supervisor', arguments: { request: 'Refund order 1004 because it arrived late.' } })) as CallToolResult;
+    const { thread_id: threadId, approvals } = paused.structuredContent as { thread_id: string; approvals: Array<{ approval_id: string }> };
+    const next = (await client.callTool({ name: 'supervisor', arguments: { request: 'How many days do I have to return an item?', thread_id: threadId } })) as CallToolResult;
+    expect(next.structuredContent).toMatchObject({ status: 'success', thread_id: threadId });
+    const approval = await fetch(`${server.url}/approvals/${approvals[0]!.approval_id}`, { headers: { 'x-api-key': keys.acmeManager } });
+    expect(await approval.json()).toMatchObject({ status: 'superseded' });
+    expect(refundsOf(server.services, 1004)).toHaveLength(0);
+  });
+
   it('a call that needs approval returns that it waits for approval, with the approval id; approving resumes it', async () => {
     const client = await connect(keys.acme);
     const result = (await client.callTool({ name: 'supervisor', arguments: { request: 'Refund order 1004 because it arrived late.' } })) as CallToolResult;
