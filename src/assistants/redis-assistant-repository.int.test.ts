@@ -1,7 +1,6 @@
-import type { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
-import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
+import { useRedisTestCluster } from '../../test/support/redis-test-cluster.ts';
 import { describeAssistantRepositoryContract } from './assistant-repository-contract.ts';
 import { createRedisAssistantRepository } from './redis-assistant-repository.ts';
 
@@ -15,17 +14,9 @@ describeAssistantRepositoryContract('redis', async (clock) => {
 // A one-node cluster rejects any script or MULTI whose keys span slots (CROSSSLOT): the contract
 // passing through a Cluster client shows every write stays within the tenant's hash tag.
 describe('on a Redis Cluster', () => {
-  let server: RedisTestServer;
-  let cluster: Cluster;
-  beforeAll(async () => {
-    ({ server, cluster } = await startRedisTestCluster());
-  });
-  afterAll(async () => {
-    cluster.disconnect();
-    await server.dispose();
-  });
+  const redis = useRedisTestCluster();
   describeAssistantRepositoryContract('redis cluster', async (clock) => ({
-    repository: createRedisAssistantRepository({ client: cluster, keyPrefix: uniquePrefix(), clock }),
+    repository: createRedisAssistantRepository({ client: redis.cluster, keyPrefix: uniquePrefix(), clock }),
     cleanup: async () => undefined,
   }));
 });

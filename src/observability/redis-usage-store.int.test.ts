@@ -1,7 +1,6 @@
-import type { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { useRedisTestPrefix } from '../../test/support/redis-test-prefix.ts';
-import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
+import { useRedisTestCluster } from '../../test/support/redis-test-cluster.ts';
 import { createRedisUsageStore } from './redis-usage-store.ts';
 import { describeUsageStoreContract } from './usage-store-conformance.ts';
 
@@ -15,17 +14,9 @@ describeUsageStoreContract('redis', async () => {
 // A one-node cluster rejects a MULTI whose keys span slots (CROSSSLOT): the contract passing
 // through a Cluster client shows each call's increments stay within the tenant's hash tag.
 describe('on a Redis Cluster', () => {
-  let server: RedisTestServer;
-  let cluster: Cluster;
-  beforeAll(async () => {
-    ({ server, cluster } = await startRedisTestCluster());
-  });
-  afterAll(async () => {
-    cluster.disconnect();
-    await server.dispose();
-  });
+  const redis = useRedisTestCluster();
   describeUsageStoreContract('redis cluster', async () => ({
-    store: createRedisUsageStore({ client: cluster, keyPrefix: uniquePrefix() }),
+    store: createRedisUsageStore({ client: redis.cluster, keyPrefix: uniquePrefix() }),
     cleanup: async () => undefined,
   }));
 });

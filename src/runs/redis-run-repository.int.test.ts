@@ -1,6 +1,6 @@
-import { Redis, type Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisTestCluster, type RedisTestServer } from '../../test/support/redis-test-server.ts';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { useRedisTestCluster } from '../../test/support/redis-test-cluster.ts';
 import { AppError } from '../errors.ts';
 import { createRedisRunRepository } from './redis-run-repository.ts';
 import { describeRunRepositoryContract, runRecord, threadRecord } from './run-repository-contract.ts';
@@ -18,20 +18,11 @@ describeRunRepositoryContract('redis', async (clock) => {
 // keys span slots (CROSSSLOT), so the whole contract passing through a Cluster client shows
 // that each write stays within the tenant's or the global hash tag.
 describe('on a Redis Cluster', () => {
-  let server: RedisTestServer;
-  let cluster: Cluster;
-
-  beforeAll(async () => {
-    ({ server, cluster } = await startRedisTestCluster());
-  });
-  afterAll(async () => {
-    cluster.disconnect();
-    await server.dispose();
-  });
+  const redis = useRedisTestCluster();
 
   // Each test has its own prefix on a private server that is removed after the file.
   describeRunRepositoryContract('redis cluster', async (clock) => ({
-    repository: createRedisRunRepository({ client: cluster, keyPrefix: uniquePrefix(), clock }),
+    repository: createRedisRunRepository({ client: redis.cluster, keyPrefix: uniquePrefix(), clock }),
     cleanup: async () => {},
   }));
 });

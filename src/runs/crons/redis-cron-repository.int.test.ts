@@ -1,6 +1,5 @@
-import type { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { startRedisTestCluster, type RedisTestServer } from '../../../test/support/redis-test-server.ts';
+import { describe } from 'vitest';
+import { useRedisTestCluster } from '../../../test/support/redis-test-cluster.ts';
 import { useRedisTestPrefix } from '../../../test/support/redis-test-prefix.ts';
 import { describeCronRepositoryContract } from './cron-repository-contract.ts';
 import { createRedisCronRepository } from './redis-cron-repository.ts';
@@ -14,17 +13,9 @@ describeCronRepositoryContract('redis', async (clock) => {
 
 // A one-node cluster refuses any MULTI or script whose keys span slots (CROSSSLOT).
 describe('on a Redis Cluster', () => {
-  let server: RedisTestServer;
-  let cluster: Cluster;
-  beforeAll(async () => {
-    ({ server, cluster } = await startRedisTestCluster());
-  });
-  afterAll(async () => {
-    cluster.disconnect();
-    await server.dispose();
-  });
+  const redis = useRedisTestCluster();
   describeCronRepositoryContract('redis cluster', async (clock) => ({
-    repository: createRedisCronRepository({ client: cluster, keyPrefix: uniquePrefix(), clock }),
+    repository: createRedisCronRepository({ client: redis.cluster, keyPrefix: uniquePrefix(), clock }),
     cleanup: async () => {},
   }));
 });
