@@ -20,6 +20,8 @@ if (!hasChromium() && required) throw new Error(`${chromiumPath} is missing; ins
 if (!hasChromium()) console.warn(`Skipping the console browser tests: ${chromiumPath} is missing (apt-get install -y chromium)`);
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/langgraph.json');
+// The inbox refreshes every 2 s: wait for what the page shows for longer than vitest's 1 s default.
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000 });
 
 interface Thread { status: string }
 interface StateMessage { type?: string; content: unknown }
@@ -67,7 +69,7 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     await page.goto(`${server.url}/console`);
     await page.fill('#credential', 'not-a-key-of-this-server');
     await page.click('#sign-in');
-    await expect.poll(() => page.locator('.sign-in [role="alert"]').innerText()).toContain('did not accept your key');
+    await poll(() => page.locator('.sign-in [role="alert"]').innerText()).toContain('did not accept your key');
     await page.fill('#credential', consoleKeys.manager);
     await page.click('#sign-in');
     await page.waitForSelector('#screen[data-screen="approvals"]');
@@ -102,13 +104,13 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     expect(refundsOf(server.services, orderId).map((refund) => refund.amount_cents)).toEqual([84_200]);
     expect(await callApi<ApprovalRecord>(server, 'GET', `/approvals/${approvalId}`, consoleKeys.manager)).toMatchObject({ status: 'approved', decision: { approver: 'manager@acme' } });
     // The decision is in the inbox's "Decided" list and in the audit trail, by the approver.
-    await expect.poll(() => page.locator(`#decided tr[data-approval-id="${approvalId}"] [data-field="approver"]`).innerText()).toBe('manager@acme');
+    await poll(() => page.locator(`#decided tr[data-approval-id="${approvalId}"] [data-field="approver"]`).innerText()).toBe('manager@acme');
     await page.goto(`${server.url}/console#/audit`);
     await page.fill('#filter-thread_id', threadId);
     await page.selectOption('#filter-action', 'approval.decided');
     await page.click('#apply-filters');
     const rows = page.locator('#audit-records tbody tr[data-type="approval.decided"]');
-    await expect.poll(() => rows.count()).toBe(1);
+    await poll(() => rows.count()).toBe(1);
     expect(await rows.locator('[data-field="actor"]').innerText()).toBe('manager@acme');
     await page.close();
   });
@@ -150,7 +152,7 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     await settled(threadId);
     expect(await lastAnswer(threadId)).toContain(message);
     expect(refundsOf(server.services, orderId)).toEqual([]);
-    await expect.poll(() => page.locator(`#decided tr[data-approval-id="${approvalId}"]`).getAttribute('data-decision')).toBe('reject');
+    await poll(() => page.locator(`#decided tr[data-approval-id="${approvalId}"]`).getAttribute('data-decision')).toBe('reject');
     await page.close();
   });
 
@@ -292,7 +294,7 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     const firstPage = await page.locator('#audit-records tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-seq'))));
     expect(firstPage).toEqual([...firstPage].sort((first, second) => second - first));
     await page.click('#older');
-    await expect.poll(async () => Number(await page.locator('#audit-records tbody tr').first().getAttribute('data-seq'))).toBe(firstPage.at(-1)! - 1);
+    await poll(async () => Number(await page.locator('#audit-records tbody tr').first().getAttribute('data-seq'))).toBe(firstPage.at(-1)! - 1);
     await page.click('#newer');
     // An attacker with database access edits record 3 of the tenant, past the triggers.
     server.services.database.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
