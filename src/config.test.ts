@@ -74,3 +74,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(environment)).toThrow(AppError);
   });
 });
+
+describe('LangSmith configuration', () => {
+  it('is off unless a tracing flag is true, and reads the LANGCHAIN_* names as the langsmith SDK does', () => {
+    expect(loadConfig({ LANGSMITH_API_KEY: 'key' }).observability.langsmith).toBeUndefined();
+    expect(loadConfig({ LANGSMITH_TRACING: 'false' }).observability.langsmith).toBeUndefined();
+    expect(loadConfig({ LANGSMITH_TRACING: 'true' }).observability.langsmith).toEqual({ endpoint: 'https://api.smith.langchain.com', apiKey: undefined, project: 'default', workspaceId: undefined });
+    expect(loadConfig({ LANGCHAIN_TRACING_V2: 'true', LANGCHAIN_API_KEY: 'old', LANGCHAIN_ENDPOINT: 'http://127.0.0.1:1984/', LANGCHAIN_PROJECT: 'support' }).observability.langsmith)
+      .toEqual({ endpoint: 'http://127.0.0.1:1984', apiKey: 'old', project: 'support', workspaceId: undefined });
+    // LANGSMITH_* wins over LANGCHAIN_*.
+    expect(loadConfig({ LANGSMITH_TRACING: 'true', LANGSMITH_API_KEY: 'new', LANGCHAIN_API_KEY: 'old' }).observability.langsmith?.apiKey).toBe('new');
+  });
+});

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'UNPROCESSABLE'
   | 'RATE_LIMITED'
   | 'TOO_MANY_RUNS'
+  | 'BUDGET_EXHAUSTED'
   | 'TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'IDENTITY_PROVIDER_UNAVAILABLE'
@@ -48,6 +49,8 @@ const statusByCode: Record<ErrorCode, number> = {
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   TOO_MANY_RUNS: 429,
+  // A tenant's daily token or cost budget is spent: new runs wait for the window to reset (Retry-After).
+  BUDGET_EXHAUSTED: 429,
   INTERNAL: 500,
   MODEL_ERROR: 502,
   // The model provider's trouble, passed on as what it is: wait and retry, or try later.

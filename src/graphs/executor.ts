@@ -1,6 +1,8 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { buildExecutorMessages, buildReprompt, chooseModelTier, isModelFailure, messageText, readToolReply, selectModel, type ToolReply } from '../agents/index.ts';
+import { isBudgetExhausted } from '../limits/index.ts';
+import { exemptFromBudget } from './budget-stop.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import { deriveIdempotencyKey, runToolCall, scanInputs, type ActionReview, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
 import { createActionReviewer } from './create-action-reviewer.ts';
@@ -58,7 +60,8 @@ export function createExecutorGraph(
       reply = readToolReply(await callModel(model, [...state.messages, ...opening], { role: 'executor', config, audit: dependencies.audit, tier: selected }), `turn${state.turns + 1}_call`);
     } catch (error) {
       // After a change, the report must still reach the supervisor: it says what was done.
-      if (!isModelFailure(error) || !state.actions.some(isEffect)) throw error;
+      // A budget stop is reported the same way: the supervisor then ends the request as partial.
+      if (!(isModelFailure(error) || isBudgetExhausted(error)) || !state.actions.some(isEffect)) throw error;
       return { messages: opening, turns: state.turns + 1, flags, failure: { code: error.code, message: error.message } };
     }
     if (reply.empty) {
@@ -78,7 +81,8 @@ export function createExecutorGraph(
     const actions: ActionRecord[] = [...state.actions];
     let invalidCalls = state.invalidCalls;
     let refusedProposals = state.refusedProposals;
-    const reviewer = createActionReviewer({ models: dependencies.models, task: state.task, policyContext: state.context, config, audit: dependencies.audit });
+    // The review belongs to the action under way (on resume it re-runs right before an approved dispatch): never stopped by a budget.
+    const reviewer = createActionReviewer({ models: dependencies.models, task: state.task, policyContext: state.context, config: exemptFromBudget(config), audit: dependencies.audit });
     const execute = async (call: (typeof calls)[number], index: number) => {
       const toolCallId = call.id ?? `${call.name}-${state.actions.length + index}`;
       const idempotencyKey = deriveIdempotencyKey({ tenantId: context.tenantId, threadId: context.threadId, toolCallId });

@@ -11,6 +11,7 @@ import {
   type ModelTier,
 } from '../agents/index.ts';
 import type { AuditLog } from '../observability/index.ts';
+import { isBudgetExhausted } from '../limits/index.ts';
 import { callModel } from './call-model.ts';
 import type { Step } from '../contracts/index.ts';
 import { recordAudit } from './record-audit.ts';
@@ -93,7 +94,7 @@ async function revise(
     return text || undefined;
   } catch (error) {
     // Without a revision the grounded part of the first answer still goes out, as partial.
-    if (isModelFailure(error)) return undefined;
+    if (isModelFailure(error) || isBudgetExhausted(error)) return undefined;
     throw error;
   }
 }

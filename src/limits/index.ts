@@ -7,6 +7,20 @@ import { createRunAdmission, type RunAdmission } from './run-admission.ts';
 export { createRequestLimiter, type RequestLimiter, type RequestAllowance, type RequestLimiterOptions } from './request-limiter.ts';
 export { createMemoryConcurrencyLimiter, createRedisConcurrencyLimiter, type ConcurrencyLimiter, type RedisConcurrencyLimiterOptions } from './concurrency-limiter.ts';
 export { createRunAdmission, type RunAdmission, type RunAdmissionOptions } from './run-admission.ts';
+export {
+  createBudgetPolicy,
+  budgetExhaustedError,
+  describeExhaustion,
+  isBudgetExhausted,
+  nextUtcMidnight,
+  spendOf,
+  type BudgetExhaustion,
+  type BudgetPolicy,
+  type BudgetPolicyOptions,
+  type BudgetSpend,
+} from './budget-policy.ts';
+export { BudgetCallbackHandler, budgetExemptMetadataKey, type BudgetCallbackOptions } from './budget-callback-handler.ts';
+export { createBudgetRunObserver, type BudgetRunObserverDependencies } from './budget-run-observer.ts';
 
 /** The gateway's limits: requests per minute (HTTP) and runs at once (run manager); each absent when off. */
 export interface Limits {

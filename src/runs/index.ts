@@ -3,6 +3,7 @@ export { streamModes, type RunEvent, type StreamMode } from './run-event.ts';
 export { toWireJson, toWireValue } from './to-wire-json.ts';
 export { createRunManager, type RunManager, type CreateRunRequest, type CancelAction } from './run-manager.ts';
 export type { RunObserver, RunObservation } from './run-observer.ts';
+export { combineRunObservers } from './combine-run-observers.ts';
 export type { RunOutcome } from './execute-run.ts';
 export { keepLatestCheckpoints } from './keep-latest-checkpoints.ts';
 export { createInProcessEventBus, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';

@@ -31,6 +31,7 @@ export const metaRoutes = new Hono<AppEnv>()
         retrieval: config.qdrant ? 'qdrant' : 'sqlite',
         models: config.models.provider,
       },
-      flags: { assistants: true, crons: true, langsmith: false },
+      // LangSmith is on when this process traces its runs there (LANGSMITH_TRACING=true).
+      flags: { assistants: true, crons: true, langsmith: c.var.services.langsmith !== undefined },
     });
   });
