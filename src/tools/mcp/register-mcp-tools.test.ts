@@ -128,6 +128,17 @@ describe('MCP servers as tool sources', () => {
     expect((await ledger.get(writeContext.idempotencyKey))?.status).toBe('failed');
   });
 
+  it('leaves out a tool named like one already registered, with a warning, instead of failing the registry', async () => {
+    const twin = { ...settings(), name: 'crm2', toolPrefix: 'crm_' };
+    const source = await loadMcpToolSources([settings(), twin], { reservedNames: ['crm_lookup_customer'] });
+    expect(source.tools.filter((tool) => tool.name === 'crm_add_note')).toHaveLength(1);
+    expect(source.tools.map((tool) => tool.name)).not.toContain('crm_lookup_customer');
+    expect(source.warnings).toContain('MCP server "crm": tool "crm_lookup_customer" is named like a tool already registered; left out (set tool_prefix)');
+    expect(source.warnings).toContain('MCP server "crm2": tool "crm_add_note" is named like a tool already registered; left out (set tool_prefix)');
+    expect(() => createToolRegistry(source.tools)).not.toThrow();
+    expect(source.approvalRules.filter((rule) => rule.tool === 'crm_issue_credit')).toHaveLength(1);
+  });
+
   it('a server that cannot be listed at start-up contributes no tools and a warning, and the rest still load', async () => {
     const down = { ...settings(), name: 'billing', url: `http://127.0.0.1:${await freePort()}/mcp` };
     const source = await loadMcpToolSources([down, settings()]);

@@ -124,9 +124,11 @@ function closeOpenObjects(schema: unknown): unknown {
 
 /**
  * Every configured server's tools, listed once at start-up. A server that cannot be listed is
- * reported in `warnings` and contributes no tools: the service starts without it.
+ * reported in `warnings` and contributes no tools: the service starts without it. A tool whose
+ * name is already taken (by `reservedNames`, the domain's tools, or an earlier server's) is left
+ * out with a warning rather than failing the registry.
  */
-export async function loadMcpToolSources(servers: McpServerSettings[]): Promise<McpToolSource> {
+export async function loadMcpToolSources(servers: McpServerSettings[], options: { reservedNames?: Iterable<string> } = {}): Promise<McpToolSource> {
   const all: McpToolSource = { tools: [], approvalRules: [], warnings: [] };
   const sources = await Promise.all(servers.map(async (server) => {
     try {
@@ -146,10 +148,18 @@ export async function loadMcpToolSources(servers: McpServerSettings[]): Promise<
       return { tools: [], approvalRules: [], warnings: [`MCP server "${server.name}" (${server.url}) could not be listed, so its tools are not registered: ${reason}`] };
     }
   }));
-  for (const source of sources) {
-    all.tools.push(...source.tools);
-    all.approvalRules.push(...source.approvalRules);
+  const taken = new Set(options.reservedNames ?? []);
+  for (const [index, source] of sources.entries()) {
     all.warnings.push(...source.warnings);
+    for (const tool of source.tools) {
+      if (taken.has(tool.name)) {
+        all.warnings.push(`MCP server "${servers[index]!.name}": tool "${tool.name}" is named like a tool already registered; left out (set tool_prefix)`);
+        continue;
+      }
+      taken.add(tool.name);
+      all.tools.push(tool);
+      all.approvalRules.push(...source.approvalRules.filter((rule) => rule.tool === tool.name));
+    }
   }
   return all;
 }
