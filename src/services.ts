@@ -206,7 +206,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       console.log(`  knowledge base: now shared by every tenant; removed the ${removedFromFormerTenant} copies tenant "${defaultTenantId}" held`);
     }
     // Operator-configured MCP servers' tools sit beside the domain's, under the same rails.
-    const mcp = await loadMcpToolSources(config.mcpServers);
+    const mcp = await loadMcpToolSources(config.mcpServers, { reservedNames: domain.tools.map((tool) => tool.name) });
     for (const warning of mcp.warnings) logger.warn({ mcp: true }, warning);
     const tools = createToolRegistry([...domain.tools, ...mcp.tools]);
     const models = overrides.models ?? createModels(config.models, { offline: { planner: domain.offlinePlanner } });
