@@ -22,6 +22,9 @@ import {
   createPriceTable,
   createRedisUsageStore,
   createRunObserver,
+  createLangSmithRunObserver,
+  createLangSmithTracing,
+  type LangSmithTracing,
   createSqliteUsageStore,
   createTracing,
   observeAuditLog,
@@ -32,7 +35,7 @@ import {
   type Tracing,
   type UsageStore,
 } from './observability/index.ts';
-import { createLimits, type Limits } from './limits/index.ts';
+import { createBudgetPolicy, createBudgetRunObserver, createLimits, type BudgetPolicy, type Limits } from './limits/index.ts';
 import {
   createInProcessEventBus,
   createRedisEventBus,
@@ -41,6 +44,7 @@ import {
   createRedisProcessLease,
   createRedisRunRepository,
   createRunManager,
+  combineRunObservers,
   createSqliteProcessLease,
   createSqliteRunRepository,
   createCronManager,
@@ -139,6 +143,10 @@ export interface Services {
   recoverRuns(): Promise<RecoveryReport>;
   /** OpenTelemetry tracing (`OTEL_*`): registered globally when on; `enabled` false is a no-op. */
   tracing: Tracing;
+  /** Runs traced to LangSmith (`LANGSMITH_TRACING=true`); absent when off. */
+  langsmith?: LangSmithTracing;
+  /** Token and cost budgets per run and per tenant per day (`BUDGET_*`), checked before each model call. */
+  budgets: BudgetPolicy;
   close(): Promise<void>;
 }
 
@@ -163,6 +171,8 @@ export interface ServiceOverrides {
   recoverRuns?: boolean;
   /** Tracing started by the caller (tests: an in-memory exporter), which also shuts it down. */
   tracing?: Tracing;
+  /** The clock usage records are dated by and daily budgets reset by (real time by default). */
+  accountingClock?: () => Date;
 }
 
 /**
@@ -309,7 +319,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       }
       : undefined;
     const limits = createLimits(config.rateLimits, redis && config.redis ? { client: redis, keyPrefix: config.redis.keyPrefix } : undefined);
+    const budgets = createBudgetPolicy({ config: config.budgets, usage, clock: overrides.accountingClock });
+    const langsmith = config.observability.langsmith ? createLangSmithTracing(config.observability.langsmith) : undefined;
     const runs = createRunManager({
+      budgets: budgets.enabled ? budgets : undefined,
       admission: limits.runs,
       audit,
       catalog,
@@ -322,7 +335,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       runTimeoutMs: config.runs.timeoutMs,
       maxAttempts: config.runs.maxAttempts,
       distributed,
-      observer: createRunObserver({ metrics, usage, prices, traceModelCalls: tracing.enabled }),
+      observer: combineRunObservers([
+        createRunObserver({ metrics, usage, prices, traceModelCalls: tracing.enabled, clock: overrides.accountingClock }),
+        langsmith && createLangSmithRunObserver(langsmith),
+        createBudgetRunObserver({ policy: budgets, usage, prices }),
+      ]),
     });
     metrics.watch({
       queue: () => runs.queueStats(),
@@ -356,6 +373,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       prices,
       database,
       catalog,
+      langsmith,
+      budgets,
       langgraphExtensions: { auth: served?.auth, httpApp: served?.httpApp },
       repository,
       assistants,
@@ -410,6 +429,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         approvalSweeper?.stop();
         await crons.close();
         await runs.shutdown();
+        // The runs' last traces are queued now; a LangSmith that does not take them in time does not hold the exit.
+        if (langsmith && !(await langsmith.flush(5_000))) logger.warn('LangSmith: traces still unsent after 5 s at shutdown were dropped');
         limits.close();
         await lease.release();
         bus.close();

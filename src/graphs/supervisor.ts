@@ -2,6 +2,8 @@ import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langcha
 import { Command, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { buildRouterMessages, chooseModelTier, functionTool, handoffToolName, isModelFailure, messageText, selectModel, specialistDescriptions } from '../agents/index.ts';
 import type { AppError } from '../errors.ts';
+import { isBudgetExhausted } from '../limits/index.ts';
+import { budgetStopResult } from './budget-stop.ts';
 import { callModel, recordReprompt } from './call-model.ts';
 import { createExecutorGraph } from './executor.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
@@ -73,6 +75,7 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
       try {
         reply = await callModel(model, routerMessages, { role: 'supervisor', config, audit: dependencies.audit, tier: routing });
       } catch (error) {
+        if (isBudgetExhausted(error)) return finish(reset, budgetStopResult(steps, error));
         if (!isModelFailure(error)) throw error;
         return stopAfterModelFailure(reset, steps, error, 'router');
       }
@@ -152,6 +155,8 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
           (): Promise<unknown> => specialists[specialist].invoke(input as never, config),
         );
       } catch (error) {
+        // A specialist refused a model call by budget before changing anything (after a change it reports instead).
+        if (isBudgetExhausted(error)) return finish({ pending: null }, budgetStopResult(state.steps, error));
         if (!isModelFailure(error)) throw error;
         return stopAfterModelFailure({ pending: null }, state.steps, error, specialist);
       }

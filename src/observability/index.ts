@@ -57,3 +57,7 @@ export { tracingSettings, optsIntoLatestGenAi } from './tracing-settings.ts';
 export type { TracingSettings } from './tracing-settings.ts';
 export { readTracingConfig } from './read-tracing-config.ts';
 export type { TracingVariables } from './read-tracing-config.ts';
+export { promptCharacters } from './read-model-usage.ts';
+export { createLangSmithTracing } from './langsmith-tracing.ts';
+export type { LangSmithTracing, LangSmithTracingOptions, TracedRun } from './langsmith-tracing.ts';
+export { createLangSmithRunObserver } from './langsmith-run-observer.ts';

@@ -45,6 +45,12 @@ export interface RunManagerDependencies {
     acquire(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
     release(run: { tenantId: string; callerId?: string; runId: string }): Promise<void>;
   };
+  /**
+   * Daily budgets per tenant: asked before a run is created (429 `BUDGET_EXHAUSTED` while the
+   * tenant's day is spent). A run that resumes a paused thread (`command.resume`) is not asked:
+   * it may carry an approval whose action must still be dispatched.
+   */
+  budgets?: { admitRun(tenantId: string): Promise<void> };
   /** Attempts of a run whose worker died before it gives up with an error (`RUN_MAX_ATTEMPTS`, default 3). */
   maxAttempts?: number;
   /** Between two `status` events of a queued run on its stream (default 1 s). */
@@ -417,6 +423,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       if (draining) {
         throw new AppError('SERVER_DRAINING', 'This server is shutting down and takes no new runs; retry, another replica will take it', { headers: { 'Retry-After': '1' } });
       }
+      const resuming = request.command?.resume !== undefined && request.command.resume !== null;
+      if (!resuming) await dependencies.budgets?.admitRun(request.tenantId);
       const assistant = await resolveAssistant(catalog, dependencies.assistants, request.tenantId, request.assistantId);
       const { entry } = assistant;
       const { config, context } = underRun(assistant, request.config, request.context);
