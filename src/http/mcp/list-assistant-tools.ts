@@ -52,7 +52,19 @@ function safeName(name: string): string {
   return name.trim().replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64);
 }
 
+// A graph's input schema does not change while it is served: computed once per graph, not per listing.
+const inputs = new WeakMap<GraphEntry['graph'], Pick<AssistantTool, 'inputKind' | 'inputSchema'>>();
+
 function inputOf(entry: GraphEntry): Pick<AssistantTool, 'inputKind' | 'inputSchema'> {
+  let input = inputs.get(entry.graph);
+  if (!input) {
+    input = describeInput(entry);
+    inputs.set(entry.graph, input);
+  }
+  return input;
+}
+
+function describeInput(entry: GraphEntry): Pick<AssistantTool, 'inputKind' | 'inputSchema'> {
   let schema: Record<string, unknown> | undefined;
   try {
     schema = describeGraphSchemas(entry.graphId, entry.graph).input_schema as Record<string, unknown> | undefined;
