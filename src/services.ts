@@ -41,6 +41,7 @@ import {
   createRedisEventBus,
   createRedisRunClaims,
   createRedisRunQueue,
+  createRedisRunAcceptance,
   createRedisProcessLease,
   createRedisRunRepository,
   createRunManager,
@@ -307,6 +308,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const distributed = redis && subscriber && config.redis && redisUrl
       ? {
         claims: createRedisRunClaims({ client: redis, subscriber, keyPrefix: config.redis.keyPrefix }),
+        acceptance: createRedisRunAcceptance({ client: redis, keyPrefix: config.redis.keyPrefix }),
         createQueue: (execute?: Parameters<typeof createRedisRunQueue>[0]['execute']) => createRedisRunQueue({
           url: redisUrl,
           keyPrefix: config.redis!.keyPrefix,

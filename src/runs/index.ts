@@ -24,5 +24,6 @@ export { resumeStrandedApprovals, startStrandedApprovalSweeper, type ResumedAppr
 export { createRedisEventBus, type RedisEventBusOptions } from './redis-event-bus.ts';
 export { createRedisRunQueue, type RedisRunQueue, type RedisRunQueueOptions, type RunJob } from './redis-run-queue.ts';
 export { createRedisRunClaims, type RunClaims, type RedisRunClaimsOptions } from './redis-run-claims.ts';
+export { createRedisRunAcceptance, type RunAcceptance, type RunAcceptanceDecision, type RedisRunAcceptanceOptions } from './redis-run-acceptance.ts';
 // Crons: schedules that create runs (the LangGraph crons API), embedded or on BullMQ job schedulers.
 export * from './crons/index.ts';

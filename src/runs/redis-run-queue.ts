@@ -13,6 +13,11 @@ export interface RunJob {
   runId: string;
   tenantId: string;
   record?: unknown;
+  /**
+   * A stateless run's: the API answers 2xx only after accepting the run by then (ms since the
+   * epoch, Redis's clock); a worker executes the job only once it is accepted (see `RunAcceptance`).
+   */
+  acceptBy?: number;
 }
 
 export interface RedisRunQueueOptions {
@@ -29,6 +34,8 @@ export interface RedisRunQueueOptions {
 }
 
 export interface RedisRunQueue extends RunQueue {
+  /** `enqueue`, waited for: resolves once Redis holds the job, rejects when it could not be queued. */
+  add(runId: string, job: { tenantId: string; delayMs?: number; record?: unknown; acceptBy?: number }): Promise<void>;
   /** Drop a run's job that no worker has taken yet (a pending run cancelled); false when it is running or gone. */
   remove(runId: string): Promise<boolean>;
   /** Stop taking jobs and close the connections; jobs being executed here finish first unless `force`. */
@@ -93,19 +100,27 @@ export function createRedisRunQueue(options: RedisRunQueueOptions): RedisRunQueu
     : undefined;
   worker?.on('error', (error) => logError('run worker:', error));
 
+  async function add(runId: string, job?: { tenantId: string; delayMs?: number; record?: unknown; acceptBy?: number }): Promise<void> {
+    const data: RunJob = {
+      runId,
+      tenantId: job?.tenantId ?? '',
+      ...(job?.record ? { record: job.record } : {}),
+      ...(job?.acceptBy === undefined ? {} : { acceptBy: job.acceptBy }),
+    };
+    await queue.add('run', data, {
+      jobId: runId,
+      delay: job?.delayMs,
+      attempts: options.maxAttempts,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: true,
+      removeOnFail: 1_000,
+    });
+  }
+
   return {
+    add,
     enqueue(runId, job) {
-      const data: RunJob = { runId, tenantId: job?.tenantId ?? '', ...(job?.record ? { record: job.record } : {}) };
-      void queue
-        .add('run', data, {
-          jobId: runId,
-          delay: job?.delayMs,
-          attempts: options.maxAttempts,
-          backoff: { type: 'exponential', delay: 500 },
-          removeOnComplete: true,
-          removeOnFail: 1_000,
-        })
-        .catch((error: unknown) => logError(`run ${runId} could not be queued:`, error));
+      void add(runId, job).catch((error: unknown) => logError(`run ${runId} could not be queued:`, error));
     },
     async remove(runId) {
       const job = await queue.getJob(runId);

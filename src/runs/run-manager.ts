@@ -15,6 +15,8 @@ import { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
 import { createQueuedRunStatusReporter, type QueuedRunPlace } from './queued-run-status.ts';
 import type { RunClaims } from './redis-run-claims.ts';
 import type { RedisRunQueue, RunJob } from './redis-run-queue.ts';
+import type { RunAcceptance } from './redis-run-acceptance.ts';
+import { queueStatelessRun, waitForAcceptance } from './queue-stateless-run.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
 import type { RunRepository } from './run-repository.ts';
 import type { RunObserver } from './run-observer.ts';
@@ -66,6 +68,13 @@ export interface RunManagerDependencies {
     createQueue(execute?: (job: RunJob) => Promise<void>): RedisRunQueue;
     /** Whether this process executes runs (ROLE worker or all); an API process only queues them. */
     executes: boolean;
+    /**
+     * Stateless runs are queued and accepted before their creator hears 2xx, and a worker
+     * executes one only once accepted (see `queueStatelessRun`). Absent: queued fire-and-forget.
+     */
+    acceptance?: RunAcceptance;
+    /** How long a stateless run may take to be queued and accepted before it is refused (default 3 s). */
+    acceptanceWindowMs?: number;
   };
 }
 
@@ -260,6 +269,9 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     const stored = (job.record as RunRecord | undefined) ?? (await repository.getRun(job.tenantId, job.runId));
     // Finished, deleted, or already executing here: nothing to do.
     if (!stored || (!stored.kwargs.temporary && !isActive(stored)) || live.has(stored.run_id)) return;
+    // A stateless run whose creator was refused (or never answered) is dropped unexecuted.
+    const { acceptance } = distributed!;
+    if (job.acceptBy !== undefined && acceptance && !(await waitForAcceptance(acceptance, job.runId, job.acceptBy))) return;
     const fence = await distributed!.claims.claim(stored.run_id);
     const entry = remember(stored, { announce: false });
     const cancelled = await distributed!.claims.cancelRequested(stored.run_id);
@@ -468,6 +480,24 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       await dependencies.admission?.acquire({ tenantId, callerId: request.callerId, runId: run.run_id });
       if (temporary) {
         // Its thread is new, private and deleted at the end: nothing to store, nothing to wait for.
+        if (distributed?.acceptance && redisQueue) {
+          remoteTemporary.set(run.run_id, run);
+          setTimeout(() => remoteTemporary.delete(run.run_id), resultRetentionMs).unref();
+          for (const listener of createdListeners) listener(run);
+          const accepted = await queueStatelessRun({
+            queue: redisQueue,
+            acceptance: distributed.acceptance,
+            run,
+            acceptBy: Date.now() + (distributed.acceptanceWindowMs ?? 3_000),
+            marginMs: 1_000,
+            delayMs: request.afterSeconds && request.afterSeconds > 0 ? request.afterSeconds * 1_000 : undefined,
+            announce: () => announce(run, request.afterSeconds),
+          });
+          if (accepted) return run;
+          remoteTemporary.delete(run.run_id);
+          void dependencies.admission?.release(admissionOf(run)).catch((error: unknown) => logError(`could not release the run limit slots of ${run.run_id}:`, error));
+          throw new AppError('STORAGE_ERROR', 'Run queue unavailable');
+        }
         if (distributed) {
           remoteTemporary.set(run.run_id, run);
           setTimeout(() => remoteTemporary.delete(run.run_id), resultRetentionMs).unref();
