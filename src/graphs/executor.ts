@@ -7,6 +7,7 @@ import { callModel, recordReprompt } from './call-model.ts';
 import { deriveIdempotencyKey, runToolCall, scanInputs, type ActionReview, type ToolCallOutcome, type ToolGuard } from '../tools/index.ts';
 import { createActionReviewer } from './create-action-reviewer.ts';
 import { createExecutorGuard } from './create-executor-guard.ts';
+import { toolsForStep } from './tools-for-step.ts';
 import { recordAudit } from './record-audit.ts';
 import { limitsOf, type GraphDependencies } from './graph-dependencies.ts';
 import type { ActionRecord, SpecialistReport } from '../contracts/index.ts';
@@ -46,14 +47,17 @@ export function createExecutorGraph(
         ? [...state.flags, ...scanInputs({ request: state.task, passages: state.context ? [{ text: state.context, origin: 'handoff context' }] : [] })]
         : state.flags;
     const tools = dependencies.tools.toModelTools({ scopes });
-    const selected = selectModel(dependencies.models, 'executor', chooseModelTier({
+    const step = {
       step: 'plan',
       mayWrite: tools.some((tool) => dependencies.tools.get(tool.function.name)?.risk !== 'read'),
       factsLooked: state.actions.some((action) => action.risk === 'read' && action.status === 'ok'),
       effectDone: state.actions.some(isEffect),
       afterFailure: lastTurnFailed(state),
-    }));
-    const model = selected.model.bindTools!(tools);
+    } as const;
+    const selected = selectModel(dependencies.models, 'executor', chooseModelTier(step));
+    // Full write schemas on the turn that may propose a write, the one the routing policy calls premium.
+    const planningWrite = step.afterFailure || (step.factsLooked && !step.effectDone);
+    const model = selected.model.bindTools!(toolsForStep(tools, dependencies.tools, { planningWrite }));
     let reply: ToolReply;
     try {
       // Ids made up for calls sent without one are unique per turn: idempotency keys derive from them.

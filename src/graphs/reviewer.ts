@@ -30,7 +30,7 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
     const messages = buildReviewerMessages({
       task: state.task,
       acceptanceCriteria: state.acceptanceCriteria,
-      evidence: state.evidence,
+      evidence: evidenceForModel(state.evidence),
       checks: state.checks,
     });
     const failedChecks = state.checks.filter((ruleCheck) => !ruleCheck.passed);
@@ -65,6 +65,27 @@ export function createReviewerGraph(dependencies: Pick<GraphDependencies, 'model
     .addEdge('check', 'judge')
     .addEdge('judge', END)
     .compile({ checkpointer: dependencies.checkpointer, store: dependencies.store, name: 'reviewer' });
+}
+
+/**
+ * The evidence as the reviewer model reads it: each citation by its label with the start of its
+ * passage, each action by what was called and how it ended, and the results of changes only
+ * (the records reads returned are behind the summary and the rule checks). The rule checks run
+ * on the whole evidence; the full version was most of the reviewer's prompt.
+ */
+function evidenceForModel(evidence: State['evidence']) {
+  return {
+    ...(evidence.answer ? { answer: evidence.answer } : {}),
+    ...(evidence.summary ? { summary: evidence.summary } : {}),
+    citations: evidence.citations.map((citation) => ({ label: `${citation.documentId}#${citation.chunkIndex}`, quote: citation.quote?.slice(0, 400) })),
+    actions: evidence.actions.map((action) => ({
+      tool: action.tool,
+      args: action.args,
+      status: action.status,
+      ...(action.message ? { message: action.message } : {}),
+      ...(action.risk !== 'read' && action.result !== undefined ? { result: action.result } : {}),
+    })),
+  };
 }
 
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').replace(/[.\s]+$/, '').trim();

@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { Command, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildRouterMessages, chooseModelTier, functionTool, handoffToolName, isModelFailure, messageText, selectModel, specialistDescriptions } from '../agents/index.ts';
+import { buildRouterMessages, chooseModelTier, functionTool, handoffToolName, isModelFailure, messageText, routerConversation, selectModel, specialistDescriptions } from '../agents/index.ts';
 import type { AppError } from '../errors.ts';
 import { isBudgetExhausted } from '../limits/index.ts';
 import { budgetStopResult } from './budget-stop.ts';
@@ -42,7 +42,10 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
   const limits = limitsOf(dependencies);
   // The router reads what each specialist can do in the domain's words when it gives them.
   const descriptions = { ...specialistDescriptions, ...dependencies.specialistDescriptions };
-  const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), descriptions[specialist], handoffSchema));
+  // The model is shown the task and its criteria; `context` stays accepted but is not asked for,
+  // since every handoff carries the earlier reports anyway (`withFindings`).
+  const shownHandoff = handoffSchema.pick({ task: true, acceptanceCriteria: true });
+  const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), descriptions[specialist], shownHandoff));
   // Subgraphs inherit the parent's checkpointer, so their state lives in the parent's thread.
   const inner = { ...dependencies, checkpointer: undefined, store: undefined };
   const specialists = {
@@ -64,11 +67,12 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
       return finish(reset, partialResult(steps, `hop budget of ${limits.maxHops} exhausted`));
     }
 
-    const conversation = state.messages.filter((message) => !ToolMessage.isInstance(message)).slice(-12);
-    const routerMessages: BaseMessage[] = buildRouterMessages(conversation, steps, coverage);
+    const routerMessages: BaseMessage[] = buildRouterMessages(routerConversation(state.messages, request), steps, coverage);
     // One handoff at a time: providers that support it are asked for a single call.
     const routing = selectModel(dependencies.models, 'supervisor', chooseModelTier({ step: 'route' }));
-    const model = routing.model.bindTools!(handoffTools, { parallel_tool_calls: false } as never);
+    // Only the handoffs this step can use: before any step of the request there is nothing to review.
+    const usable = steps.length === 0 ? handoffTools.filter((tool) => tool.function.name !== handoffToolName('reviewer')) : handoffTools;
+    const model = routing.model.bindTools!(usable, { parallel_tool_calls: false } as never);
     let problem = '';
     for (let attempt = 1; attempt <= routerAttempts; attempt += 1) {
       let reply: BaseMessage;

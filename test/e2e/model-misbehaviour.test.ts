@@ -43,9 +43,10 @@ describe('models that misbehave, on the openai provider', () => {
       expect(refundsOf(service.services, 1001)).toHaveLength(0);
       expect(model.chatRequests('router').every((request) => request.parallel_tool_calls === false)).toBe(true);
       expect((await auditOf('routing.decided'))[0]!.data).toMatchObject({ specialist: 'retriever', ignored: ['handoff_to_executor'] });
-      // Tool definitions without `$schema`, and only the handoff tools for the router.
+      // Tool definitions without `$schema`, and only the handoff tools the step can use: nothing to review before the first step.
       const tools = model.chatRequests('router')[0]!.tools!;
-      expect(tools.map((tool) => tool.function.name)).toEqual(['handoff_to_retriever', 'handoff_to_executor', 'handoff_to_reviewer']);
+      expect(tools.map((tool) => tool.function.name)).toEqual(['handoff_to_retriever', 'handoff_to_executor']);
+      expect(model.chatRequests('router')[1]!.tools!.map((tool) => tool.function.name)).toEqual(['handoff_to_retriever', 'handoff_to_executor', 'handoff_to_reviewer']);
       expect(JSON.stringify(tools)).not.toContain('$schema');
     });
 

@@ -30,11 +30,14 @@ export interface KnowledgeBaseCoverage {
 
 const coveragePrefix = 'Knowledge-base coverage for this request (retrieval scores 0..1): ';
 
-/** The router's view of the conversation: the request, then each earlier hop as a tool call and its report. */
+/**
+ * The router's view of the conversation, stable part first so providers' prompt caching
+ * applies: the system prompt, the conversation up to the request, the coverage probe of this
+ * request, then each earlier hop of it as a tool call and its report (appended hop by hop).
+ */
 export function buildRouterMessages(conversation: BaseMessage[], steps: Step[], coverage?: KnowledgeBaseCoverage | null): BaseMessage[] {
-  const messages: BaseMessage[] = [new SystemMessage(routerSystemPrompt)];
+  const messages: BaseMessage[] = [new SystemMessage(routerSystemPrompt), ...conversation];
   if (coverage) messages.push(new SystemMessage(coveragePrefix + JSON.stringify(coverage)));
-  messages.push(...conversation);
   for (const step of steps) {
     const toolCallId = `hop_${step.hop}`;
     messages.push(
@@ -54,7 +57,9 @@ function reportForRouter(step: Step) {
     outcome: step.outcome,
     summary: step.summary,
     citations: step.citations.map((citation) => `${citation.documentId}#${citation.chunkIndex}`),
-    actions: step.actions.map((action) => ({ tool: action.tool, status: action.status, result: action.result })),
+    // What was done, not the records it returned: the summary names identifiers and amounts, and
+    // raw results (a whole order) were most of the router's prompt after an action.
+    actions: step.actions.map((action) => ({ tool: action.tool, status: action.status })),
     reasons: step.reasons,
   };
 }
@@ -94,6 +99,28 @@ export function readRouterTrail(messages: BaseMessage[]): RouterTrail {
     coverage = undefined;
   }
   return { request: lastHuman ? messageText(lastHuman) : '', steps, ...(coverage ? { coverage } : {}) };
+}
+
+/** Messages before the request the router sees (the turn before it): enough for a follow-up, not the whole thread. */
+export const routerHistoryMessages = 2;
+/** How much of an earlier answer the router sees; the thread keeps all of it. */
+const historyAnswerCharacters = 300;
+
+/**
+ * What the router is shown of a thread: the last few messages before the request, earlier
+ * answers shortened, then the request itself. A follow-up needs the turn before it; the
+ * whole history, resent on every routing call, was the largest part of the router's prompts.
+ * @example buildRouterMessages(routerConversation(state.messages, request), steps, coverage)
+ */
+export function routerConversation(messages: BaseMessage[], request: BaseMessage): BaseMessage[] {
+  const spoken = messages.filter((message) => HumanMessage.isInstance(message) || (AIMessage.isInstance(message) && !message.tool_calls?.length));
+  const index = spoken.lastIndexOf(request);
+  const earlier = spoken.slice(Math.max(0, index - routerHistoryMessages), Math.max(0, index)).map((message) => {
+    const text = messageText(message);
+    if (!AIMessage.isInstance(message) || text.length <= historyAnswerCharacters) return message;
+    return new AIMessage({ content: `${text.slice(0, historyAnswerCharacters).trimEnd()}…`, ...(message.name ? { name: message.name } : {}), ...(message.id ? { id: message.id } : {}) });
+  });
+  return index === -1 ? [request] : [...earlier, request];
 }
 
 /** The plain text of a message whatever its content shape. */

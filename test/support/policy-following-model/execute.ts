@@ -66,7 +66,9 @@ export function execute(request: ChatCompletionRequest, quirks: ExecutorQuirks =
       if (!(refundable > 0) && !latest('issue_refund')) return reply.text(`Order ${intent.orderId} has already been refunded in full; there is nothing left to refund.`);
       const tool = tools.find((candidate) => candidate.name === 'issue_refund');
       if (!tool) return reply.text('I am not allowed to issue refunds.');
-      return write(tools, past, quirks, 'issue_refund', { orderId: intent.orderId, amountCents: intent.cents ?? refundable, reason: reasonFor(tool, intent) }, intent.cents === undefined);
+      // The reason list is read when a refund is proposed; once one was, its reason stands (a summary turn needs no schema).
+      const reason = (latest('issue_refund')?.args.reason as string | undefined) ?? reasonFor(tool, intent);
+      return write(tools, past, quirks, 'issue_refund', { orderId: intent.orderId, amountCents: intent.cents ?? refundable, reason }, intent.cents === undefined);
     }
   }
 }

@@ -16,7 +16,7 @@ interface Report {
   reasons: string[];
 }
 
-type Need = 'ask' | 'act' | 'review';
+export type Need = 'ask' | 'act' | 'review';
 
 // What a description must say for a reader to send each kind of work there.
 const needs: Record<Need, RegExp> = {
@@ -75,7 +75,7 @@ function handoff(tool: OfferedTool, task: string, acceptanceCriteria: string[]):
 }
 
 /** Models word tasks their own way; the choice varies by request, never between runs. */
-function taskFor(need: Need, intent: Intent, customer: string): string {
+export function taskFor(need: Need, intent: Intent, customer: string): string {
   if (intent.kind === 'question') {
     return pick(customer, [
       `Answer this customer question from the knowledge base, citing the passages: ${customer}`,
@@ -100,7 +100,7 @@ function taskFor(need: Need, intent: Intent, customer: string): string {
   return `Review what was done on ${order} against the policy and the customer's request: "${customer}"`;
 }
 
-function criteriaFor(need: Need): string[] {
+export function criteriaFor(need: Need): string[] {
   if (need === 'ask') return ['Every claim cites a passage', 'Say so if the knowledge base does not cover it'];
   if (need === 'act') return ['Only what the customer asked for is done', 'Amounts come from the order records'];
   return ['Every action is allowed by the cited policy'];
