@@ -10,6 +10,7 @@
  *   --concurrency 16    each worker's RUN_CONCURRENCY (default: the service's default, 16)
  */
 import http from 'node:http';
+import { Redis } from 'ioredis';
 import { parseArgs } from 'node:util';
 import { processUsage } from './support/process-usage.ts';
 import { startOverseerCluster } from './support/start-overseer-cluster.ts';
@@ -29,9 +30,10 @@ const runs = Number(options.runs);
 // Sockets for every client at once; keep-alive so connection set-up is not what is measured.
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 8 });
 
+let retried = 0;
 function post(url: string, body: string): Promise<{ status: number; text: string }> {
   const target = new URL(url);
-  return new Promise((resolve, reject) => {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
     const request = http.request(
       { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (response) => {
@@ -42,7 +44,13 @@ function post(url: string, body: string): Promise<{ status: number; text: string
         response.on('error', reject);
       },
     );
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as the request went out (Node's documented race): send again.
+      if (request.reusedSocket && error.code === 'ECONNRESET') {
+        retried += 1;
+        post(url, body).then(resolve, reject);
+      } else reject(error);
+    });
     request.end(body);
   });
 }
@@ -84,18 +92,34 @@ for (const workers of workerCounts) {
     await drive(cluster.url, clients); // warm-up: every client once (connections, JIT, BullMQ workers)
     const pids = [cluster.api.child.pid!, ...cluster.workers.map((worker) => worker.child.pid!)];
     pids.push(cluster.redis!.pid);
+    const redis = new Redis(cluster.redis!.url);
+    const commandsBefore = commandCounts(await redis.info('commandstats'));
     const before = pids.map((pid) => processUsage(pid).cpuMs);
     const result = await drive(cluster.url, runs);
     // CPU ms per second of wall time / 10 = percent of one core.
     const cpu = pids.map((pid, index) => (processUsage(pid).cpuMs - before[index]!) / (result.seconds * 10));
     const runsPerSecond = runs / result.seconds;
+    const commands = commandCounts(await redis.info('commandstats'));
+    redis.disconnect();
+    const perRun = [...commands].map(([name, calls]) => [name, (calls - (commandsBefore.get(name) ?? 0)) / runs] as const)
+      .filter(([, calls]) => calls > 0).sort((left, right) => right[1] - left[1]);
     baseline ??= runsPerSecond;
     console.log(
       `${String(workers).padStart(7)} ${String(runs).padStart(6)} ${format(runsPerSecond).padStart(8)} ${`${format(runsPerSecond / baseline, 2)}x`.padStart(9)} ${format(percentile(result.latencies, 0.5)).padStart(8)} ${format(percentile(result.latencies, 0.99)).padStart(8)}   ${format(cpu[0]!, 0)} / ${cpu.slice(1, -1).map((share) => format(share, 0)).join(', ')} / ${format(cpu.at(-1)!, 0)}`,
     );
+    // Where a run's Redis round trips go (a script's calls count once, as EVAL/EVALSHA).
+    console.log(`        Redis commands per run: ${perRun.reduce((sum, [, calls]) => sum + calls, 0).toFixed(1)} (${perRun.slice(0, 8).map(([name, calls]) => `${name} ${calls.toFixed(1)}`).join(', ')})`);
+  } catch (error) {
+    console.log(`failed with ${workers} workers: ${String(error)}\nAPI process: ${cluster.api.stderr().slice(-2_000)}`);
+    throw error;
   } finally {
     await cluster.stop();
   }
 }
 agent.destroy();
+if (retried > 0) console.log(`${retried} requests sent again after the server closed their kept-alive socket`);
 
+/** Calls per command from `INFO commandstats`. */
+function commandCounts(info: string): Map<string, number> {
+  return new Map([...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((match) => [match[1]!, Number(match[2])]));
+}
