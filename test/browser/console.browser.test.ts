@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  askForRefund, callApi, chromiumPath, consoleKeys, hasChromium, launchConsoleBrowser, signIn, startConsoleServer, waitUntil,
+  askForRefund, callApi, chromiumPath, consoleKeys, hasChromium, launchConsoleBrowser, signConsoleJwt, signIn, startConsoleServer, waitUntil,
   type ConsoleBrowser, type ConsoleServer,
 } from '../support/console-fixture.ts';
 import { refundsOf } from '../support/test-services.ts';
@@ -201,6 +201,23 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     await page.keyboard.press('Enter');
     await card(page, approvalId).waitFor({ state: 'detached' });
     expect(await callApi<ApprovalRecord>(server, 'GET', `/approvals/${approvalId}`, consoleKeys.manager)).toMatchObject({ status: 'rejected', decision: { reason: 'Refund sent by cheque instead' } });
+    await page.close();
+  });
+
+  it('signs in with a JWT too, and says in words what its scopes do not allow', async () => {
+    const page = await browser.newPage();
+    const token = await signConsoleJwt('auditor@acme', 'acme', ['approvals:read', 'audit:read']);
+    await signIn(page, server, token);
+    const { approvalId } = await pendingRefund(page, server.lateOrders[6]!);
+    await card(page, approvalId).locator('[data-action="approve"]').click();
+    const refusal = card(page, approvalId).locator('[role="alert"]');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe('This token lacks the "approvals:write" scope');
+    expect(await callApi<ApprovalRecord>(server, 'GET', `/approvals/${approvalId}`, consoleKeys.manager)).toMatchObject({ status: 'pending' });
+    // A screen its scopes do not cover says so too.
+    await page.goto(`${server.url}/console#/usage`);
+    await page.locator('#screen [role="alert"]').waitFor();
+    expect(await page.locator('#screen [role="alert"]').innerText()).toBe('This token lacks the "usage:read" scope');
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { addTrialOrders } from '../../bench/fixtures/crash-trial-orders.ts';
 import { ordersReferenceDate } from '../../src/domains/brightcart/index.ts';
@@ -22,6 +23,25 @@ export const consoleKeys = {
 };
 
 /** The approver's key holds what the console needs and no more; the support bot's runs ask. */
+/** JWT verification beside the keys: an HS256 secret, issuer and audience (`signConsoleJwt`). */
+export const consoleJwtEnvironment = {
+  JWT_SECRET: 'console-test-secret-0123456789abcdef',
+  JWT_ISSUER: 'https://issuer.test',
+  JWT_AUDIENCE: 'overseer-console',
+};
+
+/** A token for `tenant` with `scopes`, whose `sub` names the caller. */
+export async function signConsoleJwt(subject: string, tenant: string, scopes: string[]): Promise<string> {
+  return new SignJWT({ tenant, scope: scopes.join(' ') })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuer(consoleJwtEnvironment.JWT_ISSUER)
+    .setAudience(consoleJwtEnvironment.JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(consoleJwtEnvironment.JWT_SECRET));
+}
+
 export const consoleApiKeys = JSON.stringify([
   { key: consoleKeys.support, tenant: 'acme', scopes: ['*'], name: 'support-bot' },
   {
@@ -42,7 +62,7 @@ export interface ConsoleServer extends TestServer {
 
 export async function startConsoleServer(environment: Record<string, string> = {}): Promise<ConsoleServer> {
   let now = ordersReferenceDate.getTime();
-  const server = await startTestServer({ API_KEYS: consoleApiKeys, ...environment }, { clock: () => new Date(now) });
+  const server = await startTestServer({ API_KEYS: consoleApiKeys, ...consoleJwtEnvironment, ...environment }, { clock: () => new Date(now) });
   const { above } = addTrialOrders(server.services.database, { above: 8, below: 0 });
   return { ...server, lateOrders: above, advanceClock: (milliseconds) => { now += milliseconds; } };
 }
