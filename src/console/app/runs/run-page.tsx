@@ -14,7 +14,9 @@ import { finished, messageText, runDuration, type Run, type ThreadState } from '
  */
 export function RunPage({ api, threadId, runId }: { api: Api; threadId: string; runId: string }) {
   const base = `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}`;
-  const run = useLoad(() => api.get<Run>(base), [api, base]);
+  // Once its stream ended, the run's record may say `running` a moment longer: look again until it ends.
+  const [settling, setSettling] = useState(false);
+  const run = useLoad(() => api.get<Run>(base), [api, base], settling ? 1_000 : undefined);
   const [events, setEvents] = useState<StreamEvent[]>([]);
   const [streaming, setStreaming] = useState(false);
   const [streamError, setStreamError] = useState<ApiError>();
@@ -28,9 +30,13 @@ export function RunPage({ api, threadId, runId }: { api: Api; threadId: string; 
     setStreaming(true);
     api.stream(`${base}/stream`, (event) => setEvents((seen) => [...seen, event]), controller.signal)
       .catch((error: unknown) => { if (!controller.signal.aborted) setStreamError(error instanceof ApiError ? error : new ApiError(0, 'STREAM', 'The event stream was cut off.')); })
-      .finally(() => { if (!controller.signal.aborted) { setStreaming(false); run.reload(); } });
+      .finally(() => { if (!controller.signal.aborted) { setStreaming(false); setSettling(true); } });
     return () => controller.abort();
   }, [live, base]);
+
+  useEffect(() => {
+    if (run.data && finished(run.data.status)) setSettling(false);
+  }, [run.data?.status]);
 
   async function cancel() {
     setCancelling(true);
