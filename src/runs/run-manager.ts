@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import type { GraphCatalog } from '../graphs/index.ts';
 import type { AuditLog, TraceCarrier } from '../observability/index.ts';
 import { copyThreadCheckpoints } from './copy-thread-checkpoints.ts';
+import { assertCheckpointExists } from './assert-checkpoint-exists.ts';
 import { deleteThreadCheckpoints } from './thread-snapshot.ts';
 import { createRunExecutor, type RunOutcome } from './execute-run.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
@@ -477,6 +478,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
           ...traceContextOf(currentTraceCarrier()),
         },
       };
+      // A temporary thread is new: no checkpoint to start from (checked before anything is taken or made).
+      if (temporary && request.checkpointId) throw new AppError('NOT_FOUND', `Checkpoint ${request.checkpointId} not found: a stateless run starts on a new thread`);
       await dependencies.admission?.acquire({ tenantId, callerId: request.callerId, runId: run.run_id });
       if (temporary) {
         // Its thread is new, private and deleted at the end: nothing to store, nothing to wait for.
@@ -509,8 +512,10 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
       }
       return admitted(run, () => withThreadLock(threadKey(tenantId, threadId), async () => {
         let thread = await repository.getThread(tenantId, threadId);
+        if (!thread && !stateless && request.ifNotExists !== 'create') throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
+        // Before the thread is created or the run stored: an unknown checkpoint makes nothing.
+        if (request.checkpointId) await assertCheckpointExists(dependencies.checkpointer, tenantId, threadId, request.checkpointId);
         if (!thread) {
-          if (!stateless && request.ifNotExists !== 'create') throw new AppError('NOT_FOUND', `Thread ${threadId} not found`);
           thread = await repository.createThread({
             thread_id: threadId,
             tenant_id: tenantId,
