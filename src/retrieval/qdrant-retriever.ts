@@ -226,7 +226,8 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
             }),
           );
           chunks += chunkPayloads.length;
-          documents += page.length - chunkPayloads.length;
+          // Generation points are copied too, but they are no documents.
+          documents += payloads.filter((payload) => payload.kind === 'document').length;
           page = [];
         };
         for await (const point of scrollPoints(client, alias, { withPayload: true, pageSize: 256 })) {
