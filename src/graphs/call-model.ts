@@ -5,6 +5,8 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { toModelError, type ModelFallbackRecord, type ModelTier } from '../agents/index.ts';
 import type { ModelRole } from '../config.ts';
 import { agentRoleMetadataKey, modelTierMetadataKey, modelTierReasonMetadataKey, type AuditLog } from '../observability/index.ts';
+import { budgetCheckedMetadataKey, budgetExemptMetadataKey, findBudgetHandler } from '../limits/index.ts';
+import { promptCharacters } from '../observability/index.ts';
 import { recordAudit } from './record-audit.ts';
 
 /**
@@ -27,6 +29,12 @@ export async function callModel(
       [agentRoleMetadataKey]: role,
       ...(tier ? { [modelTierMetadataKey]: tier.tier, [modelTierReasonMetadataKey]: tier.reason } : {}),
     };
+    // The run's budgets, checked here rather than by the handler so a refusal is the graph's to handle, not logged as a handler error.
+    const budget = config.metadata?.[budgetExemptMetadataKey] === true ? undefined : findBudgetHandler(config.callbacks);
+    if (budget) {
+      await budget.checkBefore({ characters: promptCharacters(messages), model: modelNameOf(model) });
+      Object.assign(metadata, { [budgetCheckedMetadataKey]: true });
+    }
     reply = await model.invoke(messages, { ...config, metadata });
   } catch (error) {
     if (config.signal?.aborted) throw error;
@@ -44,4 +52,11 @@ export async function recordReprompt(
   data: { role: ModelRole; attempt: number; problem: string },
 ): Promise<void> {
   await recordAudit(audit, config, 'model.reprompted', data);
+}
+
+/** The model a call goes to, as a chat model (or a model bound to tools) names it; for the cost estimate of a budget check. */
+function modelNameOf(model: Runnable<BaseLanguageModelInput, BaseMessage>): string {
+  const named = model as unknown as { model?: unknown; modelName?: unknown; bound?: { model?: unknown; modelName?: unknown } };
+  const name = [named.model, named.modelName, named.bound?.model, named.bound?.modelName].find((value): value is string => typeof value === 'string' && value !== '');
+  return name ?? 'unknown';
 }

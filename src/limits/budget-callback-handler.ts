@@ -13,6 +13,13 @@ import { budgetExhaustedError, spendOf, type BudgetPolicy, type BudgetSpend } fr
  */
 export const budgetExemptMetadataKey = 'overseer.budget_exempt';
 
+/**
+ * The metadata key `callModel` sets on a call it has already checked itself (`checkBefore`), so
+ * the handler does not check it twice. Checking before `invoke` lets the graphs' calls be refused
+ * without LangChain logging the handler's error on stderr; other graphs' calls are checked here.
+ */
+export const budgetCheckedMetadataKey = 'overseer.budget_checked';
+
 export interface BudgetCallbackOptions {
   policy: BudgetPolicy;
   usage: UsageStore;
@@ -58,13 +65,21 @@ export class BudgetCallbackHandler extends BaseCallbackHandler {
   }
 
   private async check(llm: Serialized, extra: Record<string, unknown> | undefined, metadata: Record<string, unknown> | undefined, characters: number) {
-    if (metadata?.[budgetExemptMetadataKey] === true) return;
+    if (metadata?.[budgetExemptMetadataKey] === true || metadata?.[budgetCheckedMetadataKey] === true) return;
+    await this.checkBefore({ characters, model: modelOf(llm, extra, metadata) });
+  }
+
+  /**
+   * Refuse (throw `BUDGET_EXHAUSTED`) a call of `characters` prompt characters to `model` that
+   * would pass a budget of the run or its tenant's day.
+   */
+  async checkBefore(call: { characters: number; model: string }): Promise<void> {
     if (this.exhausted) throw this.exhausted;
     const { policy, usage, prices, run } = this.options;
     const limits = policy.limitsFor(run.tenantId);
     const at = policy.clock();
-    const tokens = Math.ceil(characters / charactersPerToken);
-    const next: BudgetSpend = { tokens, costNanoUsd: prices.costOf(modelOf(llm, extra, metadata), { inputTokens: tokens, outputTokens: 0, cachedTokens: 0 }) };
+    const tokens = Math.ceil(call.characters / charactersPerToken);
+    const next: BudgetSpend = { tokens, costNanoUsd: prices.costOf(call.model, { inputTokens: tokens, outputTokens: 0, cachedTokens: 0 }) };
     const used = spendOf(await usage.forRun(run.tenantId, run.runId));
     let exhaustion = policy.exceeded(limits, 'run', used, next, at);
     if (!exhaustion && (limits.dailyTokens > 0 || limits.dailyCostUsd > 0)) {
@@ -96,4 +111,10 @@ function modelOf(llm: Serialized, extra: Record<string, unknown> | undefined, me
   const invocation = extra?.invocation_params as { model?: unknown } | undefined;
   const named = [metadata?.ls_model_name, invocation?.model].find((value): value is string => typeof value === 'string' && value !== '');
   return named ?? llm.id.at(-1) ?? 'unknown';
+}
+
+/** The run's budget handler among a call's callbacks (a manager's handlers or a list), if it has one. */
+export function findBudgetHandler(callbacks: unknown): BudgetCallbackHandler | undefined {
+  const handlers = Array.isArray(callbacks) ? callbacks : (callbacks as { handlers?: unknown[] } | undefined)?.handlers;
+  return handlers?.find((handler): handler is BudgetCallbackHandler => handler instanceof BudgetCallbackHandler);
 }

@@ -19,7 +19,7 @@ export {
   type BudgetPolicyOptions,
   type BudgetSpend,
 } from './budget-policy.ts';
-export { BudgetCallbackHandler, budgetExemptMetadataKey, type BudgetCallbackOptions } from './budget-callback-handler.ts';
+export { BudgetCallbackHandler, budgetCheckedMetadataKey, budgetExemptMetadataKey, findBudgetHandler, type BudgetCallbackOptions } from './budget-callback-handler.ts';
 export { createBudgetRunObserver, type BudgetRunObserverDependencies } from './budget-run-observer.ts';
 
 /** The gateway's limits: requests per minute (HTTP) and runs at once (run manager); each absent when off. */
