@@ -95,6 +95,16 @@ export function describeUsageStoreContract(name: string, create: () => Promise<U
       expect(await store.forRun('tenant-a', 'run-1')).toEqual(sum(calls.slice(0, 3)));
     });
 
+    it('groups by the routing tier, a call made outside the routing policy under "unrouted"', async () => {
+      await store.record(call({ tier: 'routine', at: '2026-04-05T00:00:00.000Z' }));
+      await store.record(call({ tier: 'routine', at: '2026-04-05T01:00:00.000Z', inputTokens: 500 }));
+      await store.record(call({ tier: 'premium', model: 'gpt-4o', at: '2026-04-05T02:00:00.000Z' }));
+      const summary = await store.summarize({ tenantId: 'tenant-a', from: '2026-04-05', groupBy: 'tier' });
+      expect(summary.groups.map((group) => [group.key, group.counters.calls, group.counters.inputTokens])).toEqual([['premium', 1, 1_000], ['routine', 2, 1_500]]);
+      const earlier = await store.summarize({ tenantId: 'tenant-a', to: '2026-04-02', groupBy: 'tier' });
+      expect(earlier.groups.map((group) => [group.key, group.counters.calls])).toEqual([['unrouted', calls.length]]);
+    });
+
     it('groups a call without a thread under "-"', async () => {
       await store.record(call({ runId: undefined, threadId: undefined, at: '2026-04-03T00:00:00.000Z' }));
       const summary = await store.summarize({ tenantId: 'tenant-a', from: '2026-04-03', groupBy: 'thread' });
