@@ -14,18 +14,21 @@
  *   npm run bench:runs            (about four minutes)
  *   npm run bench:runs -- --server overseer --kind thread   (one server, one kind: for profiling)
  *   BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles" npm run bench:runs -- …   (the server profiled)
+ *   npm run bench:runs -- --tracing [--rounds 2]   (Overseer with tracing off, then on, alternating for each round:
+ *                                                  OTLP/HTTP protobuf to a receiver in this process; medians over the rounds)
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../test/support/free-port.ts';
+import { startOtlpReceiver } from '../test/support/otlp-receiver.ts';
 import { measureGraphFloor } from './support/measure-graph-floor.ts';
 import { mainThreadCpuMs, processUsage } from './support/process-usage.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values: only } = parseArgs({ options: { server: { type: 'string' }, kind: { type: 'string' } } });
+const { values: only } = parseArgs({ options: { server: { type: 'string' }, kind: { type: 'string' }, tracing: { type: 'boolean' }, rounds: { type: 'string' } } });
 
 const configPath = path.resolve(import.meta.dirname, 'fixtures/langgraph.json');
 const scenarios = [
@@ -147,7 +150,7 @@ async function startProcess(command: string, args: string[], options: { cwd: str
 
 // Each server runs in its own process, like the anchor, and only one runs at a time, so the
 // load generator and the other server never compete with it for the two cores.
-async function startOverseer() {
+async function startOverseer(environment: Record<string, string> = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'overseer-bench-runs-'));
   const port = await freePort();
   const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -157,6 +160,9 @@ async function startOverseer() {
       DATA_DIR: dataDir, LANGGRAPH_CONFIG: configPath, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', OPENAI_API_KEY: '', REDIS_URL: '',
       // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the server (bench/support/summarize-cpu-profile.ts reads it).
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      // Tracing stays off unless a row asks for it (`--tracing`), whatever this shell exports.
+      OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', OTEL_TRACES_EXPORTER: '',
+      ...environment,
     },
   });
   return {
@@ -180,14 +186,24 @@ async function startAnchor() {
 
 const format = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 type Result = Awaited<ReturnType<typeof measure>>;
-const results: Record<string, Record<string, Result>> = { overseer: {}, 'langgraph dev': {} };
+const results: Record<string, Record<string, Result>> = { overseer: {}, 'langgraph dev': {}, 'overseer traced': {} };
+// `--tracing`: the receiver the traced server exports to (it keeps the bodies; they are decoded once the runs are done).
+const receiver = only.tracing ? await startOtlpReceiver({ keepBodies: true }) : undefined;
 const kinds = (['stateless', 'thread'] as Kind[]).filter((kind) => !only.kind || kind === only.kind);
 const allServers = [
   ['overseer', startOverseer, 1] as const,
   // The anchor manages ~2 runs/s at one client: fewer runs keep the bench short.
   ['langgraph dev', startAnchor, 0.3] as const,
 ];
-const servers = allServers.filter(([name]) => !only.server || name.startsWith(only.server));
+// Off and on alternate, so a machine whose load drifts during the bench weighs on both alike.
+const rounds = Math.max(1, Number(only.rounds ?? 1));
+const rows: Record<string, Result[]> = {};
+const servers = only.tracing
+  ? Array.from({ length: rounds }, () => [
+    ['overseer', () => startOverseer(), 1] as const,
+    ['overseer traced', () => startOverseer({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver!.url, OTEL_SERVICE_NAME: 'overseer-bench' }), 1] as const,
+  ]).flat()
+  : allServers.filter(([name]) => !only.server || name.startsWith(only.server));
 console.log('server          runs on    clients  runs   runs/s    p50 ms   p99 ms   first event p50 ms   server CPU ms/run: main thread / process');
 for (const [name, start, share] of servers) {
   const server = await start();
@@ -195,8 +211,9 @@ for (const [name, start, share] of servers) {
     for (const kind of kinds) for (const { concurrency, runs } of scenarios) {
       const count = Math.max(50, Math.round(runs * share));
       // langgraph dev runs below npx: only its process tree's CPU is known.
-      const result = await measure(server.url, server.pid, name === 'overseer', kind, concurrency, count);
+      const result = await measure(server.url, server.pid, name.startsWith('overseer'), kind, concurrency, count);
       results[name]![`${kind}/${concurrency}`] = result;
+      (rows[`${name} ${kind}/${concurrency}`] ??= []).push(result);
       console.log(
         `${name.padEnd(15)} ${kind.padEnd(9)} ${String(concurrency).padStart(7)} ${String(count).padStart(5)} ${format(result.runsPerSecond).padStart(8)} ${format(result.p50).padStart(9)} ${format(result.p99).padStart(8)} ${format(result.firstEventP50).padStart(12)} ${(Number.isNaN(result.serverCpuMsPerRun) ? '-' : result.serverCpuMsPerRun.toFixed(2)).padStart(18)} / ${result.serverProcessCpuMsPerRun.toFixed(2)}`,
       );
@@ -206,6 +223,32 @@ for (const [name, start, share] of servers) {
   }
 }
 agent.destroy();
+if (receiver) {
+  const spans = receiver.decode();
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((left, right) => left - right);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
+  const medianOf = (key: string): Result | undefined => {
+    const measured = rows[key];
+    if (!measured) return undefined;
+    return Object.fromEntries(Object.keys(measured[0]!).map((field) => [field, median(measured.map((result) => result[field as keyof Result]))])) as unknown as Result;
+  };
+  if (rounds > 1) console.log(`medians over ${rounds} rounds:`);
+  for (const kind of kinds) for (const { concurrency } of scenarios) {
+    const off = medianOf(`overseer ${kind}/${concurrency}`);
+    const on = medianOf(`overseer traced ${kind}/${concurrency}`);
+    if (!off || !on) continue;
+    const change = (before: number, after: number) => `${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)}%`;
+    console.log(
+      `tracing on, ${kind} runs, concurrency ${concurrency}: throughput ${change(off.runsPerSecond, on.runsPerSecond)}, p50 latency ${change(off.p50, on.p50)}, server CPU per run (main thread) ${change(off.serverCpuMsPerRun, on.serverCpuMsPerRun)}`,
+    );
+  }
+  console.log(`the receiver got ${receiver.contentTypes.length} OTLP/HTTP exports (${receiver.contentTypes[0] ?? 'none'}) with ${spans.length} spans, ${spans.filter((span) => span.name === 'invoke_agent trivial').length} of them runs (invoke_agent trivial)`);
+  await receiver.close();
+  process.exit(0);
+}
 for (const kind of kinds) for (const { concurrency } of scenarios) {
   const ours = results.overseer![`${kind}/${concurrency}`];
   const theirs = results['langgraph dev']![`${kind}/${concurrency}`];

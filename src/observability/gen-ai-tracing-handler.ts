@@ -45,7 +45,9 @@ export class GenAiTracingHandler extends BaseCallbackHandler {
   private readonly started = new Map<string, StartedChat>();
 
   constructor() {
-    super({ _awaitHandler: true });
+    // Only model calls matter here: LangChain skips an ignoring handler for the many chain events
+    // of every graph step, which it would otherwise await one by one.
+    super({ _awaitHandler: true, ignoreChain: true, ignoreAgent: true, ignoreRetriever: true, ignoreCustomEvent: true });
   }
 
   // One run keeps one map of open spans, however LangChain copies its handlers.

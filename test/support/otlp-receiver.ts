@@ -17,12 +17,20 @@ export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
   contentTypes: string[];
+  /** With `keepBodies`: decode what was kept (into `spans`) and return every span. */
+  decode(): ReceivedSpan[];
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/**
+ * `keepBodies`: keep each export as it came and decode only when asked (a benchmark's receiver
+ * should not spend the load generator's CPU on decoding while it measures).
+ */
+export async function startOtlpReceiver(options: { keepBodies?: boolean } = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
+  const kept: Array<{ type: string; body: Buffer }> = [];
+  const decodeBody = (type: string, body: Buffer) => (type.startsWith('application/json') ? fromJson(JSON.parse(body.toString())) : fromProtobuf(body));
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,7 +42,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const type = request.headers['content-type'] ?? '';
       contentTypes.push(type);
       const body = Buffer.concat(chunks);
-      spans.push(...(type.startsWith('application/json') ? fromJson(JSON.parse(body.toString())) : fromProtobuf(body)));
+      if (options.keepBodies) kept.push({ type, body });
+      else spans.push(...decodeBody(type, body));
       // An empty ExportTraceServiceResponse: everything accepted.
       if (type.startsWith('application/json')) response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       else response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -45,6 +54,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
     contentTypes,
+    decode() {
+      for (const { type, body } of kept.splice(0)) spans.push(...decodeBody(type, body));
+      return spans;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
