@@ -227,7 +227,7 @@ export function createQdrantRetriever(options: QdrantRetrieverOptions): QdrantRe
           );
           chunks += chunkPayloads.length;
           // Generation points are copied too, but they are no documents.
-          documents += payloads.filter((payload) => payload.kind === 'document').length;
+          documents += payloads.filter((payload) => (payload.kind as string) === 'document').length;
           page = [];
         };
         for await (const point of scrollPoints(client, alias, { withPayload: true, pageSize: 256 })) {
