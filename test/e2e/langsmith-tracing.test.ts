@@ -109,6 +109,28 @@ describe('LangSmith tracing', () => {
     expect(new Set(roots.map((run) => run.extra?.metadata?.run_id)).size).toBe(2);
   }, 60_000);
 
+  it('traces each run once when the tracing variables are also in the process environment (LangChain adds no tracer of its own beside ours)', async () => {
+    standIn = await startLangSmithStandIn();
+    const environment = langsmithEnvironment(standIn);
+    const saved = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, environment);
+    try {
+      harness = await createTestHarness(environment);
+      const { runId } = await askOnThread(harness);
+      await harness.close();
+      harness = undefined;
+      const roots = standIn.runs().filter((run) => run.name === 'supervisor' && !run.parent_run_id);
+      expect(roots.map((run) => run.extra?.metadata?.run_id)).toEqual([runId]);
+      const llm = standIn.runs().filter((run) => run.run_type === 'llm');
+      expect(llm.every((run) => run.trace_id === roots[0]!.id)).toBe(true);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }, 60_000);
+
   it('never holds up or fails a run while LangSmith is down, and shuts down within its flush timeout', async () => {
     standIn = await startLangSmithStandIn();
     harness = await createTestHarness(langsmithEnvironment(standIn));
