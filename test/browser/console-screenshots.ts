@@ -50,7 +50,10 @@ try {
   await signIn(page, server, consoleKeys.manager);
   await page.locator('article.approval').nth(1).waitFor();
   await page.locator('#decided tbody tr').nth(1).waitFor();
-  await page.locator('article.approval').first().locator('details').first().evaluate((details) => { (details as unknown as { open: boolean }).open = true; });
+  // The first card with its evidence open: the facts the rules judged and the cited passages.
+  await page.locator('article.approval').first().getByText('Evidence: the facts the rules judged').click();
+  await page.locator('article.approval').first().getByText('Evidence: cited passages').click();
+  await page.locator('article.approval').first().locator('[data-field="citation"]').first().waitFor();
   await shoot(page, 'approvals');
   await page.locator('article.approval').first().locator('[data-action="edit"]').click();
   await page.locator('article.approval').first().locator('input[name="amountCents"]').fill('40000');

@@ -95,6 +95,11 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     expect(await approval.locator('[data-field="verdict"]').innerText()).toBe('pass');
     expect(await approval.locator('[data-field="requested-by"]').innerText()).toBe('support-bot');
     expect(await approval.locator('[data-expiry]').innerText()).toMatch(/^Expires /);
+    // The evidence: the order facts the rules judged, and the policy passages the thread cited.
+    await approval.getByText('Evidence: the facts the rules judged').click();
+    expect(await approval.locator('.evidence [data-fact="paidCents"]').innerText()).toContain('$842.00');
+    await approval.getByText('Evidence: cited passages').click();
+    await approval.locator('[data-field="citation"][data-chunk-id^="refund-policy#"]').first().waitFor();
     // The actions are reachable by label, as a screen reader names them.
     const approve = page.getByRole('button', { name: `Approve issue_refund of $842.00 on order ${orderId}` });
     await approve.focus();
@@ -210,9 +215,13 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
     await signIn(page, server, token);
     const { approvalId } = await pendingRefund(page, server.lateOrders[6]!);
     await card(page, approvalId).locator('[data-action="approve"]').click();
-    const refusal = card(page, approvalId).locator('[role="alert"]');
+    const refusal = card(page, approvalId).locator('.decision-error [role="alert"]');
     await refusal.waitFor();
     expect(await refusal.innerText()).toBe('This token lacks the "approvals:write" scope');
+    // Without threads:read the thread's cited passages are not shown, and the card says why.
+    expect(await card(page, approvalId).locator('.citations').count()).toBe(0);
+    await card(page, approvalId).getByText('Evidence: cited passages').click();
+    expect(await card(page, approvalId).locator('details [role="alert"]').innerText()).toBe('This token lacks the "threads:read" scope');
     expect(await callApi<ApprovalRecord>(server, 'GET', `/approvals/${approvalId}`, consoleKeys.manager)).toMatchObject({ status: 'pending' });
     // A screen its scopes do not cover says so too.
     await page.goto(`${server.url}/console#/usage`);

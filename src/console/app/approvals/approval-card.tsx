@@ -5,6 +5,7 @@ import { ErrorMessage } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import type { Approval } from './approval.ts';
 import { ArgumentsView, EvidenceView } from './arguments-view.tsx';
+import { CitedPassages } from './cited-passages.tsx';
 import { SchemaForm } from './schema-form.tsx';
 
 type Mode = 'view' | 'edit' | 'reject';
@@ -65,9 +66,10 @@ export function ApprovalCard({ api, approval, onDecided }: { api: Api; approval:
           <>
             <p>Verdict: <strong data-field="verdict">{approval.review.verdict}</strong></p>
             {approval.review.reasons.length > 0 && <ul>{approval.review.reasons.map((reason) => <li>{reason}</li>)}</ul>}
-            <details><summary>Evidence</summary><EvidenceView facts={approval.review.facts} /></details>
+            <details><summary>Evidence: the facts the rules judged</summary><EvidenceView facts={approval.review.facts} /></details>
           </>
         ) : <p class="muted">No pre-action review was recorded.</p>}
+        <details><summary>Evidence: cited passages</summary><CitedPassages api={api} threadId={approval.thread_id} /></details>
         {approval.flags.length > 0 && <p class="warning">Flags: {approval.flags.map((flag) => JSON.stringify(flag)).join('; ')}</p>}
       </section>
       {mode === 'view' && (
@@ -98,7 +100,7 @@ export function ApprovalCard({ api, approval, onDecided }: { api: Api; approval:
           </div>
         </form>
       )}
-      <ErrorMessage error={error} />
+      <div class="decision-error"><ErrorMessage error={error} /></div>
     </article>
   );
 }

@@ -30,7 +30,7 @@ export function EvidenceView({ facts }: { facts: unknown }) {
   return (
     <dl class="evidence">
       {Object.entries(facts as Record<string, unknown>).map(([name, value]) => (
-        <div class="pair"><dt>{name}</dt><dd>{value !== null && typeof value === 'object' ? <pre class="json">{JSON.stringify(value, null, 2)}</pre> : <Value name={name} value={value} />}</dd></div>
+        <div class="pair" data-fact={name}><dt>{name}</dt><dd>{value !== null && typeof value === 'object' ? <pre class="json">{JSON.stringify(value, null, 2)}</pre> : <Value name={name} value={value} />}</dd></div>
       ))}
     </dl>
   );
