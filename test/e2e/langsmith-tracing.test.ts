@@ -57,7 +57,8 @@ describe('LangSmith tracing', () => {
 
   for (const multipart of [true, false]) {
     it(`traces a run with its thread, run, tenant and assistant, sent by ${multipart ? '/runs/multipart' : '/runs/batch (no multipart endpoint)'} and flushed at shutdown`, async () => {
-      standIn = await startLangSmithStandIn({ multipart });
+      // A slow LangSmith: what arrives after the service closed was waited for by its shutdown.
+      standIn = await startLangSmithStandIn({ multipart, ingestDelayMs: 1_500 });
       harness = await createTestHarness(langsmithEnvironment(standIn));
       expect((await infoFlags(harness)).langsmith).toBe(true);
       const { threadId, runId, assistantId, status } = await askOnThread(harness);

@@ -36,6 +36,11 @@ export interface LangSmithRequest {
 export interface LangSmithStandInOptions {
   /** Answer 404 to `/runs/multipart`, as an older server does, so the client falls back to `/runs/batch`. */
   multipart?: boolean;
+  /**
+   * Take this long over each `/runs…` request and keep what it carried only then (a slow
+   * LangSmith): runs seen once the service has closed prove that shutdown waited for them.
+   */
+  ingestDelayMs?: number;
 }
 
 export interface LangSmithStandIn {
@@ -94,6 +99,7 @@ export async function startLangSmithStandIn(options: LangSmithStandInOptions = {
         response.end(JSON.stringify(value));
       };
       if (failure !== undefined) return answer(failure, { detail: 'stand-in is down' });
+      if (options.ingestDelayMs && url.pathname.startsWith('/runs')) await new Promise((resolve) => setTimeout(resolve, options.ingestDelayMs));
       if (request.method === 'GET' && url.pathname === '/info') {
         return answer(200, { version: '0.10.0', batch_ingest_config: { use_multipart_endpoint: options.multipart !== false }, instance_flags: {} });
       }
