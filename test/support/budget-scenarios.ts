@@ -136,6 +136,19 @@ export function describeBudgets(title: string, storage: () => Record<string, str
         expect(run.usage.input_tokens + run.usage.output_tokens).toBeGreaterThan(20_000);
       }, 60_000);
 
+      if (provider === 'openai') {
+        it('stops at a cost budget too, priced from MODEL_PRICES on the provider\'s own counts', async () => {
+          const perToken = { input: 1, output: 1 };
+          const service = await start({ BUDGET_RUN_COST_USD: '0.02', MODEL_PRICES: JSON.stringify({ router: perToken, executor: perToken, reviewer: perToken }) }, 1001, 12_999);
+          const threadId = await newThread(service.harness);
+          const state = await runToEnd(service.harness, threadId, 'Please refund order 1001, it arrived late.');
+          expect(state.result.status).toBe('partial');
+          expect(state.result.reason).toMatch(/^budget exhausted: the run's cost budget of \$0\.02 \(\$0\.0\d+ used/);
+          expect(refundsOf(service.harness.services, 1001)).toHaveLength(1);
+          expect(service.calls('executor')).toBe(2);
+        }, 60_000);
+      }
+
       it('refuses a run whose first model call would pass its budget: partial, nothing asked, nothing done (a tenant override)', async () => {
         const service = await start({ BUDGET_RUN_TOKENS: '1000000', BUDGET_TENANTS: JSON.stringify({ acme: { run_tokens: 50 } }) }, 1001, 12_999);
         const threadId = await newThread(service.harness);
