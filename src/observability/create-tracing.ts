@@ -13,6 +13,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
   type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { setTracingSettings } from './tracing-settings.ts';
@@ -46,6 +47,8 @@ export interface Tracing {
 export interface TracingOverrides {
   /** Export here instead (tests: an `InMemorySpanExporter`), one span at a time. */
   exporter?: SpanExporter;
+  /** The processor in front of `exporter` (default: one span at a time, as tests read them). */
+  spanProcessor?: SpanProcessor;
   serviceVersion?: string;
 }
 
@@ -69,7 +72,7 @@ export function createTracing(config: TracingConfig, overrides: TracingOverrides
     resource,
     sampler: samplerFor(config),
     // A test reads each span as it ends; a service batches, off the request path.
-    spanProcessors: [overrides.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
+    spanProcessors: [overrides.spanProcessor ?? (overrides.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter))],
   });
   provider.register();
   setTracingSettings({ latestConventions: config.latestConventions, captureContent: config.captureContent });
