@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { ThreadRecord } from '../runs/index.ts';
+import type { CreateRunOptions, ThreadRecord } from '../runs/index.ts';
 import type { Services } from '../services.ts';
 import { approvalIdsIn, closedError, type ApprovalRequest, type ClosedApprovalStatus } from '../tools/index.ts';
 
@@ -47,13 +47,31 @@ function waitingApprovals(thread: ThreadRecord): string[] {
 
 /**
  * A new message on a thread paused at approvals drops those interrupts (LangGraph continues
- * from the input), so the approvals are superseded. `thread` is the record read before the run
- * was accepted.
+ * from the input), so the approvals are superseded: the run manager's `beforeAccept` for a run
+ * with new input, called under the thread's lock, where every decision that resumes is made
+ * too (`decideUnderThreadLock`). So exactly one wins: a message on an idle thread whose approval
+ * was decided first is refused (409: the decision resumes first); one behind a run (the resumed
+ * one) follows its multitask strategy; otherwise the approvals are superseded before the run is
+ * stored, and a decision after that answers 409.
  */
-export async function supersedeWaitingApprovals(services: LifecycleServices, thread: ThreadRecord, actor: string) {
-  return closeApprovals(services, waitingApprovals(thread), {
-    tenantId: thread.tenant_id, threadId: thread.thread_id, status: 'superseded', reason: 'superseded by a new message on the thread', actor,
-  });
+export function supersedeWhenAccepted(services: LifecycleServices, actor: string): NonNullable<CreateRunOptions['beforeAccept']> {
+  return async (thread, { idle }) => {
+    const waiting = waitingApprovals(thread);
+    if (waiting.length === 0) return;
+    if (idle) {
+      for (const id of waiting) {
+        const request = await services.approvals.get(id);
+        if (request?.decision !== undefined) {
+          throw new AppError('CONFLICT', `Approval ${id} on this thread was ${request.status} by ${request.decision.approver} and resumes the thread first; send the message once that run has started`, {
+            details: { approval_id: id, status: request.status },
+          });
+        }
+      }
+    }
+    await closeApprovals(services, waiting, {
+      tenantId: thread.tenant_id, threadId: thread.thread_id, status: 'superseded', reason: 'superseded by a new message on the thread', actor,
+    });
+  };
 }
 
 /** After a state update: approvals the thread waited at and no longer does are superseded by it. */

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import type { CreateRunRequest, ThreadRecord } from '../runs/index.ts';
+import { resumeDecidedApproval, type CreateRunRequest, type RunRecord, type ThreadRecord } from '../runs/index.ts';
 import type { Services } from '../services.ts';
 import {
   isToolAllowed,
@@ -96,6 +96,42 @@ export async function decideApproval(services: DecideServices, caller: Caller, a
     },
   });
   return { approval: decided, ...(thread ? { thread } : {}), ...(request.requestedBy ? { requester: request.requestedBy } : {}) };
+}
+
+/**
+ * Decide an approval and, with `input.resume`, resume its thread, atomically with runs being
+ * accepted on the thread: the decision is recorded under the thread's lock as its run is
+ * accepted (or, without resume, under the lock alone), so a new message on the thread either
+ * superseded the approval before (this answers 409) or is refused or queued after it (see
+ * `supersedeWhenAccepted`). `run` is the resumed run, when resumed.
+ */
+export async function decideAndResume(
+  services: DecideServices & Pick<Services, 'runs'>,
+  caller: Caller,
+  approvalId: string,
+  input: DecisionInput,
+): Promise<DecidedApproval & { run?: RunRecord }> {
+  const request = await services.approvals.get(approvalId);
+  if (!request || request.tenantId !== caller.tenantId) throw new AppError('NOT_FOUND', 'Approval request not found');
+  const decideNow = () => decideApproval(services, caller, approvalId, input);
+  const thread = input.resume ? await services.repository.getThread(request.tenantId, request.threadId) : undefined;
+  if (!thread || !request.requestedBy || typeof thread.metadata.graph_id !== 'string') {
+    const decided = await services.runs.withThread(request.tenantId, request.threadId, decideNow);
+    if (input.resume) throw new AppError('CONFLICT', 'The decision is recorded, but its thread has no graph to resume');
+    return decided;
+  }
+  let decided: DecidedApproval | undefined;
+  // The requester's authority; the approver is the actor the audit names. Should this process
+  // die between the decision and the run, the sweep for stranded approvals makes the run.
+  const run = await resumeDecidedApproval(services.runs, {
+    approval: request,
+    thread,
+    actor: caller.name,
+    beforeAccept: async () => {
+      decided = await decideNow();
+    },
+  });
+  return { ...decided!, run };
 }
 
 /**

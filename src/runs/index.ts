@@ -1,7 +1,7 @@
 export { streamGraphRun, type GraphRunRequest } from './stream-graph-run.ts';
 export { streamModes, type RunEvent, type StreamMode } from './run-event.ts';
 export { toWireJson, toWireValue } from './to-wire-json.ts';
-export { createRunManager, type RunManager, type CreateRunRequest, type CancelAction } from './run-manager.ts';
+export { createRunManager, type RunManager, type CreateRunRequest, type CreateRunOptions, type CancelAction } from './run-manager.ts';
 export type { RunObserver, RunObservation } from './run-observer.ts';
 export { combineRunObservers } from './combine-run-observers.ts';
 export type { RunOutcome } from './execute-run.ts';

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { ApprovalRequest } from '../tools/index.ts';
 import type { MultitaskStrategy, RunRecord, ThreadRecord } from './run-records.ts';
-import type { RunManager } from './run-manager.ts';
+import type { CreateRunOptions, RunManager } from './run-manager.ts';
 
 export interface ResumeDecidedApprovalRequest {
   /** A decided request (approved, edited or rejected). */
@@ -12,6 +12,8 @@ export interface ResumeDecidedApprovalRequest {
   actor: string;
   /** `enqueue` after a fresh decision; `reject` for a sweep, so two sweepers never both resume one thread. */
   multitaskStrategy?: MultitaskStrategy;
+  /** Under the thread's lock before the run is accepted: where a fresh decision is recorded, so none can be recorded without its run. */
+  beforeAccept?: CreateRunOptions['beforeAccept'];
 }
 
 /**
@@ -38,5 +40,5 @@ export async function resumeDecidedApproval(runs: Pick<RunManager, 'create'>, re
     command: { resume: { approvalId: approval.id } },
     actor: request.actor,
     multitaskStrategy: request.multitaskStrategy ?? 'enqueue',
-  });
+  }, request.beforeAccept ? { beforeAccept: request.beforeAccept } : {});
 }

@@ -115,8 +115,21 @@ export interface CreateRunRequest {
 
 export type CancelAction = 'interrupt' | 'rollback';
 
+export interface CreateRunOptions {
+  /**
+   * Called under the thread's lock once the run is about to be accepted (thread read, multitask
+   * strategy checked), before anything of it is stored; throwing refuses it. `idle`: no run is
+   * pending or running on the thread, so this one starts from the thread as it is now. What it
+   * decides (an approval decided, approvals superseded) is atomic with every other run's
+   * acceptance on the thread and with `withThread`.
+   */
+  beforeAccept?: (thread: ThreadRecord, context: { idle: boolean }) => Promise<void>;
+}
+
 export interface RunManager {
-  create(request: CreateRunRequest): Promise<RunRecord>;
+  create(request: CreateRunRequest, options?: CreateRunOptions): Promise<RunRecord>;
+  /** `work` under the thread's lock, where runs on it are accepted (never create a run on the same thread inside it). */
+  withThread<T>(tenantId: string, threadId: string, work: () => Promise<T>): Promise<T>;
   get(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   list(tenantId: string, threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<RunRecord[]>;
   /** The run's events from `after` on, live until it ends. */
@@ -432,7 +445,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
   }
 
   return {
-    async create(request) {
+    async create(request, options = {}) {
       if (draining) {
         throw new AppError('SERVER_DRAINING', 'This server is shutting down and takes no new runs; retry, another replica will take it', { headers: { 'Retry-After': '1' } });
       }
@@ -534,6 +547,7 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         if (active.length > 0 && strategy === 'reject') {
           throw new AppError('CONFLICT', 'Thread is already running a task. Wait for it to finish or choose a different multitask strategy.');
         }
+        await options.beforeAccept?.(thread, { idle: active.length === 0 });
         const metadataPatch = thread.metadata.graph_id ? undefined : { graph_id: entry.graphId, assistant_id: assistant.assistantId };
         // Issued together: one commit (SQLite) or concurrent round trips (Redis).
         const [stored, marked] = await Promise.allSettled([
@@ -569,6 +583,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         return run;
       }));
     },
+
+    withThread: (tenantId, threadId, work) => withThreadLock(threadKey(tenantId, threadId), work),
 
     get: async (tenantId, runId) => {
       const running = live.get(runId)?.record ?? remoteTemporary.get(runId);

@@ -5,7 +5,7 @@ import { toWireValue, type CreateRunRequest } from '../../runs/index.ts';
 import type { Services } from '../../services.ts';
 import { approvalInterruptsIn } from '../../tools/index.ts';
 import type { Caller } from '../app-env.ts';
-import { supersedeWaitingApprovals } from '../approval-lifecycle.ts';
+import { supersedeWhenAccepted } from '../approval-lifecycle.ts';
 import type { AssistantCallAuthorization } from './authorize-assistant-call.ts';
 import type { AssistantTool } from './list-assistant-tools.ts';
 
@@ -54,9 +54,7 @@ export async function callAssistantTool(
       callerId: caller.id,
     };
     // New input on a thread paused at approvals supersedes them once accepted, as on the runs API.
-    const before = requestedThread === undefined ? undefined : await services.repository.getThread(caller.tenantId, requestedThread);
-    const run = await services.runs.create(request);
-    if (before) await supersedeWaitingApprovals(services, before, caller.name);
+    const run = await services.runs.create(request, requestedThread === undefined ? {} : { beforeAccept: supersedeWhenAccepted(services, caller.name) });
     // As a thread run's route does: the thread it created carries what the authorization handlers stamp.
     if (creates && Object.keys(stamps).length > 0) await services.repository.updateThread(caller.tenantId, threadId!, { metadata: stamps });
     const values = toWireValue<Record<string, unknown> | null>(await services.runs.join(run.tenant_id, run.run_id));

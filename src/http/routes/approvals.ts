@@ -2,8 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
 import { approvalStatuses, type ApprovalRequest, type ApprovalStatus, type ToolRegistry } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
-import { resumeDecidedApproval } from '../../runs/index.ts';
-import { decideApproval } from '../decide-approval.ts';
+import { decideAndResume } from '../decide-approval.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, jsonResponse, runSchema } from '../schemas/resources.ts';
 import { resourceId } from '../schemas/resource-id.ts';
@@ -129,13 +128,9 @@ export function createApprovalRoutes() {
       const { approval_id } = c.req.valid('param');
       const body = c.req.valid('json');
       const { services, caller } = c.var;
-      const { approval: decided, thread, requester } = await decideApproval(services, caller, approval_id, body);
-      if (!body.resume) return c.json({ approval: toApproval(decided, services.tools), run: null } as never, 200);
-      if (!thread || !requester) throw new AppError('CONFLICT', 'The decision is recorded, but its thread has no graph to resume');
-      // The requester's authority; the approver is the actor the audit names. Should this process
-      // die before the run is made, the sweep for stranded approvals makes it.
-      const run = await resumeDecidedApproval(services.runs, { approval: decided, thread, actor: caller.name });
-      return c.json({ approval: toApproval(decided, services.tools), run: publicRun(run) } as never, 200);
+      // Decided under the thread's lock as the resumed run is accepted: a new message racing it loses or supersedes it first.
+      const { approval: decided, run } = await decideAndResume(services, caller, approval_id, body);
+      return c.json({ approval: toApproval(decided, services.tools), run: run ? publicRun(run) : null } as never, 200);
     },
   );
 

@@ -4,7 +4,6 @@ import { AppError } from '../../errors.ts';
 import { toUsageTotals } from '../../observability/index.ts';
 import { toWireJson, type CreateRunRequest, type RunRecord } from '../../runs/index.ts';
 import type { AppEnv } from '../app-env.ts';
-import { supersedeWaitingApprovals } from '../approval-lifecycle.ts';
 import { applyApprovalResume } from '../apply-approval-resume.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { errorResponses, eventStreamResponse, jsonResponse, runSchema } from '../schemas/resources.ts';
@@ -105,15 +104,10 @@ export function createRunRoutes() {
   async function create(c: Context<AppEnv>, body: RunCreate, threadId?: string) {
     requireScope(c.var.caller, 'runs:write');
     const { services, caller } = c.var;
-    // A resume with decisions on a thread paused at approvals decides them as POST /approvals/{id} does.
-    const request = await applyApprovalResume(services, caller, toCreateRequest(c, body, threadId));
-    // New input (no command) on a thread paused at approvals drops those interrupts: they are
-    // superseded once the run is accepted, read from the thread as it was before.
-    const before = threadId !== undefined && body.input != null && body.command == null
-      ? await services.repository.getThread(caller.tenantId, threadId)
-      : undefined;
-    const run = await services.runs.create(request);
-    if (before) await supersedeWaitingApprovals(services, before, caller.name);
+    // A resume with decisions on a thread paused at approvals decides them as POST /approvals/{id}
+    // does; new input (no command) supersedes them. Either under the thread's lock, as the run is accepted.
+    const { request, options } = await applyApprovalResume(services, caller, toCreateRequest(c, body, threadId));
+    const run = await services.runs.create(request, options);
     c.header('Content-Location', location(run, threadId === undefined));
     return run;
   }

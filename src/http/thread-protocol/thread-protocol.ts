@@ -5,7 +5,6 @@ import { logError } from '../../observability/index.ts';
 import type { Services } from '../../services.ts';
 import { approvalIdsIn } from '../../tools/index.ts';
 import type { AppEnv } from '../app-env.ts';
-import { supersedeWaitingApprovals } from '../approval-lifecycle.ts';
 import { requireScope } from '../middleware/authenticate.ts';
 import { applyApprovalResume } from '../apply-approval-resume.ts';
 import { toCreateRequest } from '../routes/runs.ts';
@@ -114,10 +113,9 @@ export function createThreadProtocol(): ThreadProtocol {
     }
     const { services, caller } = c.var;
     // Decisions for approvals (`input.respond` with `{ decisions }`) follow the approval rules.
-    const request = await applyApprovalResume(services, caller, toCreateRequest(c, parsed.data, threadId));
-    const run = await services.runs.create({ ...request, protocol: true });
     // New input on a thread paused at approvals supersedes them, as on POST /threads/{id}/runs.
-    if (thread && params.input != null && !params.command) await supersedeWaitingApprovals(services, thread, caller.name);
+    const { request, options } = await applyApprovalResume(services, caller, toCreateRequest(c, parsed.data, threadId));
+    const run = await services.runs.create({ ...request, protocol: true }, options);
     channel.currentRunId = run.run_id;
     relay(services, channel, run);
     return run;
