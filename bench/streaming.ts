@@ -131,6 +131,8 @@ interface Server {
   url: string;
   /** Processes whose memory is the server's (and whose CPU is reported). */
   pids: number[];
+  /** What its processes printed to stderr (the end of it), when streams failed. */
+  errors(): string;
   stop(): Promise<void>;
 }
 
@@ -143,6 +145,7 @@ async function startOverseer(count: number): Promise<Server> {
     name: options.embedded ? 'overseer (embedded)' : 'overseer (API + worker)',
     url: cluster.url,
     pids: [cluster.api.child.pid!, ...cluster.workers.map((worker) => worker.child.pid!)],
+    errors: () => [cluster.api, ...cluster.workers].map((node, index) => `${index === 0 ? 'API' : 'worker'} (exit ${node.child.exitCode ?? node.child.signalCode ?? 'running'}): ${node.stderr().slice(-1_500)}`).join('\n'),
     stop: () => cluster.stop(),
   };
 }
@@ -165,6 +168,7 @@ async function startLanggraphDev(count: number): Promise<Server> {
     name: 'langgraph dev',
     url,
     pids: [child.pid!],
+    errors: () => '',
     async stop() {
       try {
         process.kill(-child.pid!, 'SIGTERM');
@@ -221,7 +225,10 @@ async function trial(start: (count: number) => Promise<Server>, count: number): 
       const starts = results.map((result) => result.firstTokenMs ?? Number.POSITIVE_INFINITY).sort((left, right) => left - right);
       console.log(`  first token ms by decile: ${[0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99].map((fraction) => starts[Math.floor(fraction * starts.length)]!.toFixed(0)).join(' ')}`);
     }
-    if (failures.length > 0) console.log(`  ${server.name}, ${count} runs: ${failures.length} streams failed, e.g. ${failures[0]!.failure}`);
+    if (failures.length > 0) {
+      console.log(`  ${server.name}, ${count} runs: ${failures.length} streams failed, e.g. ${failures[0]!.failure}`);
+      if (process.env.BENCH_DEBUG) console.log(server.errors());
+    }
     const measured: Trial = {
       count,
       lost: count * tokens - received,
