@@ -46,6 +46,15 @@ describe('stateless runs whose creation failed in a Redis outage', () => {
     expect(response.status).toBe(200);
   });
 
+  it('executes an accepted stateless run that a worker takes after the acceptance window (a delayed job)', async () => {
+    // Taken 4 s after it was queued, past its 3 s window: accepted is accepted, however long it waited.
+    const response = await harness.post('/runs', { ...question, after_seconds: 4 });
+    expect(response.status).toBe(200);
+    const { run_id: runId } = (await response.json()) as { run_id: string };
+    await harness.services.runs.join('default', runId);
+    expect((await startedRecords(runId)).map((record) => record.type)).toContain('run.started');
+  });
+
   it('never executes a stateless run answered 503 while Redis hung, and still executes the next ones', async () => {
     const created: RunRecord[] = [];
     const stop = harness.services.runs.onRunCreated((run) => created.push(run));
