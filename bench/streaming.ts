@@ -103,7 +103,8 @@ function streamRun(url: string, deadline: number): Promise<StreamResult> {
           resolve(result);
         });
         response.on('error', (error) => {
-          result.failure = String(error);
+          // A stream cut at the deadline reports 'aborted' here after the deadline's own reason.
+          result.failure ??= String(error);
           resolve(result);
         });
       },
