@@ -16,7 +16,7 @@
  *   npm run bench:streaming -- --ramp             (then the ramp; a few minutes more)
  *   npm run bench:streaming -- --server overseer --count 200 --embedded
  *
- * Clients: one `node:http` request per run from this process (no SDK: 1,000 SDK clients parse
+ * Runs start `--open-every` ms apart (default 1). Clients: one `node:http` request per run from this process (no SDK: 1,000 SDK clients parse
  * every event as JSON, which alone would take a core here); tokens are found in the raw SSE text
  * of `messages` events with a regular expression. The client shares the two cores with the
  * servers, so its own event-loop delay is part of the delay measured (printed: client CPU).
@@ -37,10 +37,14 @@ const { values: options } = parseArgs({
     server: { type: 'string' },
     embedded: { type: 'boolean', default: false },
     ramp: { type: 'boolean', default: false },
+    'open-every': { type: 'string', default: '1' },
   },
 });
 const tokens = Number(options.tokens);
 const tokenEveryMs = Number(options.every);
+// Connections open this many ms apart (1,000 over a second): opened all at once, more than a listen
+// backlog's 511 wait in SYN retransmits (1, 3, 7, 15, 31 s) while the API is busy accepting the rest.
+const openEveryMs = Number(options['open-every']);
 const limits = { lost: 0, p99Ms: 50, peakRssBytes: 1.5 * 1024 ** 3 };
 const configPath = path.resolve(import.meta.dirname, 'fixtures/langgraph.json');
 const now = () => performance.timeOrigin + performance.now();
@@ -208,7 +212,8 @@ async function trial(start: (count: number) => Promise<Server>, count: number): 
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     const deadline = Date.now() + tokens * tokenEveryMs + 60_000;
-    const results = await Promise.all(Array.from({ length: count }, () => streamRun(server.url, deadline)));
+    const results = await Promise.all(Array.from({ length: count }, (_, index) =>
+      new Promise((resolve) => setTimeout(resolve, index * openEveryMs)).then(() => streamRun(server.url, deadline))));
     const seconds = (performance.now() - started) / 1_000;
     const serverCpuMs = server.pids.reduce((sum, pid, index) => sum + processUsage(pid).cpuMs - cpuBefore[index]!, 0);
     const client = process.cpuUsage(clientBefore);
