@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors.ts';
+import { AppError, guardStorageAsync } from '../errors.ts';
 import type { RunFence } from '../storage/index.ts';
 
 export type CancelAction = 'interrupt' | 'rollback';
@@ -87,7 +87,9 @@ export function createRedisRunClaims(options: RedisRunClaimsOptions): RunClaims 
       const token = randomUUID();
       const deadline = Date.now() + lockTtlMs;
       let delay = 5;
-      while ((await client.set(lockKey, token, 'PX', lockTtlMs, 'NX')) !== 'OK') {
+      // Redis gone or hanging is an outage (503), as for the run store the work behind the lock reads.
+      const acquire = () => guardStorageAsync('Run store unavailable', () => client.set(lockKey, token, 'PX', lockTtlMs, 'NX'));
+      while ((await acquire()) !== 'OK') {
         if (Date.now() > deadline) throw new AppError('CONFLICT', 'The thread is busy deciding another run; retry');
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 100);
