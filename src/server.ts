@@ -67,6 +67,29 @@ async function main() {
     // After the services: whether langgraph.json's auth.path authenticates is known once its module is loaded.
     checkOpenMode(config, isOpenMode(services));
     listening = await listen(app.fetch, config);
+    // From the moment it listens a SIGTERM drains it, also while the console is still being bundled.
+    const { server } = listening;
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        // A second Ctrl-C does not wait for the drain.
+        console.log(`${signal} received again: exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
+      const { shutdownGraceSeconds } = config.lifecycle;
+      drainAndClose({ services, server: server as Server, graceSeconds: shutdownGraceSeconds, signal }).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
+      // Whatever hangs in closing must not hold the process past the grace period.
+      setTimeout(() => process.exit(1), (shutdownGraceSeconds + 10) * 1_000).unref();
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
     const recovery = await services.recoverRuns();
     const { added, updated, unchanged } = services.knowledgeBase;
     console.log(`Overseer listening on http://${config.host}:${listening.port} (API docs at /docs)`);
@@ -92,29 +115,6 @@ async function main() {
     await services.close();
     throw error;
   }
-  const { server } = listening;
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) {
-      // A second Ctrl-C does not wait for the drain.
-      console.log(`${signal} received again: exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    const { shutdownGraceSeconds } = config.lifecycle;
-    drainAndClose({ services, server: server as Server, graceSeconds: shutdownGraceSeconds, signal }).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
-    // Whatever hangs in closing must not hold the process past the grace period.
-    setTimeout(() => process.exit(1), (shutdownGraceSeconds + 10) * 1_000).unref();
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error) => {
