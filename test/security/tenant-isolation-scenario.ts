@@ -99,10 +99,10 @@ function probesOf(): Probe[] {
     // Acme's run ids, on rival's thread of the same id and on the stateless routes.
     ...runRouteProbes(t, 'on the colliding thread'),
     { label: "GET /runs/{acme's run}/stream", expect: 'not-found', request: (world) => ({ method: 'GET', path: `/runs/${world.runIds[0]}/stream` }) },
-    // Time travel to acme's checkpoint: there is no such checkpoint in rival's thread.
+    // Time travel to acme's checkpoint: there is no such checkpoint in rival's thread, so 404 and no run.
     {
       label: "POST runs/wait from acme's checkpoint",
-      expect: 'own',
+      expect: 'not-found',
       request: (world) => ({ method: 'POST', path: `${t}/runs/wait`, body: { ...ask('Go on from there'), checkpoint_id: world.history[1] } }),
     },
     // A run of rival's own on the colliding id: a new conversation, not acme's continued.
@@ -122,7 +122,7 @@ function probesOf(): Probe[] {
       expect: 'own',
       request: (world) => ({ method: 'POST', path: `${t}/state`, body: { values: { messages: [{ role: 'user', content: 'rival edit' }] }, as_node: 'finish', checkpoint_id: world.history[1] } }),
     },
-    { label: 'GET runs after its run', expect: 'own', request: () => ({ method: 'GET', path: `${t}/runs` }), check: (body, world) => Array.isArray(body) && body.length === 2 && body.every((run: { run_id: string }) => !world.runIds.includes(run.run_id)) },
+    { label: 'GET runs after its run', expect: 'own', request: () => ({ method: 'GET', path: `${t}/runs` }), check: (body, world) => Array.isArray(body) && body.length === 1 && body.every((run: { run_id: string }) => !world.runIds.includes(run.run_id)) },
     // Acme's paused refund: the same thread id, then its approval id.
     { label: 'POST thread with the refund thread id', expect: 'own', request: () => ({ method: 'POST', path: '/threads', body: { thread_id: refundThread, graph_id: 'supervisor' } }) },
     { label: 'GET state of the refund thread', expect: 'own', request: () => ({ method: 'GET', path: `${threadPaths(refundThread)}/state` }), check: emptyState },
