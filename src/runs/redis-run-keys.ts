@@ -7,6 +7,7 @@
  *
  *   {tenant}:threads:created        sorted set  thread id by created_at (ms)
  *   {tenant}:threads:updated        sorted set  thread id by updated_at (ms)
+ *   {tenant}:runs                   sorted set  run id by created_at (ms), every thread: the tenant's run list
  *   {tenant}:thread:<id>            hash        thread fields except metadata, each JSON
  *   {tenant}:thread:<id>:metadata   hash        metadata key → JSON value, so a PATCH merge is one HSET
  *   {tenant}:thread:<id>:runs       sorted set  run id by created_at (ms)
@@ -38,6 +39,7 @@ export function createKeys(prefix: string) {
       return {
         threadsByCreation: `${base}:threads:created`,
         threadsByUpdate: `${base}:threads:updated`,
+        runs: `${base}:runs`,
         thread,
         metadata: (threadId: string) => `${thread(threadId)}:metadata`,
         threadRuns: (threadId: string) => `${thread(threadId)}:runs`,

@@ -172,7 +172,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
         const threadKeys = [tenant.thread(threadId), tenant.metadata(threadId), tenant.threadsByCreation, tenant.threadsByUpdate];
         const deleted = await runScript(
           deleteThreadScript,
-          [...threadKeys, tenant.threadRuns(threadId), tenant.threadActive(threadId), ...runIds.map(tenant.run)],
+          [...threadKeys, tenant.threadRuns(threadId), tenant.threadActive(threadId), tenant.runs, ...runIds.map(tenant.run)],
           [threadId, ...runIds],
         );
         // A run was added or removed between the read and the script: read the index again.
@@ -203,7 +203,9 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
         .multi()
         .del(tenant.run(run.run_id))
         .hset(tenant.run(run.run_id), ...toFields(run))
-        .zadd(tenant.threadRuns(run.thread_id), scoreOf(run.created_at), run.run_id);
+        .zadd(tenant.threadRuns(run.thread_id), scoreOf(run.created_at), run.run_id)
+        // The tenant's run list, in the same transaction as the record, so neither is ever without the other.
+        .zadd(tenant.runs, scoreOf(run.created_at), run.run_id);
       if (active) transaction.sadd(tenant.threadActive(run.thread_id), run.run_id);
       else transaction.srem(tenant.threadActive(run.thread_id), run.run_id);
       await execAll(transaction);
@@ -221,6 +223,27 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       // A status filter reads the thread's runs newest first until the page is full.
       const found: RunRecord[] = [];
       for (let start = 0; found.length < offset + limit; start += threadPageSize) {
+        const runIds = await client.zrevrange(index, start, start + threadPageSize - 1);
+        found.push(...(await readRuns(tenantId, runIds)).filter((run) => run.status === status));
+        if (runIds.length < threadPageSize) break;
+      }
+      return found.slice(offset, offset + limit);
+    },
+
+    async listTenantRuns(tenantId, { limit, offset, status, before }) {
+      if (limit <= 0) return [];
+      const index = keys.tenant(tenantId).runs;
+      // Reverse rank orders by created_at, then run id, both descending: the SQLite order.
+      let start = 0;
+      if (before !== undefined) {
+        const rank = await client.zrevrank(index, before);
+        if (rank === null) return [];
+        start = rank + 1;
+      }
+      if (!status) return readRuns(tenantId, await client.zrevrange(index, start + offset, start + offset + limit - 1));
+      // A status filter reads the tenant's runs newest first until the page is full.
+      const found: RunRecord[] = [];
+      for (; found.length < offset + limit; start += threadPageSize) {
         const runIds = await client.zrevrange(index, start, start + threadPageSize - 1);
         found.push(...(await readRuns(tenantId, runIds)).filter((run) => run.status === status));
         if (runIds.length < threadPageSize) break;
@@ -256,7 +279,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       if (threadField === null) return false;
       const threadId = JSON.parse(threadField) as string;
       const [deleted] = await execAll(
-        client.multi().del(tenant.run(runId)).zrem(tenant.threadRuns(threadId), runId).srem(tenant.threadActive(threadId), runId),
+        client.multi().del(tenant.run(runId)).zrem(tenant.threadRuns(threadId), runId).zrem(tenant.runs, runId).srem(tenant.threadActive(threadId), runId),
       );
       if (deleted === 0) return false;
       await execAll(client.multi().hdel(keys.runOwners, runId).srem(keys.activeRuns, runId));

@@ -31,6 +31,8 @@ redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}`);
 
 // Deletes only if ARGV[2..] is exactly the thread's run index, read just before; -1 asks the caller to read again.
+// KEYS: thread, metadata, threads by creation, threads by update, thread runs, thread active,
+// the tenant's run list (its entries for these runs go), then the run records.
 export const deleteThreadScript = luaScript(`
 if redis.call('ZCARD', KEYS[5]) ~= #ARGV - 1 then return -1 end
 for index = 2, #ARGV do
@@ -39,8 +41,9 @@ end
 local existed = redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
+for index = 2, #ARGV do redis.call('ZREM', KEYS[7], ARGV[index]) end
 for index = 2, #KEYS do
-  if index ~= 3 and index ~= 4 then redis.call('DEL', KEYS[index]) end
+  if index ~= 3 and index ~= 4 and index ~= 7 then redis.call('DEL', KEYS[index]) end
 end
 return existed`);
 

@@ -341,6 +341,55 @@ export function describeRunRepositoryContract(
         expect(await list('timeout', 10, 0)).toEqual([]);
       });
 
+      test("lists the tenant's runs of every thread newest first, with limit, offset and a before cursor", async () => {
+        await putRuns([
+          runRecord({ run_id: 'run-1', thread_id: 'thread-1', created_at: minuteAt(1) }),
+          runRecord({ run_id: 'run-4', thread_id: 'thread-2', created_at: minuteAt(4) }),
+          runRecord({ run_id: 'run-2', thread_id: 'thread-3', created_at: minuteAt(2) }),
+          runRecord({ run_id: 'run-3b', thread_id: 'thread-1', created_at: minuteAt(3) }),
+          runRecord({ run_id: 'run-3a', thread_id: 'thread-2', created_at: minuteAt(3) }),
+          runRecord({ run_id: 'run-5', thread_id: 'thread-3', created_at: minuteAt(5) }),
+        ]);
+        const list = (options: { limit: number; offset?: number; before?: string }) => repository.listTenantRuns('tenant-a', { offset: 0, ...options });
+        expect(runIds(await list({ limit: 10 }))).toEqual(['run-5', 'run-4', 'run-3b', 'run-3a', 'run-2', 'run-1']);
+        expect(runIds(await list({ limit: 2, offset: 1 }))).toEqual(['run-4', 'run-3b']);
+        // Paging by cursor, through a tie on created_at.
+        expect(runIds(await list({ limit: 2, before: 'run-3b' }))).toEqual(['run-3a', 'run-2']);
+        expect(runIds(await list({ limit: 2, before: 'run-3a', offset: 1 }))).toEqual(['run-1']);
+        expect(await list({ limit: 2, before: 'run-1' })).toEqual([]);
+        expect(await list({ limit: 2, before: 'missing' })).toEqual([]);
+        expect(await list({ limit: 0 })).toEqual([]);
+        expect(await list({ limit: 10 })).toEqual(await Promise.all(['run-5', 'run-4', 'run-3b', 'run-3a', 'run-2', 'run-1'].map((runId) => repository.getRun('tenant-a', runId))));
+      });
+
+      test("filters the tenant's runs by their current status before paging", async () => {
+        const statuses: RunStatus[] = ['success', 'error', 'success', 'pending', 'success', 'success'];
+        await putRuns(statuses.map((status, index) => runRecord({ run_id: `run-${index}`, thread_id: `thread-${index % 2}`, status, created_at: minuteAt(index) })));
+        await repository.updateRun('run-3', { status: 'success' });
+        const list = (status: RunStatus, limit: number, offset: number, before?: string) => repository.listTenantRuns('tenant-a', { status, limit, offset, before });
+        expect(runIds(await list('success', 10, 0))).toEqual(['run-5', 'run-4', 'run-3', 'run-2', 'run-0']);
+        expect(runIds(await list('success', 2, 1))).toEqual(['run-4', 'run-3']);
+        expect(runIds(await list('success', 2, 0, 'run-3'))).toEqual(['run-2', 'run-0']);
+        expect(runIds(await list('error', 10, 0))).toEqual(['run-1']);
+        expect(await list('pending', 10, 0)).toEqual([]);
+      });
+
+      test("drops deleted runs and deleted threads' runs from the tenant's run list", async () => {
+        await putRuns([
+          runRecord({ run_id: 'run-1', thread_id: 'thread-1', created_at: minuteAt(1) }),
+          runRecord({ run_id: 'run-2', thread_id: 'thread-2', created_at: minuteAt(2) }),
+          runRecord({ run_id: 'run-3', thread_id: 'thread-2', created_at: minuteAt(3) }),
+          runRecord({ run_id: 'run-4', thread_id: 'thread-3', created_at: minuteAt(4) }),
+        ]);
+        await repository.createThread(threadRecord({ thread_id: 'thread-2' }));
+        await repository.deleteRun('tenant-a', 'run-4');
+        await repository.deleteThread('tenant-a', 'thread-2');
+        expect(runIds(await repository.listTenantRuns('tenant-a', { limit: 10, offset: 0 }))).toEqual(['run-1']);
+        // A run put again keeps one entry.
+        await repository.putRun(runRecord({ run_id: 'run-1', thread_id: 'thread-1', created_at: minuteAt(1), status: 'success' }));
+        expect(await repository.listTenantRuns('tenant-a', { limit: 10, offset: 0 })).toMatchObject([{ run_id: 'run-1', status: 'success' }]);
+      });
+
       test('returns only pending and running runs as active, oldest first', async () => {
         await putRuns([
           runRecord({ run_id: 'pending-late', thread_id: 'thread-1', status: 'pending', created_at: minuteAt(3) }),
@@ -436,6 +485,16 @@ export function describeRunRepositoryContract(
         expect(await repository.activeRuns('tenant-b', 'private')).toEqual([]);
         expect(await repository.deleteRun('tenant-b', 'private-run')).toBe(false);
         expect(await repository.getRun('tenant-a', 'private-run')).toMatchObject({ status: 'running' });
+      });
+
+      test("never lists one tenant's runs in another tenant's run list", async () => {
+        await repository.putRun(runRecord({ run_id: 'b-run', tenant_id: 'tenant-b', thread_id: 'b-thread', status: 'running', created_at: minuteAt(5) }));
+        expect(runIds(await repository.listTenantRuns('tenant-b', { limit: 10, offset: 0 }))).toEqual(['b-run']);
+        expect(runIds(await repository.listTenantRuns('tenant-b', { limit: 10, offset: 0, status: 'running' }))).toEqual(['b-run']);
+        // A cursor naming another tenant's run is unknown here.
+        expect(await repository.listTenantRuns('tenant-b', { limit: 10, offset: 0, before: 'private-run' })).toEqual([]);
+        expect(runIds(await repository.listTenantRuns('tenant-a', { limit: 10, offset: 0 }))).toEqual(['private-run']);
+        expect(await repository.listTenantRuns('tenant-c', { limit: 10, offset: 0 })).toEqual([]);
       });
 
       test('keeps two tenants with the same thread id apart', async () => {

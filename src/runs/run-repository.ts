@@ -7,6 +7,16 @@ export interface ThreadSearch extends SortedPage<'thread_id' | 'status' | 'creat
   status?: ThreadStatus;
 }
 
+/** A page of a tenant's runs across all its threads, newest first (`created_at`, then run id, descending). */
+export interface TenantRunPage extends Page {
+  status?: RunStatus;
+  /**
+   * Only runs after this run in that order (a cursor: the last run id of the previous page).
+   * A run id the tenant has no record of gives an empty page.
+   */
+  before?: string;
+}
+
 export type RunPatch = Partial<Pick<RunRecord, 'status' | 'error' | 'checkpoint_before' | 'attempt' | 'resume_from' | 'worker' | 'attempt_checkpoint' | 'stalled_attempts'>>;
 
 export interface ThreadPatch {
@@ -35,6 +45,12 @@ export interface RunRepository {
   putRun(run: RunRecord): Promise<void>;
   getRun(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   listRuns(tenantId: string, threadId: string, options: Page & { status?: RunStatus }): Promise<RunRecord[]>;
+  /**
+   * The tenant's stored runs of every thread, newest first, status filter applied before paging.
+   * Stateless runs are only here when they keep their thread (`on_completion: 'keep'`): a
+   * temporary run has no record.
+   */
+  listTenantRuns(tenantId: string, options: TenantRunPage): Promise<RunRecord[]>;
   /** Runs of a thread that are pending or running, oldest first. */
   activeRuns(tenantId: string, threadId: string): Promise<RunRecord[]>;
   /** With `fence`, refused (`RUN_FENCED`) once another worker claimed the run. */

@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS run_records (
 );
 CREATE INDEX IF NOT EXISTS run_records_by_thread ON run_records (tenant_id, thread_id, created_at);
 CREATE INDEX IF NOT EXISTS run_records_by_status ON run_records (status);
+CREATE INDEX IF NOT EXISTS run_records_by_tenant ON run_records (tenant_id, created_at, run_id);
+CREATE INDEX IF NOT EXISTS run_records_by_tenant_status ON run_records (tenant_id, status, created_at, run_id);
 CREATE INDEX IF NOT EXISTS run_records_active ON run_records (tenant_id, thread_id, status, created_at);
 `;
 
@@ -176,6 +178,24 @@ export function createSqliteRunRepository(database: DatabaseSync, clock: () => D
            ORDER BY created_at DESC, run_id DESC LIMIT ? OFFSET ?`,
         )
         .all(...[tenantId, threadId, ...(options.status ? [options.status] : []), options.limit, options.offset]) as Array<{ record: string }>;
+      return rows.map((row) => JSON.parse(row.record) as RunRecord);
+    },
+    async listTenantRuns(tenantId, { limit, offset, status, before }) {
+      const conditions = ['tenant_id = ?'];
+      const parameters: Array<string | number> = [tenantId];
+      if (status) {
+        conditions.push('status = ?');
+        parameters.push(status);
+      }
+      if (before !== undefined) {
+        // An unknown cursor makes the subquery NULL, so the comparison matches nothing.
+        conditions.push('(created_at, run_id) < (SELECT created_at, run_id FROM run_records WHERE tenant_id = ? AND run_id = ?)');
+        parameters.push(tenantId, before);
+      }
+      const rows = prepared(
+          `SELECT record FROM run_records WHERE ${conditions.join(' AND ')} ORDER BY created_at DESC, run_id DESC LIMIT ? OFFSET ?`,
+        )
+        .all(...parameters, limit, offset) as Array<{ record: string }>;
       return rows.map((row) => JSON.parse(row.record) as RunRecord);
     },
     async activeRuns(tenantId, threadId) {
