@@ -24,6 +24,7 @@ import { createIngestRoutes } from './routes/ingest.ts';
 import { createMetricsRoutes } from './routes/metrics.ts';
 import { createMcpRoutes } from './routes/mcp.ts';
 import { createUsageRoutes } from './routes/usage.ts';
+import { createTenantRunRoutes } from './routes/tenant-runs.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { createRunRoutes } from './routes/runs.ts';
 import { createStoreRoutes } from './routes/store.ts';
@@ -102,6 +103,7 @@ export function createApp(services: Services) {
     createAuditRoutes(),
     createMetricsRoutes(),
     createUsageRoutes(),
+    createTenantRunRoutes(),
   ]) {
     routes.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
     if (services.config.jwt) routes.openAPIRegistry.registerComponent('securitySchemes', 'BearerJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });

@@ -8,7 +8,7 @@ export type { RunOutcome } from './execute-run.ts';
 export { keepLatestCheckpoints } from './keep-latest-checkpoints.ts';
 export { createInProcessEventBus, type RunEventBus, type SequencedRunEvent } from './run-event-bus.ts';
 export { createInProcessRunQueue, type RunQueue } from './run-queue.ts';
-export type { RunRepository, ThreadSearch, ThreadPatch } from './run-repository.ts';
+export type { RunRepository, TenantRunPage, ThreadSearch, ThreadPatch } from './run-repository.ts';
 export { metadataMatches } from './run-repository.ts';
 export { createSqliteRunRepository } from './sqlite-run-repository.ts';
 export type { RunRecord, ThreadRecord, RunStatus, ThreadStatus, MultitaskStrategy, RunKwargs } from './run-records.ts';

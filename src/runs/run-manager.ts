@@ -19,7 +19,7 @@ import type { RedisRunQueue, RunJob } from './redis-run-queue.ts';
 import type { RunAcceptance } from './redis-run-acceptance.ts';
 import { queueStatelessRun, waitForAcceptance } from './queue-stateless-run.ts';
 import { isActive, type MultitaskStrategy, type RunKwargs, type RunRecord, type RunStatus, type ThreadRecord } from './run-records.ts';
-import type { RunRepository } from './run-repository.ts';
+import type { RunRepository, TenantRunPage } from './run-repository.ts';
 import type { RunObserver } from './run-observer.ts';
 import { currentTraceCarrier, logError } from '../observability/index.ts';
 import type { RunFence } from '../storage/index.ts';
@@ -132,6 +132,8 @@ export interface RunManager {
   withThread<T>(tenantId: string, threadId: string, work: () => Promise<T>): Promise<T>;
   get(tenantId: string, runId: string): Promise<RunRecord | undefined>;
   list(tenantId: string, threadId: string, options: { limit: number; offset: number; status?: RunStatus }): Promise<RunRecord[]>;
+  /** The tenant's stored runs of every thread, newest first (see `RunRepository.listTenantRuns`). */
+  listTenant(tenantId: string, options: TenantRunPage): Promise<RunRecord[]>;
   /** The run's events from `after` on, live until it ends. */
   stream(tenantId: string, runId: string, options?: { after?: number; signal?: AbortSignal }): Promise<AsyncIterable<SequencedRunEvent>>;
   /** Wait for the run to end; its final values (with `__interrupt__` when interrupted). */
@@ -597,6 +599,8 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
     // Live runs' status is kept in memory while they run; show it over the stored one.
     list: async (tenantId, threadId, options) =>
       (await repository.listRuns(tenantId, threadId, options)).map((run) => live.get(run.run_id)?.record ?? run),
+    listTenant: async (tenantId, options) =>
+      (await repository.listTenantRuns(tenantId, options)).map((run) => live.get(run.run_id)?.record ?? run),
 
     async stream(tenantId, runId, options = {}) {
       const run = await findRun(tenantId, runId);
