@@ -47,7 +47,8 @@ export class BudgetCallbackHandler extends BaseCallbackHandler {
   private daily: { day: string; readAt: number; spend: BudgetSpend; runAtRead: BudgetSpend } | undefined;
 
   constructor(options: BudgetCallbackOptions) {
-    super({ _awaitHandler: true, raiseError: true });
+    // Only model calls are checked; chain, agent and retriever events (every graph step) are not even delivered.
+    super({ _awaitHandler: true, raiseError: true, ignoreChain: true, ignoreAgent: true, ignoreRetriever: true, ignoreCustomEvent: true });
     this.options = options;
   }
 

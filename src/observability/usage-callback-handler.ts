@@ -57,7 +57,8 @@ export class UsageCallbackHandler extends BaseCallbackHandler {
   private readonly started = new Map<string, StartedCall>();
 
   constructor(options: UsageCallbackOptions) {
-    super({ _awaitHandler: true });
+    // Only model calls count; chain, agent and retriever events (every graph step) are not even delivered.
+    super({ _awaitHandler: true, ignoreChain: true, ignoreAgent: true, ignoreRetriever: true, ignoreCustomEvent: true });
     this.options = options;
   }
 
