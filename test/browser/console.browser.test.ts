@@ -267,8 +267,14 @@ describe.skipIf(!hasChromium())('the operator console in headless Chromium', () 
   });
 
   it('lists runs with status and usage, and opens a finished one with its steps and answer', async () => {
+    const [finished] = await callApi<Array<{ run_id: string; thread_id: string }>>(server, 'GET', '/console-api/runs?status=success&limit=1', consoleKeys.manager);
+    // 21 newer threads without runs: the finished run's thread is no longer among the 20 newest.
+    const newer = new Set<string>();
+    for (let index = 0; index < 21; index += 1) newer.add((await callApi<{ thread_id: string }>(server, 'POST', '/threads', consoleKeys.support, {})).thread_id);
+    expect(finished && newer.has(finished.thread_id)).toBe(false);
     const page = await browser.newPage();
     await signIn(page, server, consoleKeys.manager, 'runs');
+    await page.locator(`#runs tr[data-run-id="${finished!.run_id}"]`).waitFor();
     const success = page.locator('#runs tr[data-status="success"]').first();
     await success.waitFor();
     expect(await success.locator('td').nth(5).innerText()).toMatch(/^\d[\d,]* \/ \d/);

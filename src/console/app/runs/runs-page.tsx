@@ -3,16 +3,13 @@ import { cost, dateTime, duration, tokens, shortId } from '../format.ts';
 import { Empty, ErrorMessage, Loading } from '../status-views.tsx';
 import { href } from '../use-hash-route.ts';
 import { useLoad } from '../use-load.ts';
-import { runDuration, type Run, type Thread } from './run.ts';
+import { runDuration, type Run } from './run.ts';
 
-const threadCount = 20;
 const shownRuns = 30;
 
-/** The newest runs across the tenant's most recently updated threads, each with its usage. */
+/** The tenant's newest runs of every thread (one list request), each with its usage. */
 async function recentRuns(api: Api): Promise<Run[]> {
-  const threads = await api.post<Thread[]>('/threads/search', { limit: threadCount, sort_by: 'updated_at', sort_order: 'desc' });
-  const perThread = await Promise.all(threads.map((thread) => api.get<Run[]>(`/threads/${encodeURIComponent(thread.thread_id)}/runs`, { limit: 10 })));
-  const newest = perThread.flat().sort((first, second) => second.created_at.localeCompare(first.created_at)).slice(0, shownRuns);
+  const newest = await api.get<Run[]>('/console-api/runs', { limit: shownRuns });
   // One run's GET carries its model usage; the list does not.
   return Promise.all(newest.map((run) => api.get<Run>(`/threads/${encodeURIComponent(run.thread_id)}/runs/${encodeURIComponent(run.run_id)}`)));
 }
