@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { Client } from '@langchain/langgraph-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import type { Client } from '@langchain/langgraph-sdk';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.ts';
+import { useSdkServer } from '../support/use-sdk-server.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/langgraph.json');
 
@@ -19,13 +20,7 @@ async function refusal(work: Promise<unknown>): Promise<{ status: number; error:
 describe('runs from a checkpoint (checkpoint_id, checkpoint.checkpoint_id) through the SDK', () => {
   let server: TestServer;
   let client: Client;
-  beforeAll(async () => {
-    server = await startTestServer({ LANGGRAPH_CONFIG: fixtures });
-    client = new Client({ apiUrl: server.url });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useSdkServer({ LANGGRAPH_CONFIG: fixtures }, (started) => ({ server, client } = started));
 
   const unknownId = '1f0c0000-0000-6000-8000-000000000000';
 

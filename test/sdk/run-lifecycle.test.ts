@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { Client } from '@langchain/langgraph-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import type { Client } from '@langchain/langgraph-sdk';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.ts';
+import { useSdkServer } from '../support/use-sdk-server.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/langgraph.json');
 
@@ -18,13 +19,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, a
 describe('run lifecycle through the SDK, on graphs from a langgraph.json', () => {
   let server: TestServer;
   let client: Client;
-  beforeAll(async () => {
-    server = await startTestServer({ LANGGRAPH_CONFIG: fixtures });
-    client = new Client({ apiUrl: server.url });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useSdkServer({ LANGGRAPH_CONFIG: fixtures }, (started) => ({ server, client } = started));
 
   it('serves the graphs the langgraph.json names', async () => {
     const assistants = await client.assistants.search();

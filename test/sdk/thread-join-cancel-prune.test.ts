@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { Client } from '@langchain/langgraph-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import type { Client } from '@langchain/langgraph-sdk';
+import { describe, expect, it } from 'vitest';
+import type { TestServer } from '../support/test-server.ts';
+import { useSdkServer } from '../support/use-sdk-server.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/langgraph.json');
 
@@ -30,13 +31,7 @@ const doneCount = (seen: Part[]) => seen.filter((part) => part.event === 'run_do
 describe('joining a thread, cancelling runs in bulk and pruning threads through the SDK', () => {
   let server: TestServer;
   let client: Client;
-  beforeAll(async () => {
-    server = await startTestServer({ LANGGRAPH_CONFIG: fixtures });
-    client = new Client({ apiUrl: server.url });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useSdkServer({ LANGGRAPH_CONFIG: fixtures }, (started) => ({ server, client } = started));
 
   it('joins a thread\'s stream and follows each run on it, one after another', async () => {
     const thread = await client.threads.create();

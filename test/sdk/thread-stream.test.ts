@@ -3,6 +3,7 @@ import { Client } from '@langchain/langgraph-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSse, type SseEvent } from '../support/test-services.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { useSdkServer } from '../support/use-sdk-server.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/langgraph.json');
 const keys = { acme: 'acme-key-0123456789abcdef', globex: 'globex-key-0123456789abcdef', reader: 'reader-key-0123456789abcdef' };
@@ -30,13 +31,7 @@ async function firstEvents(url: string, init: RequestInit, count: number): Promi
 describe('client.threads.stream() over the thread protocol (SSE)', () => {
   let server: TestServer;
   let client: Client;
-  beforeAll(async () => {
-    server = await startTestServer({ LANGGRAPH_CONFIG: fixtures });
-    client = new Client({ apiUrl: server.url });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  useSdkServer({ LANGGRAPH_CONFIG: fixtures }, (started) => ({ server, client } = started));
 
   it('stops at an interrupt, says so, and resumes with input.respond', async () => {
     const thread = client.threads.stream({ assistantId: 'approval' });
