@@ -6,6 +6,7 @@ import { AppError } from './errors.ts';
 import type { ModelPrice } from './observability/model-prices.ts';
 import type { TracingConfig } from './observability/create-tracing.ts';
 import { readTracingConfig } from './observability/read-tracing-config.ts';
+import type { McpServerSettings } from './tools/mcp/index.ts';
 
 /**
  * The one schema over the environment. Nothing else in the service reads `process.env`:
@@ -267,7 +268,7 @@ export interface Config {
   /** Token and cost budgets per run and per tenant per UTC day, checked before each model call. */
   budgets: BudgetConfig;
   /** `MCP_SERVERS` (or the file `MCP_SERVERS_FILE`): MCP servers whose tools become tools of the registry. */
-  mcpServers: McpServerConfig[];
+  mcpServers: McpServerSettings[];
   /** OpenTelemetry tracing from the `OTEL_*` variables; `exporter: 'none'` is off. */
   tracing: TracingConfig;
 }
@@ -385,18 +386,6 @@ const mcpServerSchema = z.strictObject({
   undeclared_tools: z.enum(['approve', 'hide']).default('approve'),
 });
 
-/** One MCP server as `MCP_SERVERS` declares it, in the tool source's terms. */
-export interface McpServerConfig {
-  name: string;
-  url: string;
-  headers?: Record<string, string>;
-  timeoutMs: number;
-  toolPrefix?: string;
-  scopes?: string[];
-  tools: Record<string, { risk: 'read' | 'write' | 'irreversible'; scopes?: string[]; approval?: 'always' | 'never' | { field: string; above: number }; idempotent?: boolean }>;
-  undeclaredTools: 'approve' | 'hide';
-}
-
 /**
  * `MCP_SERVERS` is a JSON array of `{ name, url, headers?, timeout_ms?, tool_prefix?, scopes?,
  * tools?: { <tool>: { risk, scopes?, approval?, idempotent? } }, undeclared_tools? }`, or
@@ -404,7 +393,7 @@ export interface McpServerConfig {
  * `{ field, above }` (a person decides when that numeric argument is above the threshold).
  * @example MCP_SERVERS='[{"name":"crm","url":"http://crm:3000/mcp","tools":{"add_note":{"risk":"write"},"refund":{"risk":"irreversible","approval":{"field":"amountCents","above":50000}}}}]'
  */
-function parseMcpServers(text: string | undefined, file: string | undefined): McpServerConfig[] {
+function parseMcpServers(text: string | undefined, file: string | undefined): McpServerSettings[] {
   if (text && file) throw new AppError('BAD_REQUEST', 'Set MCP_SERVERS or MCP_SERVERS_FILE, not both');
   const variable = file ? 'MCP_SERVERS_FILE' : 'MCP_SERVERS';
   let source = text;

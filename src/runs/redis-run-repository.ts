@@ -1,6 +1,6 @@
-import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
-import { guardStorageErrors, runFencedScript, withFence, type RunFence } from '../storage/index.ts';
+import { execCommands, guardStorageErrors, runFencedScript, withFence, type RunFence } from '../storage/index.ts';
 import { metadataMatches, type RunRepository, type ThreadPatch, type ThreadSearch } from './run-repository.ts';
 import { isActive, type RunRecord, type ThreadRecord } from './run-records.ts';
 import { createKeys } from './redis-run-keys.ts';
@@ -13,14 +13,6 @@ export interface RedisRunRepositoryOptions {
   /** Start of every key, ending in a separator, e.g. `overseer:runs:`. May not contain braces. */
   keyPrefix: string;
   clock?: () => Date;
-}
-
-async function execAll(commands: ChainableCommander): Promise<unknown[]> {
-  const results = await commands.exec();
-  if (results === null) throw new Error('Redis transaction was aborted');
-  const failed = results.find(([error]) => error !== null);
-  if (failed) throw failed[0];
-  return results.map(([, reply]) => reply);
 }
 
 const threadPageSize = 100;
@@ -61,7 +53,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     const tenant = keys.tenant(tenantId);
     const pipeline = client.pipeline();
     for (const threadId of threadIds) pipeline.hgetall(tenant.thread(threadId)).hgetall(tenant.metadata(threadId));
-    const replies = (await execAll(pipeline)) as Array<Record<string, string>>;
+    const replies = (await execCommands(pipeline)) as Array<Record<string, string>>;
     return threadIds.flatMap((_, index) => {
       const fields = replies[index * 2]!;
       return Object.keys(fields).length === 0 ? [] : [toThread(fields, replies[index * 2 + 1]!)];
@@ -73,7 +65,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
     const tenant = keys.tenant(tenantId);
     const pipeline = client.pipeline();
     for (const runId of runIds) pipeline.hgetall(tenant.run(runId));
-    const replies = (await execAll(pipeline)) as Array<Record<string, string>>;
+    const replies = (await execCommands(pipeline)) as Array<Record<string, string>>;
     return replies.filter((fields) => Object.keys(fields).length > 0).map((fields) => fromFields(fields) as unknown as RunRecord);
   }
 
@@ -178,7 +170,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
         // A run was added or removed between the read and the script: read the index again.
         if (deleted === -1 && attempt < maxDeleteAttempts) continue;
         if (deleted === -1) throw new AppError('CONFLICT', `Thread ${threadId} kept changing while being deleted`);
-        if (runIds.length > 0) await execAll(client.multi().hdel(keys.runOwners, ...runIds).srem(keys.activeRuns, ...runIds));
+        if (runIds.length > 0) await execCommands(client.multi().hdel(keys.runOwners, ...runIds).srem(keys.activeRuns, ...runIds));
         return deleted === 1;
       }
     },
@@ -208,7 +200,7 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
         .zadd(tenant.runs, scoreOf(run.created_at), run.run_id);
       if (active) transaction.sadd(tenant.threadActive(run.thread_id), run.run_id);
       else transaction.srem(tenant.threadActive(run.thread_id), run.run_id);
-      await execAll(transaction);
+      await execCommands(transaction);
       if (!active) await setGlobalActive(run.run_id, false);
     },
 
@@ -278,11 +270,11 @@ export function createRedisRunRepository(options: RedisRunRepositoryOptions): Ru
       const threadField = await client.hget(tenant.run(runId), 'thread_id');
       if (threadField === null) return false;
       const threadId = JSON.parse(threadField) as string;
-      const [deleted] = await execAll(
+      const [deleted] = await execCommands(
         client.multi().del(tenant.run(runId)).zrem(tenant.threadRuns(threadId), runId).zrem(tenant.runs, runId).srem(tenant.threadActive(threadId), runId),
       );
       if (deleted === 0) return false;
-      await execAll(client.multi().hdel(keys.runOwners, runId).srem(keys.activeRuns, runId));
+      await execCommands(client.multi().hdel(keys.runOwners, runId).srem(keys.activeRuns, runId));
       return true;
     },
 

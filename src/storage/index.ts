@@ -8,3 +8,4 @@ export { fenceConfigKey, fenceOf, isFencedError, runFencedCommands, runFencedScr
 export type { FencedScript, RedisCommand, RunFence } from './redis-fence.ts';
 export { guardStorageErrors } from './guard-storage-errors.ts';
 export type { Page, SortedPage, SortOrder, Unpaged } from './page.ts';
+export { execCommands } from './exec-redis-commands.ts';

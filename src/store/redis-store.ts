@@ -7,7 +7,7 @@ import { matchesFilter } from './match-filter.ts';
 import { decodeNamespace, encodeNamespace, itemIdOf, namespaceRangeOf } from './namespace-path.ts';
 import { planBatch } from './plan-batch.ts';
 import { rankSearchItems } from './rank-search-items.ts';
-import { execCommands } from './redis-replies.ts';
+import { execCommands } from '../storage/index.ts';
 import { createRedisStoreKeys, type RedisStoreKeys } from './redis-store-keys.ts';
 import { decodeRecord, encodeVectors, recordFields, type StoredRecord } from './redis-store-records.ts';
 import { deleteIfExpiredScript, pruneNamespaceScript, refreshExpiryScript } from './redis-store-scripts.ts';

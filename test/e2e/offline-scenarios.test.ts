@@ -36,6 +36,13 @@ const anyModel = {
   },
 };
 
+/** A stateless run of the supervisor to its end, through the HTTP app. */
+async function runToEnd(harness: TestHarness, content: string): Promise<FinalState> {
+  const response = await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as FinalState;
+}
+
 describe('supervisor over HTTP with the offline model', () => {
   let harness: TestHarness;
   beforeAll(async () => {
@@ -45,11 +52,7 @@ describe('supervisor over HTTP with the offline model', () => {
     await harness?.close();
   });
 
-  async function wait(content: string): Promise<FinalState> {
-    const response = await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
-    expect(response.status).toBe(200);
-    return (await response.json()) as FinalState;
-  }
+  const wait = (content: string) => runToEnd(harness, content);
 
   it('answers a policy question with citations from the knowledge base', async () => {
     anyModel.policyQuestion.expectOutcome(await wait(anyModel.policyQuestion.request));
@@ -201,11 +204,7 @@ describe('supervisor over HTTP on the openai provider, with a policy-following m
     await model?.close();
   });
 
-  async function wait(content: string): Promise<FinalState> {
-    const response = await harness.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(content) });
-    expect(response.status).toBe(200);
-    return (await response.json()) as FinalState;
-  }
+  const wait = (content: string) => runToEnd(harness, content);
 
   it('answers a policy question with citations from the knowledge base', async () => {
     anyModel.policyQuestion.expectOutcome(await wait(anyModel.policyQuestion.request));

@@ -1,7 +1,7 @@
 import { definePolicyRule } from '../../tools/index.ts';
 import type { OrderPolicyFacts } from './load-order-policy-facts.ts';
 import { orderPolicySections as sections } from './order-policy-sections.ts';
-import { damageReportHours, deadOnArrivalDays } from './refund-reason-rule.ts';
+import { damageReportHours, deadOnArrivalDays, reportedInTime } from './damage-report-window.ts';
 
 /**
  * `damage-reported-in-time`: damage and wrong items are reported within 48 hours of delivery;
@@ -21,11 +21,14 @@ export const damageReportRule = definePolicyRule<OrderPolicyFacts>({
     }
     // Already on file: nothing new is recorded, and whether it came in time is judged by the refund it backs.
     if (facts.damageReports.some((report) => report.sku === args.sku)) return { decision: 'allow', detail: 'already reported' };
-    const hours = (Date.parse(facts.checkedAt) - Date.parse(deliveredAt)) / 3_600_000;
-    const item = order.items.find((candidate) => candidate.sku === args.sku);
-    if (hours <= damageReportHours) return { decision: 'allow', detail: `reported within ${damageReportHours} hours of delivery` };
-    const deadOnArrival = item?.category === 'electronics' && args.kind === 'defective' && hours <= deadOnArrivalDays * 24;
-    if (deadOnArrival) return { decision: 'allow', detail: `electronics not working, within ${deadOnArrivalDays} days of delivery` };
+    const category = order.items.find((candidate) => candidate.sku === args.sku)?.category;
+    if (reportedInTime({ deliveredAt, reportedAt: facts.checkedAt, category, kind: String(args.kind) })) {
+      const hours = (Date.parse(facts.checkedAt) - Date.parse(deliveredAt)) / 3_600_000;
+      return {
+        decision: 'allow',
+        detail: hours <= damageReportHours ? `reported within ${damageReportHours} hours of delivery` : `electronics not working, within ${deadOnArrivalDays} days of delivery`,
+      };
+    }
     if (args.kind === 'defective') {
       return {
         decision: 'refuse',

@@ -3,9 +3,8 @@ import type { DamageReportFact, OrderPolicyFacts } from './load-order-policy-fac
 import type { RefundReason } from './order-arguments.ts';
 import { orderPolicySections as sections } from './order-policy-sections.ts';
 import { lateRefundWindowDays } from './shipping-policy.ts';
+import { damageReportHours, reportedInTime } from './damage-report-window.ts';
 
-export const damageReportHours = 48;
-export const deadOnArrivalDays = 30;
 
 /**
  * `refund-reason-eligible`: the reason given for a refund must hold on the order's records
@@ -85,12 +84,7 @@ export const refundReasonRule = definePolicyRule<OrderPolicyFacts>({
 export function eligibleDamageReports(facts: OrderPolicyFacts): DamageReportFact[] {
   const deliveredAt = facts.order?.shipment.deliveredAt;
   if (!deliveredAt) return [];
-  return facts.damageReports.filter((report) => {
-    const hours = (Date.parse(report.reportedAt) - Date.parse(deliveredAt)) / 3_600_000;
-    if (hours < 0) return false;
-    if (hours <= damageReportHours) return true;
-    return report.category === 'electronics' && report.kind === 'defective' && hours <= deadOnArrivalDays * 24;
-  });
+  return facts.damageReports.filter((report) => reportedInTime({ deliveredAt, reportedAt: report.reportedAt, category: report.category, kind: report.kind }));
 }
 
 function refuse(reason: string, section?: (typeof sections)[keyof typeof sections]): PolicyRuleVerdict {

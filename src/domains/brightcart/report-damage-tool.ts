@@ -28,6 +28,8 @@ const kindWords: Record<DamageReportRow['kind'], string> = {
  */
 export function createReportDamageTool(dependencies: OrderToolsDependencies) {
   const { database, clock } = dependencies;
+  // The row a call made carries its idempotency key: a repeat or a reconcile finds it by that.
+  const rowByKey = (key: string) => database.prepare('SELECT * FROM damage_reports WHERE idempotency_key = ?').get(key) as unknown as DamageReportRow | undefined;
   return defineTool({
     name: 'report_damage',
     description: 'Report that an item of a delivered Brightcart order arrived damaged, does not work (defective) or is the wrong item. '
@@ -41,7 +43,7 @@ export function createReportDamageTool(dependencies: OrderToolsDependencies) {
     }),
     async execute({ orderId, sku, kind }, context) {
       return inTransaction(database, () => {
-        const existing = database.prepare('SELECT * FROM damage_reports WHERE idempotency_key = ?').get(context.idempotencyKey) as DamageReportRow | undefined;
+        const existing = rowByKey(context.idempotencyKey);
         if (existing) return describeReport(existing);
         const facts = requireOrderFacts(database, orderId, clock());
         if (facts.shipment.deliveredAt === null) throw new ToolError(`Order ${orderId} has not been delivered yet, so nothing can be reported damaged.`);
@@ -53,11 +55,11 @@ export function createReportDamageTool(dependencies: OrderToolsDependencies) {
         if (reported) return describeReport(reported, true);
         database.prepare('INSERT INTO damage_reports (order_id, sku, kind, reported_at, idempotency_key) VALUES (?, ?, ?, ?, ?)')
           .run(orderId, sku, kind, clock().toISOString(), context.idempotencyKey);
-        return describeReport(database.prepare('SELECT * FROM damage_reports WHERE idempotency_key = ?').get(context.idempotencyKey) as unknown as DamageReportRow);
+        return describeReport(rowByKey(context.idempotencyKey)!);
       });
     },
     async reconcile(_args, context) {
-      const row = database.prepare('SELECT * FROM damage_reports WHERE idempotency_key = ?').get(context.idempotencyKey) as DamageReportRow | undefined;
+      const row = rowByKey(context.idempotencyKey);
       return row === undefined ? { found: false } : { found: true, result: describeReport(row) };
     },
   });

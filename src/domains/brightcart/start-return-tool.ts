@@ -25,6 +25,8 @@ interface ReturnRow {
  */
 export function createStartReturnTool(dependencies: OrderToolsDependencies) {
   const { database, clock } = dependencies;
+  // The row a call made carries its idempotency key: a repeat or a reconcile finds it by that.
+  const rowByKey = (key: string) => database.prepare('SELECT * FROM returns WHERE idempotency_key = ?').get(key) as unknown as ReturnRow | undefined;
   return defineTool({
     name: 'start_return',
     description: 'Start a return of unused items from a delivered Brightcart order (within 30 days of delivery). '
@@ -38,7 +40,7 @@ export function createStartReturnTool(dependencies: OrderToolsDependencies) {
     }),
     async execute({ orderId, sku, quantity }, context) {
       return inTransaction(database, () => {
-        const existing = database.prepare('SELECT * FROM returns WHERE idempotency_key = ?').get(context.idempotencyKey) as ReturnRow | undefined;
+        const existing = rowByKey(context.idempotencyKey);
         if (existing) return describeReturn(existing);
         const facts = requireOrderFacts(database, orderId, clock());
         if (facts.shipment.deliveredAt === null) throw new ToolError(`Order ${orderId} has not been delivered yet, so nothing can be returned.`);
@@ -50,11 +52,11 @@ export function createStartReturnTool(dependencies: OrderToolsDependencies) {
         }
         database.prepare("INSERT INTO returns (order_id, sku, quantity, status, started_at, idempotency_key) VALUES (?, ?, ?, 'started', ?, ?)")
           .run(orderId, sku, quantity, clock().toISOString(), context.idempotencyKey);
-        return describeReturn(database.prepare('SELECT * FROM returns WHERE idempotency_key = ?').get(context.idempotencyKey) as unknown as ReturnRow);
+        return describeReturn(rowByKey(context.idempotencyKey)!);
       });
     },
     async reconcile(_args, context) {
-      const row = database.prepare('SELECT * FROM returns WHERE idempotency_key = ?').get(context.idempotencyKey) as ReturnRow | undefined;
+      const row = rowByKey(context.idempotencyKey);
       return row === undefined ? { found: false } : { found: true, result: describeReturn(row) };
     },
   });

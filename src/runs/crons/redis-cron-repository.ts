@@ -1,6 +1,6 @@
-import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { AppError } from '../../errors.ts';
-import { guardStorageErrors } from '../../storage/index.ts';
+import { execCommands, guardStorageErrors } from '../../storage/index.ts';
 import { fromFields, toFields } from '../redis-run-fields.ts';
 import type { CronRecord } from './cron-record.ts';
 import { matchesCronFilter, patchedCron, selectCrons, type CronRepository } from './cron-repository.ts';
@@ -17,14 +17,6 @@ const patchScript = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
-
-async function execAll(commands: ChainableCommander): Promise<unknown[]> {
-  const results = await commands.exec();
-  if (results === null) throw new Error('Redis transaction was aborted');
-  const failed = results.find(([error]) => error !== null);
-  if (failed) throw failed[0];
-  return results.map(([, reply]) => reply);
-}
 
 const encode = encodeURIComponent;
 
@@ -58,7 +50,7 @@ export function createRedisCronRepository(options: RedisCronRepositoryOptions): 
     if (cronIds.length === 0) return [];
     const pipeline = client.pipeline();
     for (const cronId of cronIds) pipeline.hgetall(cronKey(tenantId, cronId));
-    const replies = (await execAll(pipeline)) as Array<Record<string, string>>;
+    const replies = (await execCommands(pipeline)) as Array<Record<string, string>>;
     return replies.filter((fields) => Object.keys(fields).length > 0).map((fields) => fromFields(fields) as unknown as CronRecord);
   }
 
@@ -73,7 +65,7 @@ export function createRedisCronRepository(options: RedisCronRepositoryOptions): 
   return guardStorageErrors<CronRepository>({
     async put(cron) {
       const key = cronKey(cron.tenant_id, cron.cron_id);
-      await execAll(client.multi().del(key).hset(key, ...toFields(cron)).sadd(indexKey(cron.tenant_id), cron.cron_id));
+      await execCommands(client.multi().del(key).hset(key, ...toFields(cron)).sadd(indexKey(cron.tenant_id), cron.cron_id));
       await markEnabled(cron);
     },
     get: read,
@@ -88,7 +80,7 @@ export function createRedisCronRepository(options: RedisCronRepositoryOptions): 
       return next;
     },
     async delete(tenantId, cronId) {
-      const [deleted] = (await execAll(client.multi().del(cronKey(tenantId, cronId)).srem(indexKey(tenantId), cronId))) as number[];
+      const [deleted] = (await execCommands(client.multi().del(cronKey(tenantId, cronId)).srem(indexKey(tenantId), cronId))) as number[];
       await client.srem(enabledKey, enabledMember(tenantId, cronId));
       return deleted === 1;
     },

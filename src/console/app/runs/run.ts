@@ -1,3 +1,6 @@
+// Usage as the API shows it: the server's own wire type (type-only, so nothing of the server is bundled).
+import type { UsageTotals as Usage } from '../../../observability/model-usage.ts';
+
 /** A run as `GET /threads/{id}/runs` and `GET …/runs/{id}` answer it. */
 export interface Run {
   run_id: string;
@@ -12,15 +15,7 @@ export interface Run {
   usage?: Usage;
 }
 
-export interface Usage {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cached_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number;
-  estimated: boolean;
-}
+export type { Usage };
 
 export interface Thread {
   thread_id: string;
