@@ -9,13 +9,20 @@ export type SpecialistName = (typeof specialistNames)[number];
  * proposes it as tool-call arguments; it is validated here before any subgraph runs.
  */
 export const handoffSchema = z.strictObject({
-  task: z.string().trim().min(1).max(2_000).describe('What the specialist must do, self-contained.'),
+  task: z.string().trim().min(1).max(2_000).describe('Self-contained task.'),
   acceptanceCriteria: z
     .array(z.string().trim().min(1).max(500))
     .max(10)
     .default([])
     .describe('Checks the result must pass.'),
   context: z.string().max(8_000).default('').describe('Facts from earlier steps the specialist needs.'),
+  /**
+   * The specialist's answer is the whole reply: sent to the user as it is, with no routing call
+   * after it (LangChain's `returnDirect`, langgraph-supervisor's forwarded message). Honoured for
+   * a retriever's cited answer and an executor's look-up that changed nothing; anything else
+   * goes back to the router as before (see `repliesDirectly` in graphs/supervisor.ts).
+   */
+  replyDirectly: z.boolean().default(false).describe('True when its answer alone is the whole reply.'),
 });
 export type Handoff = z.infer<typeof handoffSchema>;
 

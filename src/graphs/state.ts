@@ -77,6 +77,7 @@ export const pendingHandoffSchema = z.object({
   task: z.string(),
   acceptanceCriteria: z.array(z.string()),
   context: z.string(),
+  replyDirectly: z.boolean().default(false),
 });
 export type PendingHandoff = z.infer<typeof pendingHandoffSchema>;
 

@@ -17,7 +17,7 @@ import { effectsDone, partialResult, unresolvedReason, unresolvedSteps, withProg
 import { readRunContext } from './run-context.ts';
 import { logError, traceAgent } from '../observability/index.ts';
 import { scanInputs } from '../tools/index.ts';
-import { SupervisorState, type RunResult } from './state.ts';
+import { SupervisorState, type PendingHandoff, type RunResult } from './state.ts';
 import type { ExecutorGraphOptions } from './executor.ts';
 
 type State = typeof SupervisorState.State;
@@ -43,9 +43,11 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
   // The router reads what each specialist can do in the domain's words when it gives them.
   const descriptions = { ...specialistDescriptions, ...dependencies.specialistDescriptions };
   // The model is shown the task and its criteria; `context` stays accepted but is not asked for,
-  // since every handoff carries the earlier reports anyway (`withFindings`).
+  // since every handoff carries the earlier reports anyway (`withFindings`). A reviewer's verdict
+  // is never the reply, so its handoff does not offer `replyDirectly`.
   const shownHandoff = handoffSchema.pick({ task: true, acceptanceCriteria: true });
-  const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), descriptions[specialist], shownHandoff));
+  const shownFor = (specialist: SpecialistName) => specialist === 'reviewer' ? shownHandoff : handoffSchema.pick({ task: true, acceptanceCriteria: true, replyDirectly: true });
+  const handoffTools = specialistNames.map((specialist) => functionTool(handoffToolName(specialist), descriptions[specialist], shownFor(specialist)));
   // Subgraphs inherit the parent's checkpointer, so their state lives in the parent's thread.
   const inner = { ...dependencies, checkpointer: undefined, store: undefined };
   const specialists = {
@@ -101,6 +103,7 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
           hop: hops + 1,
           specialist: pending.specialist,
           task: pending.task,
+          ...(pending.replyDirectly && pending.specialist !== 'reviewer' ? { replyDirectly: true } : {}),
           ...(ignored.length > 0 ? { ignored } : {}),
         });
         return new Command({ goto: pending.specialist, update: { ...reset, pending } });
@@ -179,10 +182,9 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         specialist,
         task: pending.task,
       };
-      return new Command({
-        goto: 'route',
-        update: { steps: [...state.steps, step], hops: state.hops + 1, pending: null },
-      });
+      const update = { steps: [...state.steps, step], hops: state.hops + 1, pending: null };
+      if (repliesDirectly(pending, step)) return finish(update, { status: 'complete', answer: step.summary });
+      return new Command({ goto: 'route', update });
     };
   }
 
@@ -230,6 +232,22 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
 
 function finish(update: Partial<State>, result: RunResult) {
   return new Command({ goto: 'finish', update: { ...update, result } });
+}
+
+/**
+ * The router asked for the specialist's answer to be the reply, and it can be: the retriever
+ * answered from the knowledge base with citations, or the executor only looked records up (every
+ * call a read that succeeded). Anything else (not covered, failed, a change made or refused, an
+ * injection finding) goes back to the router, which decides as if it had not asked; a change
+ * always goes on to the reviewer. The reply still passes the grounding check in `finish`.
+ */
+function repliesDirectly(pending: PendingHandoff, step: Step): boolean {
+  if (!pending.replyDirectly || step.flags.length > 0) return false;
+  if (step.specialist === 'retriever') return step.outcome === 'answered' && step.citations.length > 0;
+  if (step.specialist === 'executor') {
+    return step.outcome === 'completed' && step.actions.length > 0 && step.actions.every((action) => action.risk === 'read' && action.status === 'ok');
+  }
+  return false;
 }
 
 /** Earlier reports travel with each handoff, so a specialist never depends on the router copying them. */

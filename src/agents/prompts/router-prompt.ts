@@ -9,9 +9,7 @@ export const specialistDescriptions: Record<SpecialistName, string> = {
   executor:
     'Acts on business systems through registered tools: looks records up and carries out ' +
     'the actions the request asks for, within policy.',
-  reviewer:
-    'Checks an answer or an executed action against the acceptance criteria and the retrieved policy, ' +
-    'and accepts it or sends it back with reasons.',
+  reviewer: 'Checks an answer or an action against the acceptance criteria and the policy; accepts it or sends it back with reasons.',
 };
 
 export const handoffToolName = (specialist: SpecialistName): string => `handoff_to_${specialist}`;

@@ -1,7 +1,6 @@
 import { customerSafe, describeOutcome, overlapScore } from '../../agents/index.ts';
 import type { ExecutionFacts, ObservedOutcome, OfflineDomainPlanner, PlanStep, ToolCall } from '../../contracts/index.ts';
 import type { RefundReason } from './order-arguments.ts';
-import { brightcartSpecialistDescriptions } from './specialist-descriptions.ts';
 import { daysSinceDelivery, lateRefundWindowDays } from './shipping-policy.ts';
 
 // The sample domain's tools, as a customer would name what they do.
@@ -28,11 +27,16 @@ interface OrderFacts extends ExecutionFacts {
  * an order: cancel, refund, credit memo, late penalty, shipment check, look-up. It proposes;
  * the order policy rules decide eligibility on the records.
  */
+// What a customer says when they want something done to an order (the words of every tool's purpose).
+const actionVocabulary =
+  'look up an order, check a shipment against its SLA, compute a late delivery penalty, issue a refund, ' +
+  'create a credit memo, cancel an order, start a return, report a damaged, defective or wrong item';
+
 export const brightcartOfflinePlanner: OfflineDomainPlanner = {
   notDone,
   // An action needs a target: without an order reference the request is a question, even when
   // it mentions what the executor can do ("can I cancel an order?").
-  recognises: (request) => orderReference.test(request) && overlapScore(request, brightcartSpecialistDescriptions.executor) > 0,
+  recognises: (request) => orderReference.test(request) && overlapScore(request, actionVocabulary) > 0,
   plan(facts) {
     const orderId = numberAfter(facts.task, /\border\s*(?:#|no\.?|number)?\s*(\d{3,})\b|#(\d{3,})\b/i);
     if (orderId === undefined) return { done: 'The request names no order number, so no action was taken.' };

@@ -1,11 +1,13 @@
-/** What the retriever and executor can do for Brightcart, in the words the router chooses by. */
+/**
+ * What the retriever and executor can do for Brightcart, in the words the router chooses by.
+ * Short on purpose: they are sent with every routing call, and the router needs to tell the
+ * specialists apart, not learn the policies (the retriever finds those).
+ */
 export const brightcartSpecialistDescriptions = {
   retriever:
-    'Answers questions from the knowledge base of company policies and help articles (refund policy, ' +
-    'returns, shipping SLA and late delivery penalties, cancellation, warranty, escalation, payments) ' +
-    'with citations, or says that the knowledge base does not cover the question.',
+    'Answers questions from the knowledge base of policies and help articles (refunds, returns, ' +
+    'shipping, cancellation, warranty, payments), with citations.',
   executor:
-    'Acts on business systems through registered tools: look up an order, check a shipment against ' +
-    'its SLA, compute a late delivery penalty, issue a refund, create a credit memo, cancel an order, ' +
-    'start a return, report a damaged, defective or wrong item.',
+    'Acts on orders through tools: look up, check shipping SLA, late penalty, refund, credit memo, ' +
+    'cancel, return, damage report.',
 };

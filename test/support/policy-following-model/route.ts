@@ -58,7 +58,9 @@ export function route(request: ChatCompletionRequest, quirks: RouterQuirks = {})
     const tool = toolFor(need);
     if (reports.some((report) => `handoff_to_${report.specialist}` === tool.name)) continue;
     if (need === 'review' && !changedSomething(reports)) break;
-    return handoff(tool, taskFor(need, intent, customer), criteriaFor(need));
+    // A question or a look-up needs nothing after its one step: ask for its answer to be the reply, when the tool offers that.
+    const direct = plan.length === 1 && tool.parameters.properties?.replyDirectly !== undefined;
+    return handoff(tool, taskFor(need, intent, customer), criteriaFor(need), direct);
   }
   return reply.text(finalAnswer(reports, tools));
 }
@@ -70,8 +72,8 @@ function chooseTool(tools: OfferedTool[], need: Need): OfferedTool {
   return matching[0]!;
 }
 
-function handoff(tool: OfferedTool, task: string, acceptanceCriteria: string[]): ChatBehaviour {
-  return reply.toolCall(tool.name, { task, acceptanceCriteria, context: '' });
+function handoff(tool: OfferedTool, task: string, acceptanceCriteria: string[], replyDirectly = false): ChatBehaviour {
+  return reply.toolCall(tool.name, { task, acceptanceCriteria, context: '', ...(replyDirectly ? { replyDirectly } : {}) });
 }
 
 /** Models word tasks their own way; the choice varies by request, never between runs. */
