@@ -58,6 +58,16 @@ export const overseerAttributes = {
   toolGuard: 'overseer.tool.guard',
   /** How the call ended: executed, replayed, refused, held_for_approval, invalid, failed, in_doubt, unavailable, deferred. */
   toolOutcome: 'overseer.tool.outcome',
+  /** The approval request a held call was resumed with (on the `execute_tool` span of the resumed run). */
+  approvalId: 'overseer.approval.id',
+  /** The person's decision (approve, edit, reject), or the request's status when it has none (expired, superseded, orphaned, pending). */
+  approvalDecision: 'overseer.approval.decision',
+  /** Who decided: the principal the audit names (an API key's name, a token's subject). */
+  approvalApprover: 'overseer.approval.approver',
+  /** Seconds from the request to its decision. */
+  approvalDecisionSeconds: 'overseer.approval.decision_seconds',
+  /** The budget that stopped the run (run_tokens, run_cost_usd, daily_tokens, daily_cost_usd), on its `invoke_agent` span. */
+  budgetExhausted: 'overseer.budget.exhausted',
   usageEstimated: 'overseer.usage.estimated',
   retrievalHits: 'overseer.retrieval.hits',
   retrievalTopScore: 'overseer.retrieval.top_score',

@@ -47,7 +47,7 @@ export { GenAiTracingHandler } from './gen-ai-tracing-handler.ts';
 export { traceAgent, startAgentSpan, isInterrupt } from './trace-agent.ts';
 export type { AgentInvocation } from './trace-agent.ts';
 export { traceToolCall } from './trace-tool-call.ts';
-export type { ToolCallSpan, ToolCallEnding, ToolGuardVerdict, TracedToolCall } from './trace-tool-call.ts';
+export type { ToolApprovalDecision, ToolCallSpan, ToolCallEnding, ToolGuardVerdict, TracedToolCall } from './trace-tool-call.ts';
 export { traceRetrieval } from './trace-retrieval.ts';
 export { currentTraceCarrier, contextFromCarrier, traceHeaders, activeTraceIds } from './trace-context.ts';
 export type { TraceCarrier } from './trace-context.ts';

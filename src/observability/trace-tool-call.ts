@@ -30,9 +30,22 @@ export interface TracedToolCall {
   arguments?: unknown;
 }
 
+/** The decision a held call was resumed with, as its span shows it (no arguments, no reason text). */
+export interface ToolApprovalDecision {
+  approvalId: string;
+  /** approve, edit or reject; the request's status (expired, superseded, ...) when nobody decided. */
+  decision: string;
+  /** The principal that decided, as the audit's `approval.decided` names it. */
+  approver?: string;
+  /** From the request to the decision. */
+  decisionSeconds?: number;
+}
+
 /** What the tool runner tells the span while the call is under way. */
 export interface ToolCallSpan {
   guard(verdict: ToolGuardVerdict): void;
+  /** The call was resumed with a person's decision on its approval request. */
+  approval(decision: ToolApprovalDecision): void;
   end(ending: ToolCallEnding, result?: unknown): void;
 }
 
@@ -62,6 +75,14 @@ export async function traceToolCall<T>(call: TracedToolCall, work: (span: ToolCa
     let ended = false;
     const handle: ToolCallSpan = {
       guard: (verdict) => span.setAttribute(overseerAttributes.toolGuard, verdict),
+      approval({ approvalId, decision, approver, decisionSeconds }) {
+        span.setAttributes({
+          [overseerAttributes.approvalId]: approvalId,
+          [overseerAttributes.approvalDecision]: decision,
+          ...(approver === undefined ? {} : { [overseerAttributes.approvalApprover]: approver }),
+          ...(decisionSeconds === undefined ? {} : { [overseerAttributes.approvalDecisionSeconds]: decisionSeconds }),
+        });
+      },
       end(ending, result) {
         ended = true;
         span.setAttribute(overseerAttributes.toolOutcome, ending);

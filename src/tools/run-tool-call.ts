@@ -1,4 +1,4 @@
-import { traceToolCall, type ToolCallEnding, type ToolCallSpan } from '../observability/index.ts';
+import { traceToolCall, type ToolApprovalDecision, type ToolCallEnding, type ToolCallSpan } from '../observability/index.ts';
 import { hashArguments } from './canonical-json.ts';
 import type { ToolDefinition } from './define-tool.ts';
 import type { DeferredActionQueue } from './deferred-actions.ts';
@@ -70,8 +70,9 @@ export interface GuardFindings {
 
 export type ToolGuardDecision =
   /** `args`: run with these instead (an approver's edit); they are validated and guarded again. */
-  | { action: 'allow'; args?: unknown; findings?: GuardFindings }
-  | { action: 'refuse'; message: string; details?: Record<string, unknown> };
+  | { action: 'allow'; args?: unknown; findings?: GuardFindings; approval?: ToolApprovalDecision }
+  /** `approval`: the person's decision the call was resumed with, for its `execute_tool` span. */
+  | { action: 'refuse'; message: string; details?: Record<string, unknown>; approval?: ToolApprovalDecision };
 
 /**
  * The seam for guard rails and approvals: runs after validation and before the ledger
@@ -119,6 +120,7 @@ function observedGuard(guard: ToolGuard, span: ToolCallSpan): ToolGuard {
   return async (input) => {
     const decision = await guard(input);
     span.guard(decision.action === 'refuse' ? 'refused' : 'allowed');
+    if (decision.approval) span.approval(decision.approval);
     return decision;
   };
 }

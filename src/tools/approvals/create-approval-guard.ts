@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { interrupt } from '@langchain/langgraph';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import type { ToolApprovalDecision } from '../../observability/index.ts';
 import { hashArguments } from '../canonical-json.ts';
 import type { ToolGuard, ToolGuardDecision, ToolGuardInput } from '../run-tool-call.ts';
 import { validateToolArguments } from '../validate-tool-arguments.ts';
@@ -145,29 +146,47 @@ export function createApprovalGuard(options: ApprovalGuardOptions): ToolGuard {
     const request = await options.store.get(approvalId);
     if (request === undefined || request.argsHash !== argsHash) return refuse(`No approval exists for these exact "${tool.name}" arguments; it is not run.`);
     const decision = request.decision;
+    const approval = approvalOnSpan(request);
     switch (request.status) {
       case 'approved':
-        return { action: 'allow' };
+        return { action: 'allow', approval };
       case 'edited': {
         const validation = validateToolArguments(tool, decision?.args);
         if (!validation.ok) {
-          return refuse(`The approver's edited arguments are invalid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}); the call is not run.`);
+          return refuse(`The approver's edited arguments are invalid (${validation.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}); the call is not run.`, approval);
         }
-        return { action: 'allow', args: validation.value };
+        return { action: 'allow', args: validation.value, approval };
       }
       case 'rejected':
-        return refuse(`A person rejected this "${tool.name}" call${decision?.reason ? `: ${decision.reason}` : ''}. Do not retry it; tell the user.`);
+        return refuse(`A person rejected this "${tool.name}" call${decision?.reason ? `: ${decision.reason}` : ''}. Do not retry it; tell the user.`, approval);
       case 'expired':
-        return refuse(`The approval request for "${tool.name}" expired before anyone decided; the call is not run.`);
+        return refuse(`The approval request for "${tool.name}" expired before anyone decided; the call is not run.`, approval);
       case 'superseded':
       case 'orphaned':
-        return refuse(`The approval request for "${tool.name}" was ${request.closed?.reason ?? request.status}${request.closed ? ` at ${request.closed.at}` : ''}; the call is not run.`);
+        return refuse(`The approval request for "${tool.name}" was ${request.closed?.reason ?? request.status}${request.closed ? ` at ${request.closed.at}` : ''}; the call is not run.`, approval);
       case 'pending':
         return refuse(isExpired(request, now)
           ? `The approval request for "${tool.name}" expired before anyone decided; the call is not run.`
-          : `The approval request for "${tool.name}" has not been decided yet; the call is not run.`);
+          : `The approval request for "${tool.name}" has not been decided yet; the call is not run.`, approval);
     }
   }
+}
+
+/**
+ * What the call's `execute_tool` span says of the decision it was resumed with: the request, the
+ * verdict (or the status when nobody decided), the approver as the audit names it, and how long
+ * the decision took. No reason text and no arguments: those can carry customer data.
+ */
+function approvalOnSpan(request: ApprovalRequest): ToolApprovalDecision {
+  const { decision } = request;
+  if (!decision) return { approvalId: request.id, decision: request.status };
+  const waited = (Date.parse(decision.decidedAt) - Date.parse(request.createdAt)) / 1_000;
+  return {
+    approvalId: request.id,
+    decision: decision.decision,
+    approver: decision.approver,
+    ...(Number.isFinite(waited) && waited >= 0 ? { decisionSeconds: waited } : {}),
+  };
 }
 
 // What an edit form needs to know of the fields; `$schema` is noise there.
@@ -176,6 +195,6 @@ function argsSchemaOf(tool: ToolGuardInput['tool']): Record<string, unknown> {
   return schema;
 }
 
-function refuse(message: string): ToolGuardDecision {
-  return { action: 'refuse', message };
+function refuse(message: string, approval?: ToolApprovalDecision): ToolGuardDecision {
+  return { action: 'refuse', message, ...(approval ? { approval } : {}) };
 }
