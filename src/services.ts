@@ -321,7 +321,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       }
       : undefined;
     const limits = createLimits(config.rateLimits, redis && config.redis ? { client: redis, keyPrefix: config.redis.keyPrefix } : undefined);
-    const budgets = createBudgetPolicy({ config: config.budgets, usage, clock: overrides.accountingClock });
+    const budgets = createBudgetPolicy({ config: config.budgets, usage, audit, clock: overrides.accountingClock });
     const langsmith = config.observability.langsmith ? createLangSmithTracing(config.observability.langsmith) : undefined;
     const runs = createRunManager({
       budgets: budgets.enabled ? budgets : undefined,
@@ -340,7 +340,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       observer: combineRunObservers([
         createRunObserver({ metrics, usage, prices, traceModelCalls: tracing.enabled, clock: overrides.accountingClock }),
         langsmith && createLangSmithRunObserver(langsmith),
-        createBudgetRunObserver({ policy: budgets, usage, prices }),
+        createBudgetRunObserver({ policy: budgets, usage, prices, audit }),
       ]),
     });
     metrics.watch({

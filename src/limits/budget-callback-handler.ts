@@ -3,7 +3,7 @@ import type { Serialized } from '@langchain/core/load/serializable';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { AppError } from '../errors.ts';
 import { promptCharacters, type PriceTable, type UsageStore } from '../observability/index.ts';
-import { budgetExhaustedError, spendOf, type BudgetPolicy, type BudgetSpend } from './budget-policy.ts';
+import { budgetExhaustedError, spendOf, type BudgetExhaustion, type BudgetPolicy, type BudgetSpend } from './budget-policy.ts';
 
 /**
  * The metadata key that exempts a model call from the budget check. The executor sets it on the
@@ -27,6 +27,8 @@ export interface BudgetCallbackOptions {
   run: { tenantId: string; runId: string };
   /** How long the tenant's daily usage read from the store is reused before it is read again (default 2 s). */
   dailyRefreshMs?: number;
+  /** Told once, when the first call of the run is refused (the stop), before the refusal is thrown. */
+  onExhausted?: (exhaustion: BudgetExhaustion) => Promise<void>;
 }
 
 // About four characters per token, as usage estimates count them: a prompt's size before it is sent.
@@ -88,6 +90,7 @@ export class BudgetCallbackHandler extends BaseCallbackHandler {
     }
     if (!exhaustion) return;
     this.exhausted = budgetExhaustedError(exhaustion, at);
+    await this.options.onExhausted?.(exhaustion);
     throw this.exhausted;
   }
 

@@ -1,6 +1,7 @@
 import type { BudgetConfig, BudgetLimits } from '../config.ts';
 import { AppError } from '../errors.ts';
-import type { UsageCounters, UsageStore } from '../observability/index.ts';
+import type { AuditLog, UsageCounters, UsageStore } from '../observability/index.ts';
+import { recordBudgetExhaustion } from './record-budget-exhaustion.ts';
 
 /** Which budget a call or a run would pass, and by how much. */
 export interface BudgetExhaustion {
@@ -30,15 +31,26 @@ export interface BudgetPolicy {
   exceeded(limits: BudgetLimits, scope: BudgetExhaustion['scope'], used: BudgetSpend, next: BudgetSpend, at: Date): BudgetExhaustion | undefined;
   /**
    * Before a run is created: 429 `BUDGET_EXHAUSTED` with `Retry-After` (seconds to the next
-   * UTC midnight) while the tenant's daily budget is spent.
+   * UTC midnight) while the tenant's daily budget is spent, audited as `budget.exhausted`
+   * (`outcome: refused`) with what `run` says of the run refused.
    */
-  admitRun(tenantId: string): Promise<void>;
+  admitRun(tenantId: string, run?: BudgetAdmission): Promise<void>;
   clock(): Date;
+}
+
+/** The run a tenant asks for, as its refusal is audited. */
+export interface BudgetAdmission {
+  graph: string;
+  threadId?: string;
+  /** Who asks (the caller's name). */
+  actor?: string;
 }
 
 export interface BudgetPolicyOptions {
   config: BudgetConfig;
   usage: UsageStore;
+  /** Where a refused run is recorded (`budget.exhausted`). */
+  audit?: AuditLog;
   /** The accounting clock (the one usage records are dated by); real time by default. */
   clock?: () => Date;
 }
@@ -123,12 +135,14 @@ export function createBudgetPolicy(options: BudgetPolicyOptions): BudgetPolicy {
     dailySpend,
     exceeded,
     clock,
-    async admitRun(tenantId) {
+    async admitRun(tenantId, run) {
       const limits = limitsFor(tenantId);
       if (limits.dailyTokens <= 0 && limits.dailyCostUsd <= 0) return;
       const at = clock();
       const exhaustion = exceeded(limits, 'tenant_daily', await dailySpend(tenantId, at), { tokens: 0, costNanoUsd: 0 }, at);
-      if (exhaustion) throw budgetExhaustedError(exhaustion, at);
+      if (!exhaustion) return;
+      await recordBudgetExhaustion(options.audit, { tenantId, graph: run?.graph ?? 'unknown', outcome: 'refused', threadId: run?.threadId, actor: run?.actor }, exhaustion);
+      throw budgetExhaustedError(exhaustion, at);
     },
   };
 }

@@ -14,6 +14,7 @@ export {
   isBudgetExhausted,
   nextUtcMidnight,
   spendOf,
+  type BudgetAdmission,
   type BudgetExhaustion,
   type BudgetPolicy,
   type BudgetPolicyOptions,
@@ -21,6 +22,7 @@ export {
 } from './budget-policy.ts';
 export { BudgetCallbackHandler, budgetCheckedMetadataKey, budgetExemptMetadataKey, findBudgetHandler, type BudgetCallbackOptions } from './budget-callback-handler.ts';
 export { createBudgetRunObserver, type BudgetRunObserverDependencies } from './budget-run-observer.ts';
+export { recordBudgetExhaustion, budgetNameOf, type BudgetStopSite } from './record-budget-exhaustion.ts';
 
 /** The gateway's limits: requests per minute (HTTP) and runs at once (run manager); each absent when off. */
 export interface Limits {

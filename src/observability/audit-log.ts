@@ -29,13 +29,16 @@ export type AuditEventType =
   /** A knowledge-base answer served from the answer cache (same question, same write generation): no model was asked. */
   | 'retrieval.answer_cached'
   /** The final answer's grounding check: its problems, and whether a revision fixed them. */
-  | 'answer.grounding';
+  | 'answer.grounding'
+  /** A budget stopped a run before a model call (`outcome: stopped`), or refused a new run of its tenant (`outcome: refused`, 429). */
+  | 'budget.exhausted';
 
 export const auditEventTypes: readonly AuditEventType[] = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused',
   'tool.approval_requested', 'tool.approved', 'tool.executed', 'approval.decided',
   'approval.superseded', 'approval.orphaned', 'review.verdict', 'review.pre_action', 'review.post_action',
   'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'retrieval.answer_cached', 'answer.grounding',
+  'budget.exhausted',
 ];
 
 /** What a caller appends; the log assigns `seq`, `at` (unless given), and the hashes. */

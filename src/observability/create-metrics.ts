@@ -2,8 +2,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export interface MetricsOptions {
   /**
-   * Add a `tenant` label to runs, model calls and tool calls (`METRICS_TENANT_LABEL`). Off by
-   * default: every tenant multiplies the series, and a scrape is not tenant-scoped.
+   * Add a `tenant` label to runs, model calls, tool calls and budget stops (`METRICS_TENANT_LABEL`).
+   * Off by default: every tenant multiplies the series, and a scrape is not tenant-scoped.
    */
   tenantLabel?: boolean;
   /** Add Node's process metrics (CPU, memory, GC, event-loop lag) to `render()`; default true. */
@@ -39,6 +39,8 @@ export interface Metrics {
   toolCall(call: { tool: string; outcome: string; tenant: string }): void;
   approvalClosed(approval: { decision: string; waitedSeconds?: number }): void;
   review(review: { stage: string; verdict: string }): void;
+  /** A budget stopped a run before a model call (`stopped`) or refused a new run (`refused`). */
+  budgetExhausted(stop: { graph: string; scope: string; measure: string; outcome: string; tenant: string }): void;
   retrieval(search: { outcome: string; durationSeconds: number }): void;
 }
 
@@ -122,6 +124,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'overseer_approval_decision_seconds', help: 'Time from an approval request to its decision', labelNames: ['decision'], registers,
     buckets: [1, 5, 15, 30, 60, 300, 900, 1_800, 3_600, 14_400, 86_400],
   });
+  const budgetStops = new Counter({
+    name: 'overseer_budget_exhausted_total',
+    help: 'Budget stops: runs stopped before a model call (outcome stopped) and new runs refused 429 (outcome refused), by budget scope (run, tenant_daily) and measure (tokens, cost_usd)',
+    labelNames: ['graph', 'scope', 'measure', 'outcome', ...tenant], registers,
+  });
   const reviews = new Counter({ name: 'overseer_reviews_total', help: 'Reviewer verdicts by stage (answer, pre_action, post_action)', labelNames: ['stage', 'verdict'], registers });
   const retrievalLatency = new Histogram({
     name: 'overseer_retrieval_duration_seconds', help: 'Knowledge-base search latency', labelNames: ['outcome'], registers,
@@ -166,6 +173,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     review({ stage, verdict }) {
       reviews.inc({ stage, verdict });
+    },
+    budgetExhausted({ graph, scope, measure, outcome, tenant: tenantId }) {
+      budgetStops.inc(withTenant({ graph, scope, measure, outcome }, tenantId));
     },
     retrieval({ outcome, durationSeconds }) {
       retrievalLatency.observe({ outcome }, durationSeconds);

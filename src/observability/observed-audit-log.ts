@@ -13,7 +13,7 @@ const labelOf = (value: unknown, otherwise: string) => (typeof value === 'string
 
 /**
  * The audit log, counting what it records: every tool call's outcome, approvals requested and
- * closed (with how long a decision took), and reviewer verdicts. The audit trail already says
+ * closed (with how long a decision took), reviewer verdicts, and budget stops and refusals. The audit trail already says
  * each of these exactly once, from whichever process did it, so metrics need no other hook.
  * @example const audit = observeAuditLog(createAuditLog({ database }), { metrics, approvals });
  */
@@ -53,6 +53,12 @@ export function observeAuditLog(audit: AuditLog, options: ObservedAuditLogOption
         return;
       case 'review.post_action':
         metrics.review({ stage: 'post_action', verdict: data.confirmed ? 'confirmed' : 'unconfirmed' });
+        return;
+      case 'budget.exhausted':
+        metrics.budgetExhausted({
+          graph: labelOf(data.graph, 'unknown'), scope: labelOf(data.scope, 'unknown'), measure: labelOf(data.measure, 'unknown'),
+          outcome: labelOf(data.outcome, 'unknown'), tenant: record.tenantId,
+        });
         return;
       default:
     }

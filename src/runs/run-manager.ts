@@ -51,9 +51,10 @@ export interface RunManagerDependencies {
   /**
    * Daily budgets per tenant: asked before a run is created (429 `BUDGET_EXHAUSTED` while the
    * tenant's day is spent). A run that resumes a paused thread (`command.resume`) is not asked:
-   * it may carry an approval whose action must still be dispatched.
+   * it may carry an approval whose action must still be dispatched. `run` says what was asked,
+   * for the refusal's audit record.
    */
-  budgets?: { admitRun(tenantId: string): Promise<void> };
+  budgets?: { admitRun(tenantId: string, run: { graph: string; threadId?: string; actor?: string }): Promise<void> };
   /** Attempts of a run whose worker died before it gives up with an error (`RUN_MAX_ATTEMPTS`, default 3). */
   maxAttempts?: number;
   /** Between two `status` events of a queued run on its stream (default 1 s). */
@@ -452,9 +453,10 @@ export function createRunManager(dependencies: RunManagerDependencies): RunManag
         throw new AppError('SERVER_DRAINING', 'This server is shutting down and takes no new runs; retry, another replica will take it', { headers: { 'Retry-After': '1' } });
       }
       const resuming = request.command?.resume !== undefined && request.command.resume !== null;
-      if (!resuming) await dependencies.budgets?.admitRun(request.tenantId);
       const assistant = await resolveAssistant(catalog, dependencies.assistants, request.tenantId, request.assistantId);
       const { entry } = assistant;
+      // After the assistant is known, so a refusal is audited and counted with its graph.
+      if (!resuming) await dependencies.budgets?.admitRun(request.tenantId, { graph: entry.graphId, threadId: request.threadId, actor: request.actor });
       const { config, context } = underRun(assistant, request.config, request.context);
       const stateless = request.threadId === undefined;
       const threadId = request.threadId ?? newId();

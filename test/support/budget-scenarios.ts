@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModels, ScriptedChatModel } from '../../src/agents/index.ts';
 import { deriveIdempotencyKey } from '../../src/tools/index.ts';
 import { handoff as wireHandoff, openAIEnvironment } from './openai-scenarios.ts';
+import { parsePrometheus } from './parse-prometheus.ts';
 import { reply, startOpenAICompatibleServer, type OpenAICompatibleServer } from './openai-compatible-server.ts';
 import { createTestHarness, refundsOf, userMessage, type TestHarness } from './test-services.ts';
 
@@ -47,6 +48,30 @@ async function runToEnd(harness: TestHarness, threadId: string, content: string)
   const response = await request(harness, 'POST', `/threads/${threadId}/runs/wait`, { assistant_id: 'supervisor', input: userMessage(content) });
   expect(response.status).toBe(200);
   return (await response.json()) as FinalState;
+}
+
+interface BudgetRecord {
+  runId?: string;
+  threadId?: string;
+  actor: string;
+  data: { outcome: string; graph: string; budget: string; scope: string; measure: string; limit: number; used: number; next: number; resetsAt?: string };
+}
+
+/** The tenant's `budget.exhausted` audit records (through `GET /audit`), after its whole chain is verified. */
+async function budgetRecords(harness: TestHarness): Promise<BudgetRecord[]> {
+  const verified = (await (await request(harness, 'GET', '/audit/verify')).json()) as { ok: boolean; problems: unknown[] };
+  expect(verified).toMatchObject({ ok: true, problems: [] });
+  const response = await request(harness, 'GET', '/audit?action=budget.exhausted');
+  expect(response.status).toBe(200);
+  return (await response.json()) as BudgetRecord[];
+}
+
+/** `overseer_budget_exhausted_total` from `GET /metrics`, by its labels. */
+async function budgetStops(harness: TestHarness): Promise<Record<string, number>> {
+  const exposition = parsePrometheus(await (await request(harness, 'GET', '/metrics')).text());
+  return Object.fromEntries(exposition.samples
+    .filter((sample) => sample.name === 'overseer_budget_exhausted_total')
+    .map(({ labels, value }) => [`${labels.graph} ${labels.scope} ${labels.measure} ${labels.outcome}`, value]));
 }
 
 /** The refund the executor proposes, with the id its effect is keyed by. */
@@ -134,6 +159,15 @@ export function describeBudgets(title: string, storage: () => Record<string, str
         const [listed] = (await (await request(service.harness, 'GET', `/threads/${threadId}/runs`)).json()) as Array<{ run_id: string }>;
         const run = (await (await request(service.harness, 'GET', `/threads/${threadId}/runs/${listed!.run_id}`)).json()) as { usage: { input_tokens: number; output_tokens: number } };
         expect(run.usage.input_tokens + run.usage.output_tokens).toBeGreaterThan(20_000);
+        // The stop is audited once, with what was used (the run's whole usage: nothing was asked after it), and counted.
+        const [stop, ...more] = await budgetRecords(service.harness);
+        expect(more).toEqual([]);
+        expect(stop).toMatchObject({
+          runId: listed!.run_id, threadId, actor: 'system',
+          data: { outcome: 'stopped', graph: 'supervisor', budget: 'run_tokens', scope: 'run', measure: 'tokens', limit: 20_000, used: run.usage.input_tokens + run.usage.output_tokens },
+        });
+        expect(stop!.data.next).toBeGreaterThan(0);
+        expect(await budgetStops(service.harness)).toEqual({ 'supervisor run tokens stopped': 1 });
       }, 60_000);
 
       if (provider === 'openai') {
@@ -146,6 +180,11 @@ export function describeBudgets(title: string, storage: () => Record<string, str
           expect(state.result.reason).toMatch(/^budget exhausted: the run's cost budget of \$0\.02 \(\$0\.0\d+ used/);
           expect(refundsOf(service.harness.services, 1001)).toHaveLength(1);
           expect(service.calls('executor')).toBe(2);
+          const [stop, ...more] = await budgetRecords(service.harness);
+          expect(more).toEqual([]);
+          expect(stop).toMatchObject({ threadId, data: { outcome: 'stopped', budget: 'run_cost_usd', scope: 'run', measure: 'cost_usd', limit: 0.02 } });
+          expect(stop!.data.used).toBeGreaterThan(0.02);
+          expect(await budgetStops(service.harness)).toEqual({ 'supervisor run cost_usd stopped': 1 });
         }, 60_000);
       }
 
@@ -159,6 +198,11 @@ export function describeBudgets(title: string, storage: () => Record<string, str
         expect(service.calls('supervisor')).toBe(0);
         expect(refundsOf(service.harness.services, 1001)).toHaveLength(0);
         expect(await effectOf(service, threadId, 1001)).toBeUndefined();
+        const [stop, ...more] = await budgetRecords(service.harness);
+        expect(more).toEqual([]);
+        expect(stop).toMatchObject({ threadId, actor: 'system', data: { outcome: 'stopped', budget: 'run_tokens', scope: 'run', measure: 'tokens', limit: 50, used: 0 } });
+        expect(state.result.reason).toContain(`about ${stop!.data.next} tokens more`);
+        expect(await budgetStops(service.harness)).toEqual({ 'supervisor run tokens stopped': 1 });
       }, 60_000);
 
       it('answers 429 BUDGET_EXHAUSTED to a tenant over its daily budget until the UTC day is over, while an approved refund is still paid once', async () => {
@@ -170,13 +214,24 @@ export function describeBudgets(title: string, storage: () => Record<string, str
         expect(approvalId).toBeDefined();
         expect(refundsOf(service.harness.services, 1004)).toHaveLength(0);
 
-        const refused = await request(service.harness, 'POST', `/threads/${await newThread(service.harness)}/runs`, { assistant_id: 'supervisor', input: userMessage('Where is order 1002?') });
+        expect(await budgetRecords(service.harness)).toEqual([]);
+        const refusedThread = await newThread(service.harness);
+        const refused = await request(service.harness, 'POST', `/threads/${refusedThread}/runs`, { assistant_id: 'supervisor', input: userMessage('Where is order 1002?') });
         expect(refused.status).toBe(429);
         // 20:00 UTC: four hours to the next window.
         expect(refused.headers.get('retry-after')).toBe('14400');
         const body = (await refused.json()) as { error: { code: string; message: string } };
         expect(body.error.code).toBe('BUDGET_EXHAUSTED');
         expect(body.error.message).toMatch(/^budget exhausted: the tenant's daily token budget of 20000 tokens \(\d+ tokens used\); it resets at 2026-04-02T00:00:00.000Z/);
+        // The refusal is audited with the caller and the thread it asked on (no run was made), and counted.
+        const [refusal, ...others] = await budgetRecords(service.harness);
+        expect(others).toEqual([]);
+        expect(refusal!.runId).toBeUndefined();
+        expect(refusal).toMatchObject({
+          threadId: refusedThread, actor: 'acme-admin',
+          data: { outcome: 'refused', graph: 'supervisor', budget: 'daily_tokens', scope: 'tenant_daily', measure: 'tokens', limit: 20_000, used: Number(body.error.message.match(/\((\d+) tokens used\)/)?.[1]), next: 0, resetsAt: '2026-04-02T00:00:00.000Z' },
+        });
+        expect(await budgetStops(service.harness)).toEqual({ 'supervisor tenant_daily tokens refused': 1 });
 
         // The approval is honoured: its resume is no new work, and its dispatch completes before the budget stops the run.
         const decided = await request(service.harness, 'POST', `/approvals/${approvalId}`, { decision: 'approve' });
@@ -192,6 +247,11 @@ export function describeBudgets(title: string, storage: () => Record<string, str
         expect((await effectOf(service, threadId, 1004))?.status).toBe('done');
         expect(service.calls('executor')).toBe(2);
         expect(service.calls('supervisor')).toBe(1);
+        // The resumed run's stop is the second record: by the tenant's day, on that run.
+        const [, resumedStop, ...rest] = await budgetRecords(service.harness);
+        expect(rest).toEqual([]);
+        expect(resumedStop).toMatchObject({ runId: resumed.run_id, threadId, actor: 'system', data: { outcome: 'stopped', budget: 'daily_tokens', scope: 'tenant_daily', measure: 'tokens', limit: 20_000 } });
+        expect(await budgetStops(service.harness)).toEqual({ 'supervisor tenant_daily tokens refused': 1, 'supervisor tenant_daily tokens stopped': 1 });
 
         // A new UTC day: the tenant's runs are accepted again.
         now = new Date('2026-04-02T00:00:01.000Z');

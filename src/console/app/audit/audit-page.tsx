@@ -11,7 +11,7 @@ const pageSize = 25;
 const actions = [
   'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused', 'tool.approval_requested',
   'tool.approved', 'tool.executed', 'approval.decided', 'approval.superseded', 'approval.orphaned', 'review.verdict',
-  'review.pre_action', 'review.post_action', 'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'answer.grounding',
+  'review.pre_action', 'review.post_action', 'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'answer.grounding', 'budget.exhausted',
 ];
 
 interface Filters { thread_id: string; run_id: string; action: string; actor: string }
