@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { auditEventTypes } from '../../../observability/audit-event-types.ts';
 import { ApiError, type Api } from '../api-client.ts';
 import type { AuditRecord } from '../approvals/approval.ts';
 import { dateTime, shortId } from '../format.ts';
@@ -8,11 +9,8 @@ import { useLoad } from '../use-load.ts';
 import { VerifyChain, type AuditVerification } from './verify-chain.tsx';
 
 const pageSize = 25;
-const actions = [
-  'run.started', 'run.finished', 'routing.decided', 'tool.requested', 'tool.validated', 'tool.refused', 'tool.approval_requested',
-  'tool.approved', 'tool.executed', 'approval.decided', 'approval.superseded', 'approval.orphaned', 'review.verdict',
-  'review.pre_action', 'review.post_action', 'model.fallback', 'model.reprompted', 'retrieval.set_aside', 'answer.grounding', 'budget.exhausted',
-];
+// Every type the server writes, from the server's own list.
+const actions = auditEventTypes;
 
 interface Filters { thread_id: string; run_id: string; action: string; actor: string }
 const noFilters: Filters = { thread_id: '', run_id: '', action: '', actor: '' };
