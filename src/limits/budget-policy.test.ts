@@ -76,4 +76,17 @@ describe('budget policy', () => {
     expect(nextUtcMidnight(new Date('2026-12-31T12:00:00Z')).toISOString()).toBe('2027-01-01T00:00:00.000Z');
     close();
   });
+
+  it("refuses a new run when what is left of the day is less than the day's average model call, and admits it while one fits", async () => {
+    const { usage, policy, close } = policyWith({ BUDGET_TENANT_DAILY_TOKENS: '1000' }, () => new Date('2026-04-01T12:00:00Z'));
+    // Two calls, prompts of 300 on average: 700 used, 300 left, an average call fits exactly.
+    await usage.record(call('acme', '2026-04-01T09:00:00Z', { input: 200, output: 50 }));
+    await usage.record(call('acme', '2026-04-01T09:01:00Z', { input: 400, output: 50 }));
+    await expect(policy.admitRun('acme')).resolves.toBeUndefined();
+    // One token more on the same calls: the average call no longer fits, so a run would stop at its first call.
+    await usage.record(call('globex', '2026-04-01T09:00:00Z', { input: 200, output: 51 }));
+    await usage.record(call('globex', '2026-04-01T09:01:00Z', { input: 400, output: 50 }));
+    await expect(policy.admitRun('globex')).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED', details: { scope: 'tenant_daily', used: 701, next: 300, limit: 1000 } });
+    close();
+  });
 });

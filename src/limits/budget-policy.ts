@@ -31,7 +31,8 @@ export interface BudgetPolicy {
   exceeded(limits: BudgetLimits, scope: BudgetExhaustion['scope'], used: BudgetSpend, next: BudgetSpend, at: Date): BudgetExhaustion | undefined;
   /**
    * Before a run is created: 429 `BUDGET_EXHAUSTED` with `Retry-After` (seconds to the next
-   * UTC midnight) while the tenant's daily budget is spent, audited as `budget.exhausted`
+   * UTC midnight) while the tenant's daily budget is spent, or too nearly spent for the tenant's
+   * average model call of the day to fit (`next` says how much that is), audited as `budget.exhausted`
    * (`outcome: refused`) with what `run` says of the run refused.
    */
   admitRun(tenantId: string, run?: BudgetAdmission): Promise<void>;
@@ -88,6 +89,16 @@ export function budgetExhaustedError(exhaustion: BudgetExhaustion, at: Date): Ap
   });
 }
 
+/**
+ * What a new run's first model call is expected to cost: the tenant's average call of the day
+ * (its prompt, as in-run checks estimate a call by its prompt). A day whose remainder is smaller
+ * is spent: each run admitted would stop at its first call with nothing done, so it is refused.
+ */
+function typicalCall(totals: UsageCounters): BudgetSpend {
+  if (totals.calls === 0) return { tokens: 0, costNanoUsd: 0 };
+  return { tokens: totals.inputTokens / totals.calls, costNanoUsd: totals.costNanoUsd / totals.calls };
+}
+
 /** A stop for a budget (thrown before a model call, or on run creation). */
 export function isBudgetExhausted(error: unknown): error is AppError {
   return error instanceof AppError && error.code === 'BUDGET_EXHAUSTED';
@@ -139,7 +150,10 @@ export function createBudgetPolicy(options: BudgetPolicyOptions): BudgetPolicy {
       const limits = limitsFor(tenantId);
       if (limits.dailyTokens <= 0 && limits.dailyCostUsd <= 0) return;
       const at = clock();
-      const exhaustion = exceeded(limits, 'tenant_daily', await dailySpend(tenantId, at), { tokens: 0, costNanoUsd: 0 }, at);
+      const day = at.toISOString().slice(0, 10);
+      const { totals } = await usage.summarize({ tenantId, from: day, to: day });
+      const spent = spendOf(totals);
+      const exhaustion = exceeded(limits, 'tenant_daily', spent, { tokens: 0, costNanoUsd: 0 }, at) ?? exceeded(limits, 'tenant_daily', spent, typicalCall(totals), at);
       if (!exhaustion) return;
       await recordBudgetExhaustion(options.audit, { tenantId, graph: run?.graph ?? 'unknown', outcome: 'refused', threadId: run?.threadId, actor: run?.actor }, exhaustion);
       throw budgetExhaustedError(exhaustion, at);
