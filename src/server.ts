@@ -35,13 +35,19 @@ function listenError(error: NodeJS.ErrnoException, config: Config): AppError {
   return new AppError('CONFLICT', reasons[error.code ?? ''] ?? `cannot listen on ${where} (${error.code ?? error.message})`, { cause: error });
 }
 
+/**
+ * Connections the kernel may queue before they are accepted. Node's default, 511, overflowed when
+ * 1,000 clients connected at once (bench:streaming); the kernel caps it at `net.core.somaxconn`.
+ */
+const listenBacklog = 4_096;
+
 /** Bind the socket; resolves once listening, rejects with a one-line reason. */
 function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<{ server: ServerType; port: number }> {
   // The thread protocol's WebSocket upgrades go through `fetch` (the app) too.
   const server = createAdaptorServer({ fetch, websocket: { server: createWebSocketServer() } });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, config)));
-    server.listen(config.port, config.host, () => {
+    server.listen(config.port, config.host, listenBacklog, () => {
       const address = (server as Server).address();
       resolve({ server, port: typeof address === 'object' && address !== null ? address.port : config.port });
     });
