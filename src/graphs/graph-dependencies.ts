@@ -26,6 +26,7 @@ export interface GraphLimits {
 /** What makes execution safe: approvals, policies, breakers. The rules come from the domain. */
 export interface ExecutionSafety {
   approvals: ApprovalStore;
+  /** Read on every call: rules appended later (an MCP server listed after start-up) apply from then on. */
   approvalRules?: ApprovalRule[];
   executionPolicies?: ExecutionPolicy[];
   /**

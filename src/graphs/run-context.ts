@@ -33,14 +33,16 @@ export function readRunContext(config: LangGraphRunnableConfig | undefined, tool
   };
 }
 
-// Open mode grants every scope the registry declares; a registry never changes, so compute it once.
-const scopesByRegistry = new WeakMap<ToolRegistry, string[]>();
+// Open mode grants every scope the registry declares. A registry only grows (an MCP server
+// listed late adds tools), so its size tells whether the scopes computed last still hold.
+const scopesByRegistry = new WeakMap<ToolRegistry, { size: number; scopes: string[] }>();
 function allScopesOf(tools: ToolRegistry | undefined): string[] {
   if (!tools) return [];
-  let scopes = scopesByRegistry.get(tools);
-  if (!scopes) {
-    scopes = [...new Set(tools.list().flatMap((tool) => tool.scopes))];
-    scopesByRegistry.set(tools, scopes);
+  const listed = tools.list();
+  let cached = scopesByRegistry.get(tools);
+  if (cached?.size !== listed.length) {
+    cached = { size: listed.length, scopes: [...new Set(listed.flatMap((tool) => tool.scopes))] };
+    scopesByRegistry.set(tools, cached);
   }
-  return scopes;
+  return cached.scopes;
 }

@@ -27,6 +27,22 @@ describe('createToolRegistry', () => {
     expect(() => createToolRegistry([lookup, { ...remove, name: 'lookup' }])).toThrow(/Duplicate tool name "lookup"/);
   });
 
+  it('adds tools after construction, and they are listed and described like the first ones', () => {
+    const registry = createToolRegistry([lookup]);
+    registry.add([remove]);
+    expect(registry.get('remove')).toBe(remove);
+    expect(registry.toModelTools().map((tool) => tool.function.name)).toEqual(['lookup', 'remove']);
+  });
+
+  it('refuses to add a name already registered or repeated, and then adds none of the batch', () => {
+    const registry = createToolRegistry([lookup]);
+    const other = { ...remove, name: 'other' };
+    expect(() => registry.add([other, { ...remove, name: 'lookup' }])).toThrow(/Duplicate tool name "lookup"/);
+    expect(() => registry.add([other, other])).toThrow(/Duplicate tool name "other"/);
+    expect(registry.list().map((tool) => tool.name)).toEqual(['lookup']);
+    expect(registry.get('lookup')).toBe(lookup);
+  });
+
   it('lists only the tools whose every scope the caller holds', () => {
     const registry = createToolRegistry([lookup, remove]);
     expect(registry.list().map((tool) => tool.name)).toEqual(['lookup', 'remove']);

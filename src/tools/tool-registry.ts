@@ -16,6 +16,12 @@ export interface ToolRegistry {
   get(name: string): ToolDefinition | undefined;
   list(options?: ToolListOptions): ToolDefinition[];
   toModelTools(options?: ToolListOptions): ModelTool[];
+  /**
+   * Register tools that became available after start-up (an MCP server listed late). All or
+   * none: a name already registered, or repeated among `tools`, throws and adds nothing.
+   * Tools are never removed, so what a run saw listed stays callable.
+   */
+  add(tools: ToolDefinition[]): void;
 }
 
 /** True when a caller holding `granted` may call `tool`. */
@@ -24,8 +30,9 @@ export function isToolAllowed(tool: ToolDefinition, granted: readonly string[]):
 }
 
 /**
- * Index tools by name and describe them to models. JSON schemas are built once here,
- * so a tool whose schema cannot be expressed in JSON Schema fails at startup, not mid-run.
+ * Index tools by name and describe them to models. JSON schemas are built once here (or in
+ * `add`), so a tool whose schema cannot be expressed in JSON Schema fails when it is
+ * registered, not mid-run.
  * @example
  * const registry = createToolRegistry(createOrderTools({ database }));
  * const model = chatModel.bindTools(registry.toModelTools({ scopes: ['orders:read'] }));
@@ -33,11 +40,19 @@ export function isToolAllowed(tool: ToolDefinition, granted: readonly string[]):
 export function createToolRegistry(tools: ToolDefinition[]): ToolRegistry {
   const byName = new Map<string, ToolDefinition>();
   const modelTools = new Map<string, ModelTool>();
-  for (const tool of tools) {
-    if (byName.has(tool.name)) throw new Error(`Duplicate tool name "${tool.name}"`);
-    byName.set(tool.name, tool);
-    modelTools.set(tool.name, toModelTool(tool));
+  function add(added: ToolDefinition[]): void {
+    // Checked and described before any is stored, so a refused batch leaves the registry as it was.
+    const described = new Map<string, ModelTool>();
+    for (const tool of added) {
+      if (byName.has(tool.name) || described.has(tool.name)) throw new Error(`Duplicate tool name "${tool.name}"`);
+      described.set(tool.name, toModelTool(tool));
+    }
+    for (const tool of added) {
+      byName.set(tool.name, tool);
+      modelTools.set(tool.name, described.get(tool.name)!);
+    }
   }
+  add(tools);
 
   function list(options: ToolListOptions = {}): ToolDefinition[] {
     const all = [...byName.values()];
@@ -49,6 +64,7 @@ export function createToolRegistry(tools: ToolDefinition[]): ToolRegistry {
     get: (name) => byName.get(name),
     list,
     toModelTools: (options) => list(options).map((tool) => modelTools.get(tool.name)!),
+    add,
   };
 }
 

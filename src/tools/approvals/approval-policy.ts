@@ -23,10 +23,11 @@ export const flaggedInputPolicy = 'flagged-input';
 /**
  * Decide when a `write` or `irreversible` call needs a person: per-tool rules, and any call
  * at all once the input rails flagged the request or a retrieved passage, whatever the threshold.
- * Reads never need approval.
+ * Reads never need approval. `rules` is read on every call, not copied: a rule appended to it
+ * later (an MCP server listed after start-up) applies from the next call, with no graph rebuilt.
  * @example const policy = createApprovalPolicy({ rules: [{ name: 'refund-above-500', tool: 'issue_refund', amountField: 'amountCents', aboveCents: 50_000 }] });
  */
-export function createApprovalPolicy(options: { rules: ApprovalRule[] }): ApprovalPolicy {
+export function createApprovalPolicy(options: { rules: readonly ApprovalRule[] }): ApprovalPolicy {
   return {
     evaluate({ tool, args, context }) {
       if (tool.risk === 'read') return { required: false };
