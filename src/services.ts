@@ -87,7 +87,10 @@ import {
   createSqliteDeferredActionQueue,
   createUpstreamBreakers,
   loadMcpToolSources,
+  retryMcpToolSources,
+  type ApprovalRule,
   type ApprovalStore,
+  type McpToolSourceRetries,
   type EffectLedger,
   type ToolRegistry,
 } from './tools/index.ts';
@@ -132,7 +135,7 @@ export interface Services {
   limits: Limits;
   /** What loading the sample knowledge base did at start-up. */
   knowledgeBase: UpsertReport;
-  /** `GET /ready`: storage and Redis answer, and the process is not draining. */
+  /** `GET /ready`: storage and Redis answer, and the process is not draining (MCP servers' states beside). */
   readiness: Readiness;
   /**
    * Register this process on the run store and settle the runs stopped processes left pending
@@ -194,6 +197,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   let redis: Redis | undefined;
   const closers: Array<() => void> = [];
   let approvalSweeper: { stop(): void } | undefined;
+  let mcpRetries: McpToolSourceRetries | undefined;
   try {
     // The business domain (the sample retailer unless DOMAIN names another) brings its tools,
     // rules and knowledge base; everything else here is the framework.
@@ -220,6 +224,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const mcp = await loadMcpToolSources(config.mcpServers, { reservedNames: domain.tools.map((tool) => tool.name) });
     for (const warning of mcp.warnings) logger.warn({ mcp: true }, warning);
     const tools = createToolRegistry([...domain.tools, ...mcp.tools]);
+    // The one list the executor's approval policy reads: rules of MCP servers listed later join it.
+    const approvalRules: ApprovalRule[] = [...domain.approvalRules, ...mcp.approvalRules];
+    // Servers down at start-up are listed again in the background; start-up does not wait for them.
+    mcpRetries = retryMcpToolSources(config.mcpServers, mcp.unlisted, { registry: tools, approvalRules, logger });
     const models = overrides.models ?? createModels(config.models, { offline: { planner: domain.offlinePlanner } });
     let checkpointer: BaseCheckpointSaver;
     let store: BaseStore;
@@ -252,7 +260,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     const safety: ExecutionSafety = {
       approvals,
       policy: domain.policy,
-      approvalRules: [...domain.approvalRules, ...mcp.approvalRules],
+      approvalRules,
       executionPolicies: domain.executionPolicies,
       breakers: createUpstreamBreakers(),
       deferred: createSqliteDeferredActionQueue(database),
@@ -397,7 +405,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       graphs,
       knowledgeBase,
       limits,
-      readiness: createReadiness({ storage: () => database.prepare('SELECT 1').get(), redis }),
+      readiness: createReadiness({ storage: () => database.prepare('SELECT 1').get(), redis, mcpServers: () => mcpRetries?.states() ?? [] }),
       async recoverRuns() {
         if (overrides.recoverRuns === false) return { recovered: 0, sharedWith: [] };
         // Decided approvals whose resume never ran: resumed at start-up (when this process is alone) and by a sweep.
@@ -429,6 +437,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       },
       async close() {
         approvalSweeper?.stop();
+        await mcpRetries?.close();
         await crons.close();
         await runs.shutdown();
         // The runs' last traces are queued now; a LangSmith that does not take them in time does not hold the exit.
@@ -449,6 +458,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       },
     };
   } catch (error) {
+    await mcpRetries?.close();
     for (const close of closers) close();
     redis?.disconnect();
     await walCheckpointer.stop();

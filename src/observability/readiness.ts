@@ -1,3 +1,5 @@
+import type { McpServerState } from '../tools/index.ts';
+
 /**
  * Whether this process can serve traffic right now (`GET /ready`), as opposed to whether it is
  * alive (`GET /ok`). An orchestrator stops routing to a process that is not ready and keeps it
@@ -6,9 +8,14 @@
  */
 export type CheckState = 'ok' | 'down' | 'not configured';
 
+/**
+ * `mcpServers` (when any is configured) says which MCP tool sources are listed and which are
+ * still retried: reported, never a reason to be unready, since a missing optional tool source
+ * only means fewer tools, and taking the process out of rotation would not bring it back.
+ */
 export type ReadinessReport =
-  | { ready: true; checks: { storage: CheckState; redis: CheckState } }
-  | { ready: false; checks: { storage: CheckState; redis: CheckState } }
+  | { ready: true; checks: { storage: CheckState; redis: CheckState }; mcpServers?: McpServerState[] }
+  | { ready: false; checks: { storage: CheckState; redis: CheckState }; mcpServers?: McpServerState[] }
   | { ready: false; draining: true };
 
 export interface Readiness {
@@ -25,6 +32,8 @@ export interface ReadinessDependencies {
   redis?: { ping(): Promise<unknown> };
   /** How long a Redis PING may take before Redis counts as down (default 1 s). */
   timeoutMs?: number;
+  /** The configured MCP servers' listing states, reported beside the checks. */
+  mcpServers?: () => McpServerState[];
 }
 
 /** @example const readiness = createReadiness({ storage: () => database.prepare('SELECT 1').get(), redis }); */
@@ -66,7 +75,9 @@ export function createReadiness(dependencies: ReadinessDependencies): Readiness 
       const ready = checks.storage !== 'down' && checks.redis !== 'down';
       // Draining may have begun while Redis answered.
       if (draining) return { ready: false, draining: true };
-      return ready ? { ready: true, checks } : { ready: false, checks };
+      const mcpServers = dependencies.mcpServers?.() ?? [];
+      const reported = mcpServers.length > 0 ? { checks, mcpServers } : { checks };
+      return ready ? { ready: true, ...reported } : { ready: false, ...reported };
     },
     beginDrain() {
       draining = true;

@@ -21,10 +21,10 @@ export interface McpTestServer {
 
 /**
  * A small CRM as a real MCP server (the SDK's McpServer over Streamable HTTP, stateless, on
- * port 0), standing in for an operator's MCP server: a read, two writes (one with an amount),
+ * port 0 unless `port` names one, for a server that comes up where one was expected), standing in for an operator's MCP server: a read, two writes (one with an amount),
  * a tool that always reports an error, one that never answers, and one the operator will not declare.
  */
-export async function startMcpTestServer(): Promise<McpTestServer> {
+export async function startMcpTestServer(options: { port?: number } = {}): Promise<McpTestServer> {
   const calls: SeenMcpCall[] = [];
   const notes: Array<{ id: number; customerId: number; text: string }> = [];
   const held: Array<() => void> = [];
@@ -98,7 +98,10 @@ export async function startMcpTestServer(): Promise<McpTestServer> {
     await server.connect(transport);
     await transport.handleRequest(request, response, text === '' ? undefined : JSON.parse(text));
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
     calls,

@@ -139,11 +139,12 @@ describe('MCP servers as tool sources', () => {
     expect(source.approvalRules.filter((rule) => rule.tool === 'crm_issue_credit')).toHaveLength(1);
   });
 
-  it('a server that cannot be listed at start-up contributes no tools and a warning, and the rest still load', async () => {
+  it('a server that cannot be listed contributes no tools and is returned as unlisted with the reason, and the rest still load', async () => {
     const down = { ...settings(), name: 'billing', url: `http://127.0.0.1:${await freePort()}/mcp` };
     const source = await loadMcpToolSources([down, settings()]);
     expect(source.tools.map((tool) => tool.name)).toContain('crm_add_note');
     expect(source.tools.some((tool) => tool.name.startsWith('billing_'))).toBe(false);
-    expect(source.warnings).toEqual([expect.stringMatching(/^MCP server "billing" \(http:\/\/127\.0\.0\.1:\d+\/mcp\) could not be listed, so its tools are not registered: The MCP server "billing" could not be reached \(connection refused\)/)]);
+    expect(source.warnings).toEqual([]);
+    expect(source.unlisted).toEqual([{ server: down, error: expect.objectContaining({ message: expect.stringMatching(/^The MCP server "billing" could not be reached \(connection refused\)/) }) }]);
   });
 });

@@ -5,6 +5,7 @@ import { jsonSchemaToZod } from '../openapi/index.ts';
 import { ToolError } from '../tool-error.ts';
 import { mcpToolPolicy, type McpServerSettings, type McpToolPolicy } from './mcp-server-settings.ts';
 import { readMcpToolResult } from './read-mcp-tool-result.ts';
+import { listMcpTools } from './list-mcp-tools.ts';
 import { withMcpClient } from './with-mcp-client.ts';
 
 /** An MCP server's tools as registry tools, the approval rules their thresholds make, and what was left out and why. */
@@ -122,44 +123,63 @@ function closeOpenObjects(schema: unknown): unknown {
   return closed;
 }
 
+/** A server that could not be listed, and why. */
+export interface UnlistedMcpServer {
+  server: McpServerSettings;
+  error: unknown;
+}
+
+/** The tools of every server that could be listed, and the servers that could not. */
+export interface McpToolSources extends McpToolSource {
+  unlisted: UnlistedMcpServer[];
+}
+
 /**
- * Every configured server's tools, listed once at start-up. A server that cannot be listed is
- * reported in `warnings` and contributes no tools: the service starts without it. A tool whose
- * name is already taken (by `reservedNames`, the domain's tools, or an earlier server's) is left
- * out with a warning rather than failing the registry.
+ * Every configured server's tools, each server listed once (concurrently). A server that cannot
+ * be listed contributes no tools and is returned in `unlisted`, for the caller to retry (see
+ * `retryMcpToolSources`): the service starts without it. A tool whose name is already taken (by
+ * `reservedNames`, the domain's tools, or an earlier server's) is left out with a warning rather
+ * than failing the registry.
  */
-export async function loadMcpToolSources(servers: McpServerSettings[], options: { reservedNames?: Iterable<string> } = {}): Promise<McpToolSource> {
-  const all: McpToolSource = { tools: [], approvalRules: [], warnings: [] };
-  const sources = await Promise.all(servers.map(async (server) => {
+export async function loadMcpToolSources(servers: McpServerSettings[], options: { reservedNames?: Iterable<string> } = {}): Promise<McpToolSources> {
+  const all: McpToolSources = { tools: [], approvalRules: [], warnings: [], unlisted: [] };
+  const listings = await Promise.all(servers.map(async (server): Promise<{ server: McpServerSettings; source: McpToolSource } | UnlistedMcpServer> => {
     try {
-      const listed = await withMcpClient(server, async (client) => {
-        const tools: Tool[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await client.listTools(cursor === undefined ? {} : { cursor }, { timeout: server.timeoutMs });
-          tools.push(...page.tools);
-          cursor = page.nextCursor;
-        } while (cursor !== undefined && tools.length < 10_000);
-        return tools;
-      });
-      return registerMcpTools(server, listed);
+      return { server, source: registerMcpTools(server, await listMcpTools(server)) };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { tools: [], approvalRules: [], warnings: [`MCP server "${server.name}" (${server.url}) could not be listed, so its tools are not registered: ${reason}`] };
+      return { server, error };
     }
   }));
   const taken = new Set(options.reservedNames ?? []);
-  for (const [index, source] of sources.entries()) {
-    all.warnings.push(...source.warnings);
-    for (const tool of source.tools) {
-      if (taken.has(tool.name)) {
-        all.warnings.push(`MCP server "${servers[index]!.name}": tool "${tool.name}" is named like a tool already registered; left out (set tool_prefix)`);
-        continue;
-      }
-      taken.add(tool.name);
-      all.tools.push(tool);
-      all.approvalRules.push(...source.approvalRules.filter((rule) => rule.tool === tool.name));
+  for (const listing of listings) {
+    if (!('source' in listing)) {
+      all.unlisted.push({ server: listing.server, error: listing.error });
+      continue;
     }
+    const admitted = admitMcpTools(listing.server, listing.source, (name) => taken.has(name));
+    for (const tool of admitted.tools) taken.add(tool.name);
+    all.tools.push(...admitted.tools);
+    all.approvalRules.push(...admitted.approvalRules);
+    all.warnings.push(...admitted.warnings);
   }
   return all;
+}
+
+/**
+ * The tools of one listed server that may join a registry where `isTaken` names are already
+ * registered, with their approval rules: one named like a registered tool is left out with a
+ * warning (never shadowing it, never failing the registry). The same rule at start-up and for a
+ * server listed later.
+ */
+export function admitMcpTools(server: McpServerSettings, source: McpToolSource, isTaken: (name: string) => boolean): McpToolSource {
+  const admitted: McpToolSource = { tools: [], approvalRules: [], warnings: [...source.warnings] };
+  for (const tool of source.tools) {
+    if (isTaken(tool.name)) {
+      admitted.warnings.push(`MCP server "${server.name}": tool "${tool.name}" is named like a tool already registered; left out (set tool_prefix)`);
+      continue;
+    }
+    admitted.tools.push(tool);
+    admitted.approvalRules.push(...source.approvalRules.filter((rule) => rule.tool === tool.name));
+  }
+  return admitted;
 }
