@@ -2,6 +2,7 @@ import type { RunObserver, RunRecord } from '../runs/index.ts';
 import type { Metrics } from './create-metrics.ts';
 import { GenAiTracingHandler } from './gen-ai-tracing-handler.ts';
 import { logError } from './log-error.ts';
+import { ModelCallHandlers } from './model-call-handlers.ts';
 import { toUsageTotals, type UsageStore } from './model-usage.ts';
 import type { PriceTable } from './price-table.ts';
 import { UsageCallbackHandler } from './usage-callback-handler.ts';
@@ -52,7 +53,8 @@ export function createRunObserver(dependencies: RunObserverDependencies): RunObs
           }),
       });
       return {
-        callbacks: tracingHandler ? [handler, tracingHandler] : [handler],
+        // One handler in LangChain's lists either way (each one costs at every graph step).
+        callbacks: [tracingHandler ? new ModelCallHandlers([handler, tracingHandler]) : handler],
         async settled(outcome) {
           metrics.runSettled({ graph, tenant, status: outcome.status, durationSeconds: (performance.now() - startedAt) / 1_000 });
           if (outcome.status === 'error') return [];

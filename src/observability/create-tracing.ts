@@ -1,7 +1,5 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -16,7 +14,9 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { createPooledIdGenerator } from './pooled-id-generator.ts';
 import { setTracingSettings } from './tracing-settings.ts';
+import { createWorkerSpanExporter } from './worker-span-exporter.ts';
 
 /** Tracing as the standard `OTEL_*` variables describe it (parsed in config.ts). */
 export interface TracingConfig {
@@ -56,21 +56,22 @@ export interface TracingOverrides {
  * Start OpenTelemetry tracing: a Node tracer provider registered globally (so the spans that
  * graphs, tools and the retriever make through `@opentelemetry/api` are recorded, and an
  * embedding application's own provider works the same way), W3C trace context, and the
- * configured exporter behind a batch processor. Off (no provider, no cost) when the config
- * names no exporter.
+ * configured exporter behind a batch processor (OTLP encoded and sent on a worker thread, see
+ * `createWorkerSpanExporter`). Off (no provider, no cost) when the config names no exporter.
  * @example const tracing = createTracing(config.tracing); ...; await tracing.shutdown();
  */
 export function createTracing(config: TracingConfig, overrides: TracingOverrides = {}): Tracing {
-  const exporter = overrides.exporter ?? exporterFor(config);
-  if (!exporter) return { enabled: false, forceFlush: async () => {}, shutdown: async () => {} };
+  if (!overrides.exporter && config.exporter === 'none') return { enabled: false, forceFlush: async () => {}, shutdown: async () => {} };
   const resource = defaultResource().merge(resourceFromAttributes({
     ...config.resourceAttributes,
     [ATTR_SERVICE_NAME]: config.serviceName,
     ...(overrides.serviceVersion ? { [ATTR_SERVICE_VERSION]: overrides.serviceVersion } : {}),
   }));
+  const exporter = overrides.exporter ?? exporterFor(config, resource);
   const provider = new NodeTracerProvider({
     resource,
     sampler: samplerFor(config),
+    idGenerator: createPooledIdGenerator(),
     // A test reads each span as it ends; a service batches, off the request path.
     spanProcessors: [overrides.spanProcessor ?? (overrides.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter))],
   });
@@ -92,11 +93,11 @@ export function createTracing(config: TracingConfig, overrides: TracingOverrides
   };
 }
 
-function exporterFor(config: TracingConfig): SpanExporter | undefined {
-  if (config.exporter === 'none') return undefined;
+// OTLP batches are encoded and sent on a worker thread: encoding them as protobuf on the
+// serving thread was about a third of what tracing cost a trivial run (README "Tracing overhead").
+function exporterFor(config: TracingConfig, resource: Resource): SpanExporter {
   if (config.exporter === 'console') return new ConsoleSpanExporter();
-  const options = { url: config.endpoint, headers: config.headers, timeoutMillis: config.timeoutMs };
-  return config.protocol === 'http/json' ? new OtlpJsonExporter(options) : new OtlpProtobufExporter(options);
+  return createWorkerSpanExporter({ protocol: config.protocol, url: config.endpoint, headers: config.headers, timeoutMillis: config.timeoutMs }, resource.attributes);
 }
 
 function samplerFor(config: TracingConfig): Sampler {

@@ -1,12 +1,19 @@
-import { SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+
+let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
 
 /**
  * Overseer's tracer, from whichever provider is registered (ours from `createTracing`, or an
- * embedding application's); a no-op when none is. Asked for at each span, so a provider
- * registered later is picked up.
+ * embedding application's); a no-op when none is. Kept while the global provider stays the same
+ * object: asking the SDK for a tracer at every span (a key string and a map lookup each time)
+ * was a measurable part of a traced run. A provider registered later is still picked up: the
+ * API's global is a proxy whose tracers find its delegate when it is set, and unregistering
+ * (`trace.disable()`, as `createTracing`'s shutdown does) replaces the proxy.
  */
 export function overseerTracer(): Tracer {
-  return trace.getTracer('overseer', '0.1.0');
+  const provider = trace.getTracerProvider();
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer('overseer', '0.1.0') };
+  return cached.tracer;
 }
 
 /** End `span` as failed by `error`: its exception event, `error.type` and an error status. */

@@ -22,19 +22,17 @@ export interface AgentInvocation {
  * @example const agent = startAgentSpan({ name: 'supervisor', conversationId: threadId }, parent); await context.with(agent.context, work); agent.span.end();
  */
 export function startAgentSpan(invocation: AgentInvocation, parent: Context = context.active()): { span: Span; context: Context } {
-  const span = overseerTracer().startSpan(`${genAiOperations.invokeAgent} ${invocation.name}`, {
-    kind: SpanKind.INTERNAL,
-    attributes: {
-      [genAiAttributes.operationName]: genAiOperations.invokeAgent,
-      [genAiAttributes.agentName]: invocation.name,
-      ...(invocation.id ? { [genAiAttributes.agentId]: invocation.id } : {}),
-      ...(invocation.description ? { [genAiAttributes.agentDescription]: invocation.description } : {}),
-      ...(invocation.conversationId ? { [genAiAttributes.conversationId]: invocation.conversationId } : {}),
-      ...(invocation.tenantId ? { [overseerAttributes.tenant]: invocation.tenantId } : {}),
-      ...(invocation.runId ? { [overseerAttributes.runId]: invocation.runId } : {}),
-      ...invocation.attributes,
-    },
-  }, parent);
+  const attributes: Attributes = {
+    [genAiAttributes.operationName]: genAiOperations.invokeAgent,
+    [genAiAttributes.agentName]: invocation.name,
+  };
+  if (invocation.id) attributes[genAiAttributes.agentId] = invocation.id;
+  if (invocation.description) attributes[genAiAttributes.agentDescription] = invocation.description;
+  if (invocation.conversationId) attributes[genAiAttributes.conversationId] = invocation.conversationId;
+  if (invocation.tenantId) attributes[overseerAttributes.tenant] = invocation.tenantId;
+  if (invocation.runId) attributes[overseerAttributes.runId] = invocation.runId;
+  if (invocation.attributes) Object.assign(attributes, invocation.attributes);
+  const span = overseerTracer().startSpan(`${genAiOperations.invokeAgent} ${invocation.name}`, { kind: SpanKind.INTERNAL, attributes }, parent);
   return { span, context: trace.setSpan(parent, span) };
 }
 

@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { contextFromCarrier, failSpan, overseerTracer } from '../../observability/index.ts';
@@ -11,21 +11,22 @@ import type { AppEnv } from '../app-env.ts';
  * the response starts. Mounted only when tracing is on.
  */
 export const traceRequest = createMiddleware<AppEnv>(async (c, next) => {
-  const parent = contextFromCarrier({ traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') });
-  const url = new URL(c.req.url);
+  const traceparent = c.req.header('traceparent');
+  // Most callers send no trace context: nothing to parse, the span starts a trace.
+  const parent = traceparent ? contextFromCarrier({ traceparent, tracestate: c.req.header('tracestate') }) : ROOT_CONTEXT;
+  const url = urlPartsOf(c.req.url);
   const method = c.req.method;
-  const span = overseerTracer().startSpan(method, {
-    kind: SpanKind.SERVER,
-    attributes: {
-      'http.request.method': method,
-      'url.path': url.pathname,
-      'url.scheme': url.protocol.replace(':', ''),
-      'server.address': url.hostname,
-      ...(url.port ? { 'server.port': Number(url.port) } : {}),
-      ...(c.req.header('user-agent') ? { 'user_agent.original': c.req.header('user-agent') } : {}),
-      ...(c.var.requestId ? { 'overseer.request.id': c.var.requestId } : {}),
-    },
-  }, parent);
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'url.path': url.path,
+    'url.scheme': url.scheme,
+    'server.address': url.address,
+  };
+  if (url.port !== undefined) attributes['server.port'] = url.port;
+  const userAgent = c.req.header('user-agent');
+  if (userAgent) attributes['user_agent.original'] = userAgent;
+  if (c.var.requestId) attributes['overseer.request.id'] = c.var.requestId;
+  const span = overseerTracer().startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
   try {
     await context.with(trace.setSpan(parent, span), next);
   } finally {
@@ -44,3 +45,41 @@ export const traceRequest = createMiddleware<AppEnv>(async (c, next) => {
     span.end();
   }
 });
+
+const defaultPorts: Record<string, number> = { http: 80, https: 443 };
+
+/** The parts of a request URL a server span names. */
+export interface UrlParts {
+  scheme: string;
+  address: string;
+  port?: number;
+  path: string;
+}
+
+/**
+ * Scheme, host, port and path of a request URL as `new URL` gives them (host lowercased, a
+ * default port left out, the path as sent), read by scanning its start: parsing the whole URL
+ * at every request showed up in the traced server's profile. Dot segments stay as the client
+ * sent them (`new URL` would resolve them). A URL with credentials falls back to `new URL`.
+ */
+export function urlPartsOf(url: string): UrlParts {
+  const schemeEnd = url.indexOf('://');
+  const authorityStart = schemeEnd + 3;
+  let authorityEnd = authorityStart;
+  while (authorityEnd < url.length && !'/?#'.includes(url[authorityEnd]!)) authorityEnd += 1;
+  const authority = url.slice(authorityStart, authorityEnd);
+  if (schemeEnd <= 0 || authority === '' || authority.includes('@')) {
+    const parsed = new URL(url);
+    return { scheme: parsed.protocol.slice(0, -1), address: parsed.hostname, ...(parsed.port ? { port: Number(parsed.port) } : {}), path: parsed.pathname };
+  }
+  let pathEnd = authorityEnd;
+  while (pathEnd < url.length && url[pathEnd] !== '?' && url[pathEnd] !== '#') pathEnd += 1;
+  const path = pathEnd > authorityEnd ? url.slice(authorityEnd, pathEnd) : '/';
+  const scheme = url.slice(0, schemeEnd).toLowerCase();
+  const colon = authority.lastIndexOf(':');
+  // `[::1]:2024`: the port's colon comes after the IPv6 literal's closing bracket.
+  const hasPort = colon > authority.lastIndexOf(']');
+  const address = (hasPort ? authority.slice(0, colon) : authority).toLowerCase();
+  const port = hasPort && colon < authority.length - 1 ? Number(authority.slice(colon + 1)) : undefined;
+  return port === undefined || port === defaultPorts[scheme] ? { scheme, address, path } : { scheme, address, port, path };
+}
