@@ -65,15 +65,13 @@ export interface UrlParts {
 export function urlPartsOf(url: string): UrlParts {
   const schemeEnd = url.indexOf('://');
   const authorityStart = schemeEnd + 3;
-  let authorityEnd = authorityStart;
-  while (authorityEnd < url.length && !'/?#'.includes(url[authorityEnd]!)) authorityEnd += 1;
+  const authorityEnd = endOf(url, authorityStart, true);
   const authority = url.slice(authorityStart, authorityEnd);
   if (schemeEnd <= 0 || authority === '' || authority.includes('@')) {
     const parsed = new URL(url);
     return { scheme: parsed.protocol.slice(0, -1), address: parsed.hostname, ...(parsed.port ? { port: Number(parsed.port) } : {}), path: parsed.pathname };
   }
-  let pathEnd = authorityEnd;
-  while (pathEnd < url.length && url[pathEnd] !== '?' && url[pathEnd] !== '#') pathEnd += 1;
+  const pathEnd = endOf(url, authorityEnd, false);
   const path = pathEnd > authorityEnd ? url.slice(authorityEnd, pathEnd) : '/';
   const scheme = url.slice(0, schemeEnd).toLowerCase();
   const colon = authority.lastIndexOf(':');
@@ -82,4 +80,18 @@ export function urlPartsOf(url: string): UrlParts {
   const address = (hasPort ? authority.slice(0, colon) : authority).toLowerCase();
   const port = hasPort && colon < authority.length - 1 ? Number(authority.slice(colon + 1)) : undefined;
   return port === undefined || port === defaultPorts[scheme] ? { scheme, address, path } : { scheme, address, port, path };
+}
+
+const slash = 47;
+const question = 63;
+const hash = 35;
+
+/** Where the part starting at `from` ends: at `?` or `#`, and at `/` too for the authority. */
+function endOf(url: string, from: number, slashEnds: boolean): number {
+  let index = from;
+  for (; index < url.length; index += 1) {
+    const code = url.charCodeAt(index);
+    if (code === question || code === hash || (slashEnds && code === slash)) break;
+  }
+  return index;
 }
