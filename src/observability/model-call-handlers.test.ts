@@ -1,24 +1,15 @@
 import type { LLMResult } from '@langchain/core/outputs';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useInMemoryTracing } from '../../test/support/in-memory-tracing.ts';
 import { ScriptedChatModel } from '../agents/index.ts';
 import { openDatabase } from '../storage/index.ts';
-import { createTracing, type Tracing } from './create-tracing.ts';
 import { GenAiTracingHandler } from './gen-ai-tracing-handler.ts';
 import { ModelCallHandlers, type ModelCallHandler } from './model-call-handlers.ts';
 import { createPriceTable } from './price-table.ts';
-import { readTracingConfig } from './read-tracing-config.ts';
 import { createSqliteUsageStore } from './sqlite-usage-store.ts';
 import { UsageCallbackHandler, agentRoleMetadataKey } from './usage-callback-handler.ts';
 
-const exporter = new InMemorySpanExporter();
-let tracing: Tracing;
-beforeAll(() => {
-  tracing = createTracing(readTracingConfig({}), { exporter });
-});
-afterAll(async () => {
-  await tracing.shutdown();
-});
+const exporter = useInMemoryTracing();
 
 const output: LLMResult = { generations: [[{ text: 'ok' }]] };
 

@@ -1,20 +1,11 @@
 import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTracing, type Tracing } from './create-tracing.ts';
+import { describe, expect, it } from 'vitest';
+import { useInMemoryTracing } from '../../test/support/in-memory-tracing.ts';
 import { currentLogContext, withLogContext } from './log-context.ts';
 import { overseerTracer } from './overseer-tracer.ts';
-import { readTracingConfig } from './read-tracing-config.ts';
 import { contextFromCarrier, currentTraceCarrier, traceHeaders } from './trace-context.ts';
 
-const exporter = new InMemorySpanExporter();
-let tracing: Tracing;
-beforeAll(() => {
-  tracing = createTracing(readTracingConfig({}), { exporter });
-});
-afterAll(async () => {
-  await tracing.shutdown();
-});
+const exporter = useInMemoryTracing();
 
 describe('trace context', () => {
   const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

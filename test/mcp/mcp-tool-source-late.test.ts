@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModels, ScriptedChatModel } from '../../src/agents/index.ts';
 import { freePort } from '../support/free-port.ts';
 import { startMcpTestServer, type McpTestServer } from '../support/mcp-test-server.ts';
+import { executorRuns, type ExecutorValues } from '../support/executor-runs.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /*
@@ -12,7 +13,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
  * the declared policies (scopes, approval threshold), over the real HTTP API.
  */
 
-interface Values { actions?: Array<{ tool: string; status: string; replayed?: boolean }>; __interrupt__?: Array<{ value: { approvalId: string; tool: string; reason: string } }> }
+type Values = ExecutorValues;
 
 let mcp: McpTestServer | undefined;
 let server: TestServer | undefined;
@@ -38,22 +39,11 @@ function mcpServers(port: number) {
   }]);
 }
 
-async function post(path: string, body: unknown) {
-  const response = await fetch(`${server!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const { post, runExecutor } = executorRuns(() => server!.url);
 
 async function ready() {
   const response = await fetch(`${server!.url}/ready`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-async function runExecutor(task: string) {
-  const thread = await post('/threads', {});
-  const threadId = thread.body.thread_id as string;
-  const run = await post(`/threads/${threadId}/runs/wait`, { assistant_id: 'executor', input: { task } });
-  expect(run.status).toBe(200);
-  return { threadId, values: run.body as Values };
 }
 
 describe('an MCP server that comes up after Overseer', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOfflineModels, ScriptedChatModel, type ModelsByRole } from '../../src/agents/index.ts';
 import { startMcpTestServer, type McpTestServer } from '../support/mcp-test-server.ts';
+import { executorRuns, type ExecutorValues } from '../support/executor-runs.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /*
@@ -9,8 +10,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
  * approvals and effect ledger as every other tool, over Overseer's real HTTP API.
  */
 
-interface Action { tool: string; status: string; result?: Record<string, unknown>; message?: string; replayed?: boolean }
-interface Values { actions?: Action[]; __interrupt__?: Array<{ value: { approvalId: string; tool: string; reason: string } }> }
+type Values = ExecutorValues;
 
 let mcp: McpTestServer | undefined;
 let server: TestServer | undefined;
@@ -37,18 +37,8 @@ async function start(models?: ModelsByRole) {
   return server;
 }
 
-async function post(path: string, body: unknown) {
-  const response = await fetch(`${server!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const { post, runExecutor } = executorRuns(() => server!.url);
 
-async function runExecutor(task: string) {
-  const thread = await post('/threads', {});
-  const threadId = thread.body.thread_id as string;
-  const run = await post(`/threads/${threadId}/runs/wait`, { assistant_id: 'executor', input: { task } });
-  expect(run.status).toBe(200);
-  return { threadId, values: run.body as Values };
-}
 
 describe('MCP server tools in the executor', () => {
   it('the offline executor calls an MCP tool named in the request, and the result comes back as the action’s', async () => {
