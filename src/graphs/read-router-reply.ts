@@ -30,7 +30,7 @@ export function readRouterReply(reply: BaseMessage): RouterDecision {
       problems.push(`unknown tool "${call.name}"`);
       continue;
     }
-    const handoff = handoffSchema.safeParse(call.args);
+    const handoff = handoffSchema.safeParse(withLenientFlag(call.args));
     if (!handoff.success) {
       const issues = handoff.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
       answers.set(call.id, `Invalid handoff: ${issues}`);
@@ -51,4 +51,15 @@ export function readRouterReply(reply: BaseMessage): RouterDecision {
     ? 'Your reply was empty. Call exactly one handoff tool, or reply with the final answer to the user.'
     : 'Call exactly one handoff tool with valid arguments, or reply with the final answer to the user.';
   return { kind: 'reprompt', problem: problems.join('; '), messages: buildReprompt(read, { answers, otherwise: oneAtATime, problems: [instruction] }) };
+}
+
+/**
+ * `replyDirectly` as models send it: some send the JSON strings "true" and "false" for a
+ * boolean. Read those as what they say rather than spend a routing call on a reprompt; any
+ * other value is still refused by the schema.
+ */
+function withLenientFlag(args: unknown): unknown {
+  if (typeof args !== 'object' || args === null || !('replyDirectly' in args)) return args;
+  const flag = (args as { replyDirectly: unknown }).replyDirectly;
+  return flag === 'true' || flag === 'false' ? { ...args, replyDirectly: flag === 'true' } : args;
 }

@@ -53,6 +53,27 @@ describe('a knowledge-base answer as the whole reply, on the openai provider', (
     expect(model.chatRequests('router')).toHaveLength(1);
   });
 
+  it('reads replyDirectly sent as the string "true", as some models send booleans, and refuses other values with a reprompt', async () => {
+    const { model, service } = await openAI.start();
+    model.script(
+      'router',
+      reply.toolCall('handoff_to_retriever', { task: policyQuestion, replyDirectly: 'yes' }),
+      (request: ChatCompletionRequest) => {
+        // The refusal names the field; the router tries again with the string form.
+        expect(request.messages.find((message) => message.role === 'tool')?.content).toBe('Invalid handoff: replyDirectly: Invalid input: expected boolean, received string');
+        return reply.toolCall('handoff_to_retriever', { task: policyQuestion, replyDirectly: 'true' });
+      },
+    );
+    model.script('answerer', citeRefundWindow);
+
+    const response = await service.post('/runs/wait', { assistant_id: 'supervisor', input: userMessage(policyQuestion) });
+    const body = (await response.json()) as FinalState;
+
+    expect(response.status).toBe(200);
+    expect(model.chatRequests().map((request) => request.model)).toEqual(['router', 'router', 'answerer']);
+    expect(body.result.status).toBe('complete');
+  });
+
   it('goes back to the router when the knowledge base does not cover the question', async () => {
     const { model, service } = await openAI.start();
     model.script('router', directHandoff('retriever', 'What does the policy say about refunds paid in gold bars?'), (request: ChatCompletionRequest) => {
