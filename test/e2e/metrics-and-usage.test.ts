@@ -301,4 +301,38 @@ describe('usage on the openai provider, priced from MODEL_PRICES', () => {
     expect(metrics.has('overseer_model_calls_total', { role: 'supervisor', model: 'router' })).toBe(true);
     expect(metrics.has('overseer_model_calls_total', { role: 'retriever', model: 'answerer' })).toBe(true);
   });
+
+  it('records the cached and reasoning tokens a provider breaks out, and prices cached input at its own price', async () => {
+    const cachedPrices = { ...prices, router: { input: 1, cached_input: 0.25, output: 4 } };
+    await harness.close();
+    harness = await createTestHarness({ ...openAIEnvironment(model), API_KEYS: apiKeys, MODEL_PRICES: JSON.stringify(cachedPrices) });
+    const start = model.requests.length;
+    model.script('router', handoff('retriever', 'How long do I have to ask for a refund on a late order?'));
+    model.script('router', reply.text('You have 30 days from delivery to ask for a refund of a late order.', { usageDetails: { cachedTokens: 40, reasoningTokens: 7 } }));
+    model.script('answerer', reply.text('Orders delivered late can be refunded in full within 30 days of delivery.'));
+    const thread = (await (await request(harness, 'POST', '/threads', keys.admin, {})).json()) as { thread_id: string };
+    const response = await request(harness, 'POST', `/threads/${thread.thread_id}/runs/wait`, keys.admin, {
+      assistant_id: 'supervisor',
+      input: userMessage('How many days do I have to ask for a refund when my order arrived late?'),
+    });
+    expect(response.status).toBe(200);
+
+    const served = model.requests.slice(start).filter((recorded) => recorded.path === '/v1/chat/completions');
+    const detailed = served.find((recorded) => recorded.usage && 'prompt_tokens_details' in recorded.usage)!;
+    expect(detailed).toBeDefined();
+    const report = await usageReport(harness, '?group_by=model');
+    const router = report.groups.find((group) => group.key === 'router')!;
+    expect(router.cached_tokens).toBe(40);
+    expect(router.reasoning_tokens).toBe(7);
+    // Cached input at its own price: (input - cached) * 1 + cached * 0.25 + output * 4, per million tokens.
+    const routerCalls = served.filter((recorded) => (recorded.body as { model: string }).model === 'router');
+    const nano = routerCalls.reduce((sum, recorded) => {
+      const cached = recorded === detailed ? 40 : 0;
+      return sum + ((recorded.usage!.prompt_tokens - cached) * 1 + cached * 0.25 + recorded.usage!.completion_tokens * 4) * 1_000;
+    }, 0);
+    expect(router.cost_usd).toBeCloseTo(nano / 1e9, 12);
+    const metrics = await scrape(harness, keys.metrics);
+    expect(metrics.value('overseer_model_tokens_total', { kind: 'cached' })).toBe(40);
+    expect(metrics.value('overseer_model_tokens_total', { kind: 'reasoning' })).toBe(7);
+  });
 });

@@ -16,8 +16,14 @@ export interface ScriptedToolCall {
   id?: string;
 }
 
+/** Parts of the counts a provider breaks out: prompt tokens read from its cache, completion tokens spent reasoning. */
+export interface UsageDetails {
+  cachedTokens?: number;
+  reasoningTokens?: number;
+}
+
 export type ChatBehaviour =
-  | { kind: 'text'; content: string; tokenDelayMs?: number }
+  | { kind: 'text'; content: string; tokenDelayMs?: number; usageDetails?: UsageDetails }
   | { kind: 'tool_calls'; calls: ScriptedToolCall[]; content?: string }
   | { kind: 'empty' }
   | { kind: 'error'; status: number; message?: string; retryAfter?: string }
@@ -53,7 +59,7 @@ export interface RecordedRequest {
 
 /** Behaviour builders, so scripts read like what the model does. */
 export const reply = {
-  text: (content: string, options: { tokenDelayMs?: number } = {}): ChatBehaviour => ({ kind: 'text', content, ...options }),
+  text: (content: string, options: { tokenDelayMs?: number; usageDetails?: UsageDetails } = {}): ChatBehaviour => ({ kind: 'text', content, ...options }),
   toolCall: (name: string, args: Record<string, unknown> | string, id?: string): ChatBehaviour => ({
     kind: 'tool_calls',
     calls: [{ name, arguments: args, ...(id ? { id } : {}) }],
@@ -238,11 +244,20 @@ function toolCallsOf(id: string, calls: ScriptedToolCall[]) {
   }));
 }
 
-function usageOf(request: ChatCompletionRequest, output: string) {
+function usageOf(request: ChatCompletionRequest, output: string, details: UsageDetails = {}) {
   const prompt = wordsOf(JSON.stringify(request.messages ?? [])) + wordsOf(JSON.stringify(request.tools ?? []));
-  const completion = wordsOf(output);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  // Reasoning tokens are part of the completion count, as OpenAI reports them.
+  const completion = wordsOf(output) + (details.reasoningTokens ?? 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(details.cachedTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: Math.min(details.cachedTokens, prompt) } }),
+    ...(details.reasoningTokens === undefined ? {} : { completion_tokens_details: { reasoning_tokens: details.reasoningTokens } }),
+  };
 }
+
+const detailsOf = (behaviour: ChatBehaviour): UsageDetails | undefined => (behaviour.kind === 'text' ? behaviour.usageDetails : undefined);
 
 function completionOf(id: string, request: ChatCompletionRequest, behaviour: Exclude<ChatBehaviour, { kind: 'error' | 'hang' }>) {
   const calls = behaviour.kind === 'tool_calls' ? toolCallsOf(id, behaviour.calls) : [];
@@ -259,7 +274,7 @@ function completionOf(id: string, request: ChatCompletionRequest, behaviour: Exc
         finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
       },
     ],
-    usage: usageOf(request, `${content ?? ''}${calls.map((call) => call.function.arguments).join('')}`),
+    usage: usageOf(request, `${content ?? ''}${calls.map((call) => call.function.arguments).join('')}`, detailsOf(behaviour)),
   };
 }
 
@@ -308,7 +323,7 @@ async function streamCompletion(
     }
   }
   send({}, behaviour.kind === 'tool_calls' ? 'tool_calls' : 'stop');
-  const usage = includeUsage ? usageOf(request, output) : undefined;
+  const usage = includeUsage ? usageOf(request, output, detailsOf(behaviour)) : undefined;
   if (usage) {
     response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: request.model, choices: [], usage })}\n\n`);
   }
