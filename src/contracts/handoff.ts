@@ -116,6 +116,11 @@ export const specialistReportSchema = z.object({
   passages: z.array(retrievedPassageSchema).default([]),
   /** A retriever answer served from the answer cache: no model was asked for it. */
   cached: z.boolean().optional(),
+  /**
+   * The id the answer was streamed under, when it was streamed to the run's own stream (a
+   * retriever answer asked for as the reply): the reply keeps it, so clients see it once.
+   */
+  messageId: z.string().optional(),
 });
 /** As a specialist writes it: list fields may be left out. */
 export type SpecialistReport = z.input<typeof specialistReportSchema>;

@@ -9,6 +9,7 @@ import { recordAudit } from './record-audit.ts';
 import { readRunContext } from './run-context.ts';
 import { flagsOf, screenPassages, setAsideReasons } from './screen-passages.ts';
 import { searchTaskAndRequest } from './search-task-and-request.ts';
+import { streamToParent } from './stream-to-parent.ts';
 import { RetrieverState, type Passage } from './state.ts';
 
 export interface RetrieverGraphOptions {
@@ -96,6 +97,9 @@ export function createRetrieverGraph(
       passages: usable,
     });
     let text = '';
+    let messageId: string | undefined;
+    // Asked for as the reply: its tokens stream as the run's own, under the id the reply keeps.
+    const callConfig = state.streamAnswer ? streamToParent(config) : config;
     // An empty reply is asked again, once, with the problem named; a second one fails the step.
     for (let attempt = 1; attempt <= answerAttempts && !text; attempt += 1) {
       if (attempt > 1) {
@@ -103,7 +107,9 @@ export function createRetrieverGraph(
         messages.push(new HumanMessage('Your reply was empty. Answer the task from the passages, citing them, or say that the knowledge base does not cover it.'));
       }
       const selected = selectModel(dependencies.models, 'retriever', chooseModelTier({ step: 'answer', attempt }));
-      text = messageText(await callModel(selected.model, messages, { role: 'retriever', config, audit: dependencies.audit, tier: selected })).trim();
+      const reply = await callModel(selected.model, messages, { role: 'retriever', config: callConfig, audit: dependencies.audit, tier: selected });
+      text = messageText(reply).trim();
+      messageId = reply.id;
     }
     if (!text) {
       const report: SpecialistReport = { outcome: 'failed', summary: 'The answer model gave no answer.', citations: [], actions: [], reasons: [`${answerAttempts} empty replies from the answer model`] };
@@ -116,6 +122,8 @@ export function createRetrieverGraph(
     const report: SpecialistReport = {
       outcome: covered ? 'answered' : 'not_covered',
       summary: text.slice(0, 1_500) || notCoveredText,
+      // The streamed tokens are the reply only if the reply is all of them.
+      ...(state.streamAnswer && messageId && text.length <= 1_500 ? { messageId } : {}),
       citations,
       actions: [],
       reasons: setAsideReasons(state.passages),

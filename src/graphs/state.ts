@@ -36,6 +36,8 @@ export const RetrieverState = new StateSchema({
   ...handoffFields,
   /** The customer's own words, searched beside the task (routers reword; customers say what they mean). */
   request: z.string().default(''),
+  /** The router asked for the answer to be the reply: its tokens go to the run's own stream (see `streamToParent`). */
+  streamAnswer: z.boolean().default(false),
   passages: z.array(passageSchema).default(() => []),
   /** The knowledge base's write generation read before the search: an answer is cached under it. */
   generation: z.string().nullable().default(null),

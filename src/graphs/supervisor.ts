@@ -151,7 +151,7 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         context: withFindings(pending.context, state.steps),
         ...(specialist === 'reviewer' ? { evidence: evidenceFrom(state.steps) } : {}),
         ...(specialist === 'executor' ? { flags: flagsFor(state) } : {}),
-        ...(specialist === 'retriever' ? { request: requestText(state) } : {}),
+        ...(specialist === 'retriever' ? { request: requestText(state), streamAnswer: pending.replyDirectly } : {}),
       };
       let output: unknown;
       try {
@@ -183,7 +183,10 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
         task: pending.task,
       };
       const update = { steps: [...state.steps, step], hops: state.hops + 1, pending: null };
-      if (repliesDirectly(pending, step)) return finish(update, { status: 'complete', answer: step.summary });
+      if (repliesDirectly(pending, step)) {
+        // The answer's tokens were streamed under `messageId`; the reply keeps it, so it is streamed once.
+        return finish(update, { status: 'complete', answer: step.summary, ...(step.messageId ? { messageId: step.messageId } : {}) });
+      }
       return new Command({ goto: 'route', update });
     };
   }

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reply, startOpenAICompatibleServer } from '../support/openai-compatible-server.ts';
+import { citeRefundWindow, openAIEnvironment } from '../support/openai-scenarios.ts';
 import { refundsOf } from '../support/test-services.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -133,6 +135,43 @@ describe.skipIf(!hasChromium)('useStream in headless Chromium', () => {
     expect(streams).toHaveLength(1);
     expect(await tab.locator('#error').count()).toBe(0);
     await tab.close();
+  });
+
+  it('streams a knowledge-base answer the router let be the reply token by token, and shows it once', async () => {
+    // A model on the OpenAI-compatible stand-in: the router hands the question over with
+    // replyDirectly, the answerer streams its cited answer a token every 40 ms.
+    const model = await startOpenAICompatibleServer();
+    const question = 'How many days do I have to ask for a refund when my order arrived late?';
+    model.script('router', reply.toolCall('handoff_to_retriever', { task: question, replyDirectly: true }));
+    model.script('answerer', (request) => {
+      const label = citeRefundWindow(request);
+      return label.kind === 'text' ? reply.text(label.content, { tokenDelayMs: 40 }) : label;
+    });
+    const openai = await startTestServer(openAIEnvironment(model));
+    try {
+      const tab = await open(openai.url, 'supervisor');
+      await ask(tab, question);
+      const first = tab.locator('#messages li[data-type="ai"]').first();
+      await first.waitFor();
+      // What the page showed while the run was still going, sampled as it rendered.
+      const seen = new Set<string>();
+      while ((await tab.locator('#status').getAttribute('data-loading')) === 'true') {
+        seen.add(await first.innerText().catch(() => ''));
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+      const final = await answers(tab);
+      expect(final).toHaveLength(1);
+      expect(final[0]).toMatch(/^Orders delivered late can be refunded in full within 30 days of delivery \[[a-z-]+#\d+\]\.$/);
+      // Growing partial texts of the same answer before it was complete: streamed, not arrived whole.
+      const partials = [...seen].filter((text) => text !== '' && text !== final[0] && final[0]!.startsWith(text.trim()));
+      expect(partials.length).toBeGreaterThanOrEqual(3);
+      expect(model.chatRequests().map((request) => request.model)).toEqual(['router', 'answerer']);
+      expect(await tab.locator('#error').count()).toBe(0);
+      await tab.close();
+    } finally {
+      await openai.close();
+      await model.close();
+    }
   });
 
   it('reloads mid-run, rejoins the run from its first event and sees it complete', async () => {
