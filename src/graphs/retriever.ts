@@ -51,7 +51,9 @@ export function createRetrieverGraph(
       const cached = specialistReportSchema.safeParse(await answerCache.get(tenantId, { question: question(state), generation }));
       if (cached.success && cached.data.outcome === 'answered') {
         await recordAudit(dependencies.audit, config, 'retrieval.answer_cached', { task: state.task, generation, citations: cached.data.citations.map((citation) => `${citation.documentId}#${citation.chunkIndex}`) });
-        return { generation, report: { ...cached.data, cached: true } };
+        // A stored answer was streamed under another run's id: this run's reply gets its own.
+        const { messageId: _streamedElsewhere, ...answer } = cached.data;
+        return { generation, report: { ...answer, cached: true } };
       }
     }
     const hits = await searchTaskAndRequest(dependencies.retriever, { tenantId, task: state.task, request: state.request, limit: searchLimit });
@@ -131,7 +133,9 @@ export function createRetrieverGraph(
       passages: state.passages.map(toRetrievedPassage),
     };
     if (answerCache && state.generation !== null && isCacheable(report, text, state.passages)) {
-      await answerCache.set(readRunContext(config).tenantId, { question: question(state), generation: state.generation }, report);
+      // Without the id it was streamed under: a later run streams nothing of it (and a reply under a reused id would replace this one in the thread).
+      const { messageId: _streamedHere, ...answer } = report;
+      await answerCache.set(readRunContext(config).tenantId, { question: question(state), generation: state.generation }, answer);
     }
     return { report };
   }

@@ -56,6 +56,25 @@ describe('a knowledge-base answer as the whole reply, on the openai provider', (
     expect(model.chatRequests('router')).toHaveLength(1);
   });
 
+  it('answers a repeated question from the answer cache as a new message of the thread, never in place of the first', async () => {
+    const { model, service } = await openAI.start();
+    model.script('router', directHandoff('retriever', policyQuestion), directHandoff('retriever', policyQuestion));
+    model.script('answerer', citeRefundWindow);
+    const thread = (await (await service.post('/threads', {})).json()) as { thread_id: string };
+    for (let turn = 0; turn < 2; turn += 1) {
+      const response = await service.post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: 'supervisor', input: userMessage(policyQuestion) });
+      expect(response.status).toBe(200);
+    }
+
+    // The second answer came from the cache: no answer model was asked for it.
+    expect(model.chatRequests().map((request) => request.model)).toEqual(['router', 'answerer', 'router']);
+    const state = (await (await fetch(`${service.url}/threads/${thread.thread_id}/state`)).json()) as { values: FinalState };
+    const answers = state.values.messages.filter((message) => message.type === 'ai');
+    expect(state.values.messages.map((message) => message.type)).toEqual(['human', 'ai', 'human', 'ai']);
+    expect(answers[0]!.content).toBe(answers[1]!.content);
+    expect(answers[0]!.id).not.toBe(answers[1]!.id);
+  });
+
   it('reads replyDirectly sent as the string "true", as some models send booleans, and refuses other values with a reprompt', async () => {
     const { model, service } = await openAI.start();
     model.script(
