@@ -206,8 +206,10 @@ export function createSupervisorGraph(dependencies: GraphDependencies, options: 
       result: hits > 0 ? { ...result, answerCache: { hits } } : result,
       messages: [
         new AIMessage({
-          // The router's own answer keeps the id it was streamed under, so it is streamed once.
-          ...(result.messageId ? { id: result.messageId } : {}),
+          // The answer keeps the id it was streamed under, so it is streamed once; unless an earlier
+          // message of the thread has it (a provider that repeats ids, an offline model's
+          // same-prompt id), which the reply would replace.
+          ...(result.messageId && !state.messages.some((message) => message.id === result.messageId) ? { id: result.messageId } : {}),
           content: result.answer,
           name: 'supervisor',
           response_metadata: {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reply, type ChatCompletionRequest } from '../support/openai-compatible-server.ts';
 import { citeRefundWindow, routerSees, startPolicyFollowingModel, useOpenAIService, type FinalState } from '../support/openai-scenarios.ts';
-import { parseSse, userMessage } from '../support/test-services.ts';
+import { createOfflineModels, ScriptedChatModel } from '../../src/agents/index.ts';
+import { createTestHarness, parseSse, userMessage } from '../support/test-services.ts';
 import { startTestServer } from '../support/test-server.ts';
 
 /*
@@ -176,6 +177,31 @@ describe('a competent model given the option', () => {
     } finally {
       await service.close();
       await model.close();
+    }
+  });
+});
+
+describe('a reply under an id the thread already holds', () => {
+  it('gets an id of its own, so it never replaces an earlier answer', async () => {
+    // The offline answer model names a reply by its prompt: the same question twice, with the
+    // answer cache off, streams both answers under one id.
+    const handoff = { toolCalls: [{ name: 'handoff_to_retriever', args: { task: policyQuestion, replyDirectly: true } }] };
+    const supervisor = new ScriptedChatModel([handoff, handoff]);
+    const harness = await createTestHarness({ ANSWER_CACHE_TTL_SECONDS: '0' }, { models: { ...createOfflineModels(), supervisor } });
+    try {
+      const thread = (await (await harness.post('/threads', {})).json()) as { thread_id: string };
+      for (let turn = 0; turn < 2; turn += 1) {
+        const response = await harness.post(`/threads/${thread.thread_id}/runs/wait`, { assistant_id: 'supervisor', input: userMessage(policyQuestion) });
+        expect(response.status).toBe(200);
+      }
+      const state = (await (await harness.app.request(`/threads/${thread.thread_id}/state`)).json()) as { values: FinalState };
+      expect(state.values.messages.map((message) => message.type)).toEqual(['human', 'ai', 'human', 'ai']);
+      const [first, second] = state.values.messages.filter((message) => message.type === 'ai');
+      expect(first!.content).toBe(second!.content);
+      expect(first!.id).not.toBe(second!.id);
+      expect(supervisor.calls).toHaveLength(2);
+    } finally {
+      await harness.close();
     }
   });
 });
