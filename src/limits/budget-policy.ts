@@ -120,9 +120,13 @@ export function createBudgetPolicy(options: BudgetPolicyOptions): BudgetPolicy {
     return enabled ? { ...none, ...config.defaults, ...config.tenants[tenantId] } : none;
   }
 
-  async function dailySpend(tenantId: string, at: Date): Promise<BudgetSpend> {
+  async function dailyTotals(tenantId: string, at: Date): Promise<UsageCounters> {
     const day = at.toISOString().slice(0, 10);
-    return spendOf((await usage.summarize({ tenantId, from: day, to: day })).totals);
+    return (await usage.summarize({ tenantId, from: day, to: day })).totals;
+  }
+
+  async function dailySpend(tenantId: string, at: Date): Promise<BudgetSpend> {
+    return spendOf(await dailyTotals(tenantId, at));
   }
 
   function exceeded(limits: BudgetLimits, scope: BudgetExhaustion['scope'], used: BudgetSpend, next: BudgetSpend, at: Date): BudgetExhaustion | undefined {
@@ -150,8 +154,7 @@ export function createBudgetPolicy(options: BudgetPolicyOptions): BudgetPolicy {
       const limits = limitsFor(tenantId);
       if (limits.dailyTokens <= 0 && limits.dailyCostUsd <= 0) return;
       const at = clock();
-      const day = at.toISOString().slice(0, 10);
-      const { totals } = await usage.summarize({ tenantId, from: day, to: day });
+      const totals = await dailyTotals(tenantId, at);
       const spent = spendOf(totals);
       const exhaustion = exceeded(limits, 'tenant_daily', spent, { tokens: 0, costNanoUsd: 0 }, at) ?? exceeded(limits, 'tenant_daily', spent, typicalCall(totals), at);
       if (!exhaustion) return;

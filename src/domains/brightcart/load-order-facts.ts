@@ -124,3 +124,16 @@ export function requireOrderFacts(database: DatabaseSync, orderId: number, now: 
   if (facts === undefined) throw new ToolError(`There is no order ${orderId}. Check the order number with the customer.`);
   return facts;
 }
+
+/**
+ * The facts of a delivered order and one of its items, for tools that act on an item after
+ * delivery (returns, damage reports); otherwise a refusal the model can read. `cannot` finishes
+ * the not-delivered sentence: "so nothing can be returned".
+ */
+export function requireDeliveredItem(database: DatabaseSync, orderId: number, sku: string, now: Date, cannot: string): { facts: OrderFacts; item: OrderFacts['items'][number] } {
+  const facts = requireOrderFacts(database, orderId, now);
+  if (facts.shipment.deliveredAt === null) throw new ToolError(`Order ${orderId} has not been delivered yet, so ${cannot}.`);
+  const item = facts.items.find((candidate) => candidate.sku === sku);
+  if (!item) throw new ToolError(`Order ${orderId} has no item ${sku}; its items are ${facts.items.map((candidate) => candidate.sku).join(', ')}.`);
+  return { facts, item };
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inTransaction } from '../../storage/index.ts';
-import { defineTool, ToolError } from '../../tools/index.ts';
-import { requireOrderFacts } from './load-order-facts.ts';
+import { defineTool } from '../../tools/index.ts';
+import { requireDeliveredItem, requireOrderFacts } from './load-order-facts.ts';
 import { orderIdArgument, orderScopes } from './order-arguments.ts';
 import type { OrderToolsDependencies } from './order-tools-dependencies.ts';
 
@@ -45,11 +45,7 @@ export function createReportDamageTool(dependencies: OrderToolsDependencies) {
       return inTransaction(database, () => {
         const existing = rowByKey(context.idempotencyKey);
         if (existing) return describeReport(existing);
-        const facts = requireOrderFacts(database, orderId, clock());
-        if (facts.shipment.deliveredAt === null) throw new ToolError(`Order ${orderId} has not been delivered yet, so nothing can be reported damaged.`);
-        if (!facts.items.some((candidate) => candidate.sku === sku)) {
-          throw new ToolError(`Order ${orderId} has no item ${sku}; its items are ${facts.items.map((candidate) => candidate.sku).join(', ')}.`);
-        }
+        requireDeliveredItem(database, orderId, sku, clock(), 'nothing can be reported damaged');
         // One report per item: asking again is answered with the report on file, not a second one.
         const reported = database.prepare('SELECT * FROM damage_reports WHERE order_id = ? AND sku = ?').get(orderId, sku) as unknown as DamageReportRow | undefined;
         if (reported) return describeReport(reported, true);

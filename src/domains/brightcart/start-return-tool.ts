@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { inTransaction } from '../../storage/index.ts';
 import { defineTool, ToolError } from '../../tools/index.ts';
 import { calendarDateOf } from './calendar.ts';
-import { requireOrderFacts } from './load-order-facts.ts';
+import { requireDeliveredItem, requireOrderFacts } from './load-order-facts.ts';
 import { orderIdArgument, orderScopes } from './order-arguments.ts';
 import type { OrderToolsDependencies } from './order-tools-dependencies.ts';
 import { refundDestinationOf } from './refund-timing.ts';
@@ -42,10 +42,7 @@ export function createStartReturnTool(dependencies: OrderToolsDependencies) {
       return inTransaction(database, () => {
         const existing = rowByKey(context.idempotencyKey);
         if (existing) return describeReturn(existing);
-        const facts = requireOrderFacts(database, orderId, clock());
-        if (facts.shipment.deliveredAt === null) throw new ToolError(`Order ${orderId} has not been delivered yet, so nothing can be returned.`);
-        const item = facts.items.find((candidate) => candidate.sku === sku);
-        if (!item) throw new ToolError(`Order ${orderId} has no item ${sku}; its items are ${facts.items.map((candidate) => candidate.sku).join(', ')}.`);
+        const { item } = requireDeliveredItem(database, orderId, sku, clock(), 'nothing can be returned');
         const { returned } = database.prepare('SELECT COALESCE(SUM(quantity), 0) AS returned FROM returns WHERE order_id = ? AND sku = ?').get(orderId, sku) as { returned: number };
         if (returned + quantity > item.quantity) {
           throw new ToolError(`Order ${orderId} has ${item.quantity} × ${item.productName}, ${returned} already being returned; ${quantity} more cannot be returned.`);
